@@ -1,0 +1,133 @@
+"""Where the academy keeps its runtime state (see docs/architecture.md, "Runtime layout").
+
+`ACADEMY_ROOT` is the one place for runtime state. Without it: `/srv/academy` in root mode,
+`<checkout>/var` in single-account mode. Root mode means "running as euid 0 and
+`ACADEMY_SINGLE_USER` is not 1": only then can each person's server run as their own Unix user.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+DEFAULT_ROOT_MODE_ROOT = Path("/srv/academy")
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+    root_mode: bool
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Paths":
+        env = os.environ if env is None else env
+        root_mode = os.geteuid() == 0 and not _truthy(env.get("ACADEMY_SINGLE_USER"))
+        raw = env.get("ACADEMY_ROOT")
+        if raw:
+            root = Path(raw).expanduser().resolve()
+        else:
+            root = DEFAULT_ROOT_MODE_ROOT if root_mode else CHECKOUT / "var"
+        return cls(root=root, root_mode=root_mode)
+
+    @property
+    def single_user(self) -> bool:
+        return not self.root_mode
+
+    # -- the runtime layout -------------------------------------------------------------------
+    @property
+    def venv(self) -> Path:
+        """Runtime virtualenv (root mode; built by academy.runtime)."""
+        return self.root / "venv"
+
+    @property
+    def hub_dir(self) -> Path:
+        return self.root / "hub"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def homes(self) -> Path:
+        return self.root / "homes"
+
+    @property
+    def exchange(self) -> Path:
+        return self.root / "exchange"
+
+    @property
+    def courses(self) -> Path:
+        return self.root / "courses"
+
+    @property
+    def lessons(self) -> Path:
+        return self.root / "lessons"
+
+    @property
+    def etc(self) -> Path:
+        """Generated Jupyter config for user servers and services (JUPYTER_CONFIG_PATH)."""
+        return self.root / "etc" / "jupyter"
+
+    # -- files ----------------------------------------------------------------------------------
+    @property
+    def hub_db(self) -> Path:
+        return self.hub_dir / "jupyterhub.sqlite"
+
+    @property
+    def hub_db_url(self) -> str:
+        return f"sqlite:///{self.hub_db}"
+
+    @property
+    def cookie_secret(self) -> Path:
+        return self.hub_dir / "jupyterhub_cookie_secret"
+
+    @property
+    def academy_db(self) -> Path:
+        return self.data_dir / "academy.sqlite"
+
+    @property
+    def academy_db_url(self) -> str:
+        return f"sqlite:///{self.academy_db}"
+
+    @property
+    def ops_token_file(self) -> Path:
+        """API token of the `academy-ops` service (roster import talks to a running hub)."""
+        return self.hub_dir / "ops_token"
+
+    @property
+    def running_file(self) -> Path:
+        """Written while a hub runs: its pid and URL (JSON)."""
+        return self.hub_dir / "running.json"
+
+    @property
+    def demo_passwords(self) -> Path:
+        return self.data_dir / "demo-passwords.txt"
+
+    def course_root(self, course_id: str) -> Path:
+        return self.courses / course_id
+
+    def home(self, account: str) -> Path:
+        return self.homes / account
+
+    # -- executables ----------------------------------------------------------------------------
+    @property
+    def bin_dir(self) -> Path:
+        """Where user servers and services find jupyterhub-singleuser, voila, nbgrader, alembic.
+
+        Root mode: the runtime venv (readable by every account) once academy.runtime built it.
+        Single-account mode: the venv this process runs in.
+        """
+        if self.root_mode and (self.venv / "bin" / "jupyterhub-singleuser").exists():
+            return self.venv / "bin"
+        return Path(sys.executable).parent
+
+    @property
+    def proxy_command(self) -> Path:
+        return CHECKOUT / "hub_config" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"

@@ -1,0 +1,1 @@
+"""Widgets toolkit for the academy's course notebooks (see courses/README.md)."""

@@ -1,0 +1,93 @@
+"""Course sources: ``course.toml`` and the assignment notebooks (jupytext percent format)."""
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+COMPETENCES = ("业务办理", "平台操作", "数据分析与技术应用", "服务意识与流程优化", "信息安全")
+
+
+@dataclass(frozen=True)
+class AssignmentSpec:
+    id: str
+    title: str
+    due: dt.datetime | None
+    resubmit_until: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    id: str
+    title: str
+    hours: float
+    pass_score: float
+    assignments: tuple[AssignmentSpec, ...]
+    src: Path
+    require_all_submitted: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def assignment(self, assignment_id: str) -> AssignmentSpec:
+        for a in self.assignments:
+            if a.id == assignment_id:
+                return a
+        raise KeyError(f"course {self.id} has no assignment {assignment_id!r}")
+
+    def assignment_dir(self, assignment_id: str) -> Path:
+        return self.src / "assignments" / assignment_id
+
+    def notebook_sources(self, assignment_id: str) -> list[Path]:
+        d = self.assignment_dir(assignment_id)
+        return sorted(p for p in d.iterdir() if p.suffix in (".py", ".ipynb") and not p.name.startswith("_"))
+
+
+def _when(value) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def load_course(course_src: Path) -> CourseSpec:
+    course_src = Path(course_src)
+    data = tomllib.loads((course_src / "course.toml").read_text(encoding="utf-8"))
+    assignments = tuple(
+        AssignmentSpec(
+            id=str(a["id"]),
+            title=str(a.get("title", a["id"])),
+            due=_when(a.get("due")),
+            resubmit_until=_when(a.get("resubmit_until")),
+        )
+        for a in data.get("assignments", [])
+    )
+    known = {"id", "title", "hours", "pass_score", "assignments", "require_all_submitted"}
+    return CourseSpec(
+        id=str(data["id"]),
+        title=str(data.get("title", data["id"])),
+        hours=float(data.get("hours", 0)),
+        pass_score=float(data.get("pass_score", 0.6)),
+        assignments=assignments,
+        src=course_src,
+        require_all_submitted=bool(data.get("require_all_submitted", True)),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read a source notebook (.py percent format or .ipynb) without jupytext's layout metadata."""
+    path = Path(path)
+    if path.suffix == ".ipynb":
+        return nbformat.read(path, as_version=4)
+    nb = jupytext.read(path, fmt="py:percent")
+    for cell in nb.cells:
+        cell.metadata.pop("lines_to_next_cell", None)
+        cell.metadata.pop("lines_to_end_of_cell_marker", None)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata.setdefault("kernelspec", {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"})
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    return nb

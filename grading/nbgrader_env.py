@@ -1,0 +1,62 @@
+"""Load a course root's nbgrader configuration and build nbgrader objects from it."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+CONFIG_NAME = "nbgrader_config.py"
+
+
+def ensure_venv_on_path() -> None:
+    """nbgrader runs ``alembic`` from PATH when it creates a gradebook."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def load_config(course_root: Path) -> Config:
+    loader = PyFileConfigLoader(CONFIG_NAME, path=str(course_root))
+    return loader.load_config()
+
+
+def coursedir(course_root: Path, config: Config | None = None):
+    from nbgrader.coursedir import CourseDirectory
+
+    config = config or load_config(course_root)
+    return CourseDirectory(config=config, root=str(course_root))
+
+
+def api(course_root: Path, config: Config | None = None, quiet: bool = True):
+    from nbgrader.apps import NbGraderAPI
+
+    ensure_venv_on_path()
+    config = config or load_config(course_root)
+    nbapi = NbGraderAPI(coursedir=coursedir(course_root, config), config=config)
+    if quiet:
+        nbapi.log_level = logging.WARNING
+    return nbapi
+
+
+def gradebook(course_root: Path):
+    from nbgrader.api import Gradebook
+
+    ensure_venv_on_path()
+    config = load_config(course_root)
+    cd = coursedir(course_root, config)
+    return Gradebook(cd.db_url, cd.course_id)
+
+
+@contextlib.contextmanager
+def chdir(path: Path):
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)

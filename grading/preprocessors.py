@@ -1,0 +1,261 @@
+"""nbgrader preprocessors of the academy (named in each course root's nbgrader_config.py).
+
+* :class:`SafeExecute` runs a submission in a sandboxed kernel (memory limit, unprivileged
+  account, private working directory), caps output, survives a dying kernel, and detects
+  tampering with the kernel (a canary cell that must fail, a fingerprint of ``builtins``).
+  Every graded test cell that did not run to a clean ``ok`` reply ends with an error output,
+  so nbgrader scores it 0 (nbgrader #427: a dead kernel once let tests pass).
+* :class:`StripHiddenTests` removes hidden tests, their output and their tracebacks from the
+  notebook a feedback file is made of, keeping a message that names the failed check.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.utils import is_grade, is_solution
+from traitlets import Bool, Integer, Unicode
+
+NOTES_KEY = "grading_notes"
+
+FINGERPRINT_SRC = (
+    "import builtins as _acb, hashlib as _ach\n"
+    "print('ACADEMY-FP', _ach.sha256(repr(sorted((k, id(v)) for k, v in vars(_acb).items())).encode()).hexdigest())\n"
+    "del _acb, _ach"
+)
+CANARY_SRC = "raise AssertionError('academy-canary')"
+
+
+from .preprocessors_util import can_switch_user as _can_switch_user, world_executable as _world_executable
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """Launch the kernel under ``grading.kernel_launcher`` limits, as the kernel account when
+    this process may switch users, in a private scratch directory outside the course root."""
+
+    memory_limit_mb = Integer(1024).tag(config=True)
+    kernel_account = Unicode("academy-grade").tag(config=True)
+    workdir: str | None = None
+    isolation: str = "same-user"
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        import pwd
+
+        src_cwd = kw.get("cwd") or os.getcwd()
+        base = Path(tempfile.gettempdir()) / f"academy-grading-{os.getuid()}"
+        base.mkdir(mode=0o711, exist_ok=True)
+        os.chmod(base, 0o711)
+        work = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+        self.workdir = str(work)
+        # Only the submission's own files (data beside the notebook), never the course root.
+        for item in Path(src_cwd).iterdir():
+            if item.suffix == ".ipynb" or item.name.startswith("."):
+                continue
+            dest = work / item.name
+            if item.is_dir():
+                shutil.copytree(item, dest)
+            else:
+                shutil.copy2(item, dest)
+        cmd = list(kernel_cmd)
+        if "-f" in cmd:  # connection file: copied where the kernel account can read it
+            i = cmd.index("-f") + 1
+            conn = work / ".kernel.json"
+            shutil.copy2(cmd[i], conn)
+            cmd[i] = str(conn)
+        python = cmd[0]
+        prefix = [python, "-m", "grading.kernel_launcher", "--memory-mb", str(self.memory_limit_mb), "--"]
+        env = dict(kw.get("env") or os.environ)
+        env.update(HOME=str(work), IPYTHONDIR=str(work / ".ipython"), MPLCONFIGDIR=str(work / ".mpl"),
+                   JUPYTER_RUNTIME_DIR=str(work / ".runtime"), PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+        try:
+            pw = pwd.getpwnam(self.kernel_account)
+        except KeyError:
+            pw = None
+        if pw is not None and _can_switch_user() and _world_executable(python):
+            for dirpath, dirnames, filenames in os.walk(work):
+                os.chmod(dirpath, 0o777)
+                for f in filenames:
+                    os.chmod(os.path.join(dirpath, f), 0o644)
+            os.chmod(work, 0o777)
+            env["PYTHONPATH"] = str(work / ".grading-lib")
+            shutil.copytree(Path(__file__).resolve().parent, work / ".grading-lib" / "grading",
+                            ignore=shutil.ignore_patterns("__pycache__"))
+            for dirpath, dirnames, filenames in os.walk(work / ".grading-lib"):
+                os.chmod(dirpath, 0o755)
+                for f in filenames:
+                    os.chmod(os.path.join(dirpath, f), 0o644)
+            prefix = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups",
+                      "--inh-caps=-all", "--ambient-caps=-all", "--"] + prefix
+            self.isolation = f"account:{self.kernel_account}"
+        else:
+            self.isolation = "same-user"
+        kw["cwd"] = str(work)
+        kw["env"] = env
+        await super()._async_launch_kernel(prefix + cmd, **kw)
+
+
+class SafeExecute(Execute):
+    memory_limit_mb = Integer(1024, help="RLIMIT_AS of the kernel, in MiB (0: none)").tag(config=True)
+    kernel_account = Unicode("academy-grade", help="Unix account that runs submissions when possible").tag(config=True)
+    max_output_chars = Integer(20000, help="Output characters kept per cell").tag(config=True)
+    tamper_check = Bool(True).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs["kernel_manager_class"] = SandboxKernelManager
+        super().__init__(*args, **kwargs)
+
+    # -- hooks ------------------------------------------------------------------------------
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        cell, reply = kwargs["cell"], kwargs["execute_reply"]
+        self._replies[kwargs["cell_index"]] = reply["content"]["status"]
+        if reply["content"]["status"] != "ok" and not any(o.output_type == "error" for o in cell.outputs):
+            cell.outputs.append(NotebookNode(output_type="error", ename="ExecutionError",
+                                             evalue="执行未成功", traceback=["执行未成功（内核返回错误状态）"]))
+
+    def output(self, outs, msg, display_id, cell_index):
+        # Huge output: keep a bounded amount per cell, drop the rest (the grader's memory is safe).
+        content = msg.get("content", {})
+        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
+        used = self._out_chars.get(cell_index, 0) + size
+        self._out_chars[cell_index] = used
+        if used > self.max_output_chars and msg.get("msg_type") != "error":
+            if cell_index not in self._truncated:
+                self._truncated.add(cell_index)
+                outs.append(NotebookNode(output_type="stream", name="stderr",
+                                         text=f"\n[输出过长，超过 {self.max_output_chars} 个字符的部分已省略]\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    # -- main ---------------------------------------------------------------------------------
+    def preprocess(self, nb, resources=None, km=None):
+        self._replies: dict[int, str] = {}
+        self._out_chars: dict[int, int] = {}
+        self._truncated: set[int] = set()
+        notes: list[str] = []
+        guard = self.tamper_check and nb.metadata.get("kernelspec", {}).get("language", "python") == "python"
+        if guard:
+            nb.cells.insert(0, NotebookNode(cell_type="code", source=FINGERPRINT_SRC, metadata={}, outputs=[], execution_count=None))
+            nb.cells.append(NotebookNode(cell_type="code", source=FINGERPRINT_SRC, metadata={}, outputs=[], execution_count=None))
+            nb.cells.append(NotebookNode(cell_type="code", source=CANARY_SRC, metadata={}, outputs=[], execution_count=None))
+        died = None
+        try:
+            nb, resources = super().preprocess(nb, resources, km=km)
+        except Exception as exc:  # DeadKernelError, unresponsive kernel, failed start …
+            died = exc
+        finally:
+            manager = getattr(self, "km", None)
+            workdir = getattr(manager, "workdir", None)
+            if workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
+        isolation = getattr(getattr(self, "km", None), "isolation", "same-user")
+        if died is not None:
+            name = type(died).__name__
+            if "Dead" in name:
+                notes.append("kernel-died: 内核意外退出（例如 os._exit 或段错误），之后的检查均记 0 分")
+            elif "Timeout" in name or "Unresponsive" in name:
+                notes.append("timeout: 代码运行超时且无法中断，之后的检查均记 0 分")
+            else:
+                notes.append(f"execution-failed: 执行失败（{name}），未完成的检查记 0 分")
+        for i in sorted(self._truncated):
+            notes.append("huge-output: 输出过长，已截断")
+            break
+        tampered = False
+        if guard:
+            canary = nb.cells.pop()
+            fp_end = nb.cells.pop()
+            fp_start = nb.cells.pop(0)
+            n = len(nb.cells)
+            if died is None:
+                def fp(cell):
+                    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream").strip()
+                if self._replies.get(n + 2) != "error":
+                    tampered = True
+                    notes.append("tampered: 内核的错误处理被改动（检查失败也会显示为通过），全部自动评分记 0 分")
+                elif not fp(fp_start).startswith("ACADEMY-FP") or fp(fp_start) != fp(fp_end):
+                    tampered = True
+                    notes.append("tampered: 代码改动了 Python 内置函数，全部自动评分记 0 分")
+            # shift reply indices back to the real cells
+            self._replies = {i - 1: s for i, s in self._replies.items() if 0 < i <= n}
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or not is_grade(cell) or is_solution(cell):
+                continue
+            ran_ok = self._replies.get(index) == "ok"
+            if tampered or not ran_ok:
+                if not any(o.output_type == "error" for o in cell.get("outputs", [])):
+                    reason = "内核已退出或被篡改，此检查未能执行" if (tampered or died) else "此检查未能正常执行"
+                    cell.setdefault("outputs", []).append(NotebookNode(
+                        output_type="error", ename="NotGraded", evalue=reason, traceback=[reason]))
+        nb.metadata.setdefault("academy", {})
+        nb.metadata["academy"][NOTES_KEY] = notes
+        nb.metadata["academy"]["isolation"] = isolation
+        return nb, resources
+
+
+_LINE_RE = re.compile(r"line (\d+)")
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class StripHiddenTests(NbGraderPreprocessor):
+    """Remove hidden tests (and what they printed or raised) from a feedback notebook."""
+
+    begin = Unicode("### BEGIN HIDDEN TESTS").tag(config=True)
+    end = Unicode("### END HIDDEN TESTS").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        notes = nb.metadata.get("academy", {}).get(NOTES_KEY) or []
+        nb, resources = super().preprocess(nb, resources)
+        if notes:
+            text = "**评分说明：**\n\n" + "\n".join(f"- {n.split(': ', 1)[-1]}" for n in notes)
+            nb.cells.insert(0, NotebookNode(cell_type="markdown", source=text, metadata={}))
+        return nb, resources
+
+    def _hidden_lines(self, source: str) -> tuple[list[str], set[int]]:
+        kept, hidden, inside = [], set(), False
+        for number, line in enumerate(source.splitlines(), start=1):
+            if self.begin in line:
+                inside = True
+                hidden.add(number)
+                kept.append("# （此处有隐藏检查，内容不公开）")
+                continue
+            if self.end in line:
+                inside = False
+                hidden.add(number)
+                continue
+            if inside:
+                hidden.add(number)
+            else:
+                kept.append(line)
+        return kept, hidden
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or self.begin not in cell.source:
+            return cell, resources
+        lines = cell.source.splitlines()
+        kept, hidden = self._hidden_lines(cell.source)
+        cell.source = "\n".join(kept)
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out.output_type != "error":
+                continue  # anything printed in a cell with hidden tests might reveal them
+            text = _ANSI_RE.sub("", "\n".join(out.get("traceback", [])))
+            numbers = [int(m) for m in _LINE_RE.findall(text)]
+            line_no = numbers[-1] if numbers else None
+            message = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".rstrip(": ")
+            if line_no is None or line_no in hidden:
+                label = "隐藏检查未通过"
+                shown = [f"{label}：{out.get('evalue') or '（第 %s 行）' % line_no}"]
+            else:
+                visible = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
+                shown = [f"第 {line_no} 行的检查未通过：{visible}", message]
+            outputs.append(NotebookNode(output_type="error", ename=out.get("ename", "Error"),
+                                        evalue=out.get("evalue", ""), traceback=shown))
+        cell.outputs = outputs
+        return cell, resources

@@ -1,1 +1,29 @@
-"""Widgets toolkit for the academy's course notebooks (see courses/README.md)."""
+"""Widgets toolkit for the academy's course notebooks (see courses/README.md).
+
+Trainees work through forms and buttons; everything they see is marked 合成数据 and masked.
+Modules: ``answers`` (saved answers), ``questions`` (answer forms), ``display`` (badge, cards),
+``glossary`` (official terms in plain words), ``charts`` (before/after charts, CJK font),
+``timeline`` (a case's path), ``whatif`` (scenario levers and re-simulation).
+"""
+from __future__ import annotations
+
+from . import answers, charts, display, glossary, questions, timeline
+from .answers import answer_key, load, require, save
+from .display import badge, card, masked_firm, masked_person, note, panel
+from .glossary import Glossary, explain, term_html
+from .questions import REGISTRY, Question, ask, checklist, choice, number, saved_summary, text
+
+__all__ = [
+    "answers", "charts", "display", "glossary", "questions", "timeline",
+    "answer_key", "load", "require", "save",
+    "badge", "card", "masked_firm", "masked_person", "note", "panel",
+    "Glossary", "explain", "term_html",
+    "REGISTRY", "Question", "ask", "checklist", "choice", "number", "saved_summary", "text",
+]
+
+
+def start() -> None:
+    """First hidden cell of every course notebook: Chinese fonts on, the glossary and the badge shown."""
+    from IPython.display import display as _display
+    charts.use_cjk_font()
+    _display(badge())

@@ -1,0 +1,175 @@
+"""Answer forms: widgets whose values a 保存答案 button writes to ``answers.json``.
+
+Each question has an id (``qid``) that its graded cell reads back with ``coursekit.answers.load``.
+A form shows exactly what is saved, marks unsaved changes, and refills itself from the saved answers
+when the notebook is reopened. Tests drive forms headless through :data:`REGISTRY`, ``set`` and
+``save`` (``save`` is the button's own click handler).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Callable, Iterable, Sequence
+
+import ipywidgets as W
+
+from . import answers
+from .display import badge_html, esc
+
+REGISTRY: dict[str, "Question"] = {}
+
+_FIELD_LAYOUT = W.Layout(width="auto")
+
+
+class Field:
+    """One input of a form: a widget plus how its value becomes JSON and back."""
+
+    def __init__(self, label: str, widget: W.Widget, get: Callable[[], Any], set_: Callable[[Any], None],
+                 observe: Callable[[Callable], None]):
+        self.label, self.widget, self.get, self.set, self.observe = label, widget, get, set_, observe
+
+
+def choice(label: str, options: Sequence[str]) -> Field:
+    """Pick one option (radio buttons); nothing is picked at first."""
+    w = W.RadioButtons(options=list(options), value=None, layout=_FIELD_LAYOUT,
+                       style={"description_width": "initial"})
+
+    def set_(v):
+        w.value = v if v in w.options else None
+    return Field(label, w, lambda: w.value, set_, lambda cb: w.observe(cb, names="value"))
+
+
+def checklist(label: str, options: Sequence[str]) -> Field:
+    """Tick any number of options; the answer is the list of ticked options in display order."""
+    boxes = [W.Checkbox(value=False, description=str(o), indent=False, layout=_FIELD_LAYOUT)
+             for o in options]
+    box = W.VBox(boxes)
+
+    def get():
+        return [b.description for b in boxes if b.value]
+
+    def set_(values):
+        chosen = set(values or [])
+        for b in boxes:
+            b.value = b.description in chosen
+
+    def observe(cb):
+        for b in boxes:
+            b.observe(cb, names="value")
+    return Field(label, box, get, set_, observe)
+
+
+def text(label: str, *, rows: int = 6, placeholder: str = "在这里输入……") -> Field:
+    w = W.Textarea(value="", placeholder=placeholder, rows=rows, layout=W.Layout(width="95%"))
+    return Field(label, w, lambda: w.value.strip(), lambda v: setattr(w, "value", v or ""),
+                 lambda cb: w.observe(cb, names="value"))
+
+
+def number(label: str, *, minimum: int = 0, maximum: int = 1000, value: int = 0) -> Field:
+    w = W.BoundedIntText(value=value, min=minimum, max=maximum, layout=W.Layout(width="120px"))
+    return Field(label, w, lambda: int(w.value), lambda v: setattr(w, "value", int(v)),
+                 lambda cb: w.observe(cb, names="value"))
+
+
+def render_answer(value: Any) -> str:
+    """Plain rendering of a saved answer for trainees (no JSON punctuation)."""
+    if isinstance(value, dict):
+        return "<br>".join(f"<b>{esc(k)}</b>：{render_answer(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(esc(v) for v in value) if value else "（一项也没选）"
+    if value in (None, ""):
+        return "（空）"
+    return esc(value)
+
+
+class Question(W.VBox):
+    """A titled form with one or more fields and its own 保存答案 button."""
+
+    def __init__(self, qid: str, title: str, fields: dict[str, Field] | Field, *, intro: str = ""):
+        self.qid = qid
+        self.single = isinstance(fields, Field)
+        self.fields: dict[str, Field] = {"answer": fields} if self.single else dict(fields)
+        self.save_button = W.Button(description="保存答案", button_style="primary", icon="save",
+                                    tooltip="把答案保存到作业文件夹里的 answers.json，提交作业时一起交上去")
+        self.status = W.HTML()
+        self.saved_view = W.HTML()
+        parts: list[W.Widget] = [W.HTML(f'<h4 style="margin:4px 0;">{esc(title)}{badge_html()}</h4>'
+                                        + (f"<div>{intro}</div>" if intro else ""))]
+        for f in self.fields.values():
+            if f.label:
+                parts.append(W.HTML(f"<b>{esc(f.label)}</b>"))
+            parts.append(f.widget)
+        parts += [W.HBox([self.save_button, self.status]), self.saved_view]
+        super().__init__(parts, layout=W.Layout(border="1px solid #cbd5e0", padding="8px", margin="6px 0"))
+        self.save_button.on_click(self._on_save)
+        saved = answers.load(qid)
+        if saved is not None:
+            self.set(saved)
+        for f in self.fields.values():
+            f.observe(self._on_change)
+        self._refresh(saved)
+        REGISTRY[qid] = self
+
+    # -- value -------------------------------------------------------------------------------------
+    def value(self) -> Any:
+        if self.single:
+            return self.fields["answer"].get()
+        return {name: f.get() for name, f in self.fields.items()}
+
+    def set(self, value: Any) -> None:
+        """Fill the form (test hook; also used to refill from saved answers)."""
+        if self.single:
+            self.fields["answer"].set(value)
+        else:
+            for name, v in (value or {}).items():
+                if name in self.fields:
+                    self.fields[name].set(v)
+
+    # -- saving ------------------------------------------------------------------------------------
+    def save(self) -> Any:
+        """Save the current value, exactly as the 保存答案 button does."""
+        self.save_button.click()
+        return answers.load(self.qid)
+
+    def _on_save(self, _button=None) -> None:
+        try:
+            answers.save(self.qid, self.value())
+        except OSError as exc:
+            self.status.value = f'<span style="color:#c53030;">保存失败：{esc(exc)}。请联系培训老师。</span>'
+            return
+        self._refresh(answers.load(self.qid), just_saved=True)
+
+    def _on_change(self, _change) -> None:
+        saved = answers.load(self.qid)
+        if saved is not None and saved != self.value():
+            self.status.value = '<span style="color:#c05621;">有修改还没保存，记得点“保存答案”。</span>'
+        elif saved is not None:
+            self._refresh(saved)
+
+    def _refresh(self, saved: Any, just_saved: bool = False) -> None:
+        if saved is None:
+            self.status.value = '<span style="color:#718096;">还没有保存答案。</span>'
+            self.saved_view.value = ""
+            return
+        when = dt.datetime.now().strftime("%H:%M:%S") if just_saved else ""
+        self.status.value = (f'<span style="color:#2f855a;">已保存{("（" + when + "）") if when else ""}。'
+                             "提交作业时会一起交上去。</span>")
+        self.saved_view.value = (
+            '<div style="background:#f7fafc;border-left:3px solid #2f855a;padding:4px 8px;">'
+            f"<div style='color:#4a5568;'>已保存的答案（评分只看这里）：</div>{render_answer(saved)}"
+            f"<div style='color:#a0aec0;font-size:11px;'>{esc(answers.ANSWERS_FILE)} · "
+            f"{esc(json.dumps(saved, ensure_ascii=False))}</div></div>")
+
+
+def ask(qid: str, title: str, fields: dict[str, Field] | Field, *, intro: str = "") -> Question:
+    return Question(qid, title, fields, intro=intro)
+
+
+def saved_summary(qids: Iterable[str]) -> W.HTML:
+    """A table of which questions have saved answers (shown before submitting)."""
+    data = answers.load_all()
+    rows = "".join(
+        f"<tr><td style='padding:2px 8px;'>{esc(q)}</td><td style='padding:2px 8px;'>"
+        + ("✅ 已保存" if data.get(q) not in (None, "", [], {}) else "⬜ 未保存") + "</td></tr>"
+        for q in qids)
+    return W.HTML(f"<table>{rows}</table>")

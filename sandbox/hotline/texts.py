@@ -224,7 +224,8 @@ def _choice(rng: np.random.Generator, options, n: int) -> np.ndarray:
 
 def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarray, type_idx: np.ndarray,
              channels: np.ndarray, firms: tuple[str, ...], *, refused: np.ndarray | None = None,
-             refused_reason: np.ndarray | None = None) -> list[str]:
+             refused_reason: np.ndarray | None = None,
+             overrides: dict[str, np.ndarray] | None = None) -> list[str]:
     """One caller text per ticket (index arrays into CATEGORIES, COUNTIES and TICKET_TYPES)."""
     n = len(cat_idx)
     pick = rng.random(size=n)
@@ -245,6 +246,12 @@ def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarr
         "price": rng.integers(2, 60, size=n), "age": rng.integers(62, 91, size=n), "age2": rng.integers(3, 8, size=n),
         "temp": rng.integers(8, 15, size=n), "time": rng.integers(12, 14, size=n),
     }
+    for k, v in (overrides or {}).items():
+        v = np.asarray(v, dtype=object)
+        keep = np.array([x is not None for x in v], dtype=bool)
+        col = np.asarray(slots[k], dtype=object).copy()
+        col[keep] = v[keep]
+        slots[k] = col
     opener_pick = rng.random(size=n)
     closer_pick = rng.random(size=n)
     names = [c.level2 for c in CATEGORIES]

@@ -41,6 +41,9 @@ from academy.paths import CHECKOUT, Paths
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 # Debian's bundled pip (23.0) cannot resolve the lock (extras + constraints); use a current one.
 RUNTIME_PIP = "pip==26.2.1"
+# Pins of requirements.lock (made on the dev Python 3.11.7) whose release needs a newer 3.11.x
+# than Debian's 3.11.2 (Requires-Python); the runtime venv takes the newest compatible release.
+RUNTIME_PIN_OVERRIDES = {"soupsieve": "soupsieve==2.10"}  # 4.1.3 needs >=3.11.5
 STAMP_NAME = ".academy-stamp.json"
 # What is copied to build the project (and hashed for the stamp): the checkout minus VCS, venvs,
 # runtime state, caches and the parts that are never installed (tests, benchmarks, docs).
@@ -260,8 +263,10 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
             if up.returncode != 0:
                 raise RuntimeError(f"runtime venv: cannot install {RUNTIME_PIP}:\n{up.stderr[-3000:]}")
             with _project_copy(checkout) as src:
+                constraints = src.parent / "runtime-constraints.txt"
+                constraints.write_text(_runtime_constraints(checkout / "requirements.lock"))
                 cmd = [str(vpy), "-m", "pip", "install", "-q", "--no-warn-script-location",
-                       "-c", str(checkout / "requirements.lock"), str(src)]
+                       "-c", str(constraints), str(src)]
                 proc = subprocess.run(cmd, env=env, cwd="/", capture_output=True, text=True)
             if proc.returncode != 0:
                 raise RuntimeError(f"runtime venv: pip install failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
@@ -272,6 +277,14 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
         stamp.write_text(json.dumps({"hash": digest, "python": str(python)}))
         os.chmod(stamp, 0o644)
         return result
+
+
+def _runtime_constraints(lock: Path) -> str:
+    out = []
+    for line in lock.read_text().splitlines():
+        name = line.split("==")[0].strip().lower().replace("_", "-")
+        out.append(RUNTIME_PIN_OVERRIDES.get(name, line))
+    return "\n".join(out) + "\n"
 
 
 @contextlib.contextmanager
@@ -340,7 +353,8 @@ def _probe_user(user: str | None) -> str:
 def _as_user(user: str, argv: list[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/nonexistent"}
     if os.geteuid() == 0:
-        argv = ["runuser", "-u", user, "--", *argv]
+        runuser = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin") or "runuser"
+        argv = [runuser, "-u", user, "--", *argv]
     return subprocess.run(argv, env=env, cwd="/", capture_output=True, text=True, timeout=timeout)
 
 

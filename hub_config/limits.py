@@ -9,9 +9,10 @@ What the fragment sets:
   on Kubernetes, z2jh/KubeSpawner enforces the same trait as a cgroup limit).
 - ``c.Spawner.environment`` MALLOC_ARENA_MAX=2 (glibc reserves 64 MiB of address space per
   thread arena; without the cap a threaded kernel hits an AS limit long before it uses memory).
-- ``c.JupyterHub.spawner_class = LimitedLocalProcessSpawner`` — ONLY if no spawner class was
-  configured before this fragment is loaded. A config that picks its own local spawner (e.g. the
-  single-account demo spawner) should inherit ``MemoryLimitMixin`` first in its bases.
+- ``c.JupyterHub.spawner_class``: ``LimitedLocalProcessSpawner`` if none was configured before
+  this fragment; a configured class that lacks ``MemoryLimitMixin`` is wrapped in a subclass that
+  adds it (``with_limits``), so the limit holds whatever spawner the hub config picks.
+  (``academy.spawner.AcademySpawner`` and ``SingleAccountSpawner`` already inherit the mixin.)
 
 Why RLIMIT_AS and not a cgroup: on this kind of machine cgroups are v1/hybrid and not delegated
 (no writable cgroup v2 subtree), so a per-server cgroup scope is not available. RLIMIT_AS is set
@@ -33,12 +34,13 @@ import resource
 
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Integer
+from traitlets.config import Configurable
 
 DEFAULT_MEM_LIMIT = "2G"
 DEFAULT_NPROC_LIMIT = 512
 
 
-class MemoryLimitMixin:
+class MemoryLimitMixin(Configurable):
     """Enforce ``Spawner.mem_limit`` as RLIMIT_AS (and ``nproc_limit`` as RLIMIT_NPROC) at spawn."""
 
     nproc_limit = Integer(
@@ -69,6 +71,18 @@ class LimitedLocalProcessSpawner(MemoryLimitMixin, LocalProcessSpawner):
     """LocalProcessSpawner (each person as their own Unix user) with the limits above."""
 
 
+_WRAPPED: dict[type, type] = {}
+
+
+def with_limits(cls: type) -> type:
+    """``cls`` itself if it enforces the limits already, else a subclass with the mixin first."""
+    if issubclass(cls, MemoryLimitMixin):
+        return cls
+    if cls not in _WRAPPED:
+        _WRAPPED[cls] = type(f"Limited{cls.__name__}", (MemoryLimitMixin, cls), {"__module__": __name__})
+    return _WRAPPED[cls]
+
+
 def mem_limit_from_env(env: dict | None = None) -> str:
     env = os.environ if env is None else env
     return (env.get("ACADEMY_MEM_LIMIT") or DEFAULT_MEM_LIMIT).strip()
@@ -77,7 +91,14 @@ def mem_limit_from_env(env: dict | None = None) -> str:
 if "get_config" in globals():  # loaded as a config fragment
     c = get_config()  # type: ignore[name-defined]  # noqa: F821
     c.Spawner.mem_limit = mem_limit_from_env()
-    c.LimitedLocalProcessSpawner.nproc_limit = int(os.environ.get("ACADEMY_NPROC_LIMIT") or DEFAULT_NPROC_LIMIT)
+    c.MemoryLimitMixin.nproc_limit = int(os.environ.get("ACADEMY_NPROC_LIMIT") or DEFAULT_NPROC_LIMIT)
     c.Spawner.environment.update({"MALLOC_ARENA_MAX": "2"})
     if "spawner_class" not in c.JupyterHub:
         c.JupyterHub.spawner_class = LimitedLocalProcessSpawner
+    else:
+        _cls = c.JupyterHub.spawner_class
+        if isinstance(_cls, str):
+            from traitlets.utils.importstring import import_item
+            _cls = import_item(_cls) if "." in _cls else None  # entry-point names: left as they are
+        if isinstance(_cls, type):
+            c.JupyterHub.spawner_class = with_limits(_cls)

@@ -124,12 +124,16 @@ def enable_wal(db_path: Path) -> None:
         con.close()
 
 
-def _render(course: CourseSpec, course_root: Path, exchange: Path) -> list[str]:
+def _render(course: CourseSpec, course_root: Path, exchange: Path, timeout: int | None = None,
+            memory_mb: int | None = None) -> list[str]:
     """Files only (runs as root in root mode, then the tree is handed to the grader account)."""
     course_root.mkdir(parents=True, exist_ok=True)
     for sub in ("source", "release", "submitted", "autograded", "feedback"):
         (course_root / sub).mkdir(exist_ok=True)
-    write_config(course, course_root, exchange)
+    settings = course.extra.get("grading", {})
+    write_config(course, course_root, exchange,
+                 timeout=timeout or int(settings.get("cell_timeout", DEFAULT_CELL_TIMEOUT)),
+                 memory_mb=memory_mb or int(settings.get("memory_mb", DEFAULT_MEMORY_MB)))
     hashes_path = course_root / HASH_FILE
     hashes = json.loads(hashes_path.read_text()) if hashes_path.exists() else {}
     changed: list[str] = []
@@ -166,7 +170,8 @@ def _sync_gradebook(course: CourseSpec, course_root: Path, changed: list[str], g
     hashes_path.write_text(json.dumps(hashes, indent=1))
 
 
-def prepare(course_src: Path, course_root: Path, exchange: Path, generate: bool = True) -> None:
+def prepare(course_src: Path, course_root: Path, exchange: Path, generate: bool = True, *,
+            cell_timeout: int | None = None, memory_mb: int | None = None) -> None:
     """Create or update the nbgrader course root of one course. Idempotent.
 
     Writes ``nbgrader_config.py``, renders the sources into ``source/<assignment>/``, creates or
@@ -181,7 +186,7 @@ def prepare(course_src: Path, course_root: Path, exchange: Path, generate: bool 
         exchange.mkdir(parents=True)
         os.chmod(exchange, 0o1777)
     pw = privileges.ensure_grader(course.id) if privileges.is_root() else None
-    changed = _render(course, course_root, exchange)
+    changed = _render(course, course_root, exchange, cell_timeout, memory_mb)
     if pw is not None and privileges.grader_python() is None:
         log.warning("no runtime venv yet: %s prepared as root, then handed to %s", course.id, pw.pw_name)
         _sync_gradebook(course, course_root, changed, generate)

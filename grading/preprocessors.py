@@ -25,12 +25,27 @@ from traitlets import Bool, Integer, Unicode
 
 NOTES_KEY = "grading_notes"
 
+FINGERPRINT_NAMES = (
+    "abs all any bool dict enumerate filter float getattr hasattr hash id int isinstance issubclass "
+    "iter len list map max min next object print range repr round set setattr sorted str sum tuple "
+    "type zip Exception AssertionError BaseException __import__ __build_class__"
+)
 FINGERPRINT_SRC = (
     "import builtins as _acb, hashlib as _ach\n"
-    "print('ACADEMY-FP', _ach.sha256(repr(sorted((k, id(v)) for k, v in vars(_acb).items())).encode()).hexdigest())\n"
+    f"print('ACADEMY-FP', _ach.sha256(repr([(k, id(getattr(_acb, k, None))) for k in {FINGERPRINT_NAMES!r}.split()]).encode()).hexdigest())\n"
     "del _acb, _ach"
 )
-CANARY_SRC = "raise AssertionError('academy-canary')"
+CANARY_SRC = "# 检查\nassert 1 + 1 == 3, '检查未通过'"  # looks like any test; must fail
+# Run before every test cell: names in the trainee's namespace that shadow built-ins (``type``,
+# ``abs``, ``isinstance`` …) are removed, so a test always calls the real built-in.
+UNSHADOW_SRC = (
+    "import builtins as __acb\n"
+    "for __ack in __acb.list(__acb.globals()):\n"
+    "    if __ack in __acb.__dict__ and not __ack.startswith('_'):\n"
+    "        del __acb.globals()[__ack]\n"
+    "del __acb, __ack"
+)
+GUARD_KEY = "academy_guard"
 
 
 from .preprocessors_util import can_switch_user as _can_switch_user, world_executable as _world_executable
@@ -115,7 +130,7 @@ class SafeExecute(Execute):
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
         cell, reply = kwargs["cell"], kwargs["execute_reply"]
-        self._replies[kwargs["cell_index"]] = reply["content"]["status"]
+        self._replies[id(cell)] = reply["content"]["status"]
         if reply["content"]["status"] != "ok" and not any(o.output_type == "error" for o in cell.outputs):
             cell.outputs.append(NotebookNode(output_type="error", ename="ExecutionError",
                                              evalue="执行未成功", traceback=["执行未成功（内核返回错误状态）"]))
@@ -135,6 +150,10 @@ class SafeExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     # -- main ---------------------------------------------------------------------------------
+    def _guard_cell(self, source: str, kind: str) -> NotebookNode:
+        return NotebookNode(cell_type="code", source=source, metadata={GUARD_KEY: kind}, outputs=[],
+                            execution_count=None)
+
     def preprocess(self, nb, resources=None, km=None):
         self._replies: dict[int, str] = {}
         self._out_chars: dict[int, int] = {}
@@ -142,9 +161,13 @@ class SafeExecute(Execute):
         notes: list[str] = []
         guard = self.tamper_check and nb.metadata.get("kernelspec", {}).get("language", "python") == "python"
         if guard:
-            nb.cells.insert(0, NotebookNode(cell_type="code", source=FINGERPRINT_SRC, metadata={}, outputs=[], execution_count=None))
-            nb.cells.append(NotebookNode(cell_type="code", source=FINGERPRINT_SRC, metadata={}, outputs=[], execution_count=None))
-            nb.cells.append(NotebookNode(cell_type="code", source=CANARY_SRC, metadata={}, outputs=[], execution_count=None))
+            cells = [self._guard_cell(FINGERPRINT_SRC, "fp-start")]
+            for cell in nb.cells:
+                if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
+                    cells.append(self._guard_cell(UNSHADOW_SRC, "unshadow"))
+                cells.append(cell)
+            cells += [self._guard_cell(FINGERPRINT_SRC, "fp-end"), self._guard_cell(CANARY_SRC, "canary")]
+            nb.cells = cells
         died = None
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
@@ -164,33 +187,33 @@ class SafeExecute(Execute):
                 notes.append("timeout: 代码运行超时且无法中断，之后的检查均记 0 分")
             else:
                 notes.append(f"execution-failed: 执行失败（{name}），未完成的检查记 0 分")
-        for i in sorted(self._truncated):
+        if self._truncated:
             notes.append("huge-output: 输出过长，已截断")
-            break
         tampered = False
         if guard:
-            canary = nb.cells.pop()
-            fp_end = nb.cells.pop()
-            fp_start = nb.cells.pop(0)
-            n = len(nb.cells)
+            guards = {c.metadata[GUARD_KEY]: c for c in nb.cells if GUARD_KEY in c.metadata and c.metadata[GUARD_KEY] != "unshadow"}
+            nb.cells = [c for c in nb.cells if GUARD_KEY not in c.metadata]
             if died is None:
                 def fp(cell):
                     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream").strip()
-                if self._replies.get(n + 2) != "error":
+                if self._replies.get(id(guards["canary"])) != "error":
                     tampered = True
                     notes.append("tampered: 内核的错误处理被改动（检查失败也会显示为通过），全部自动评分记 0 分")
-                elif not fp(fp_start).startswith("ACADEMY-FP") or fp(fp_start) != fp(fp_end):
+                elif not fp(guards["fp-start"]).startswith("ACADEMY-FP") or fp(guards["fp-start"]) != fp(guards["fp-end"]):
                     tampered = True
                     notes.append("tampered: 代码改动了 Python 内置函数，全部自动评分记 0 分")
-            # shift reply indices back to the real cells
-            self._replies = {i - 1: s for i, s in self._replies.items() if 0 < i <= n}
-        for index, cell in enumerate(nb.cells):
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "timeout" not in " ".join(notes):
+                if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
+                    notes.append("timeout: 代码运行超时，超时的单元格记 0 分")
+        for cell in nb.cells:
             if cell.cell_type != "code" or not is_grade(cell) or is_solution(cell):
                 continue
-            ran_ok = self._replies.get(index) == "ok"
+            ran_ok = self._replies.get(id(cell)) == "ok"
             if tampered or not ran_ok:
-                if not any(o.output_type == "error" for o in cell.get("outputs", [])):
-                    reason = "内核已退出或被篡改，此检查未能执行" if (tampered or died) else "此检查未能正常执行"
+                if tampered or not any(o.output_type == "error" for o in cell.get("outputs", [])):
+                    reason = "评分环境被改动，此检查不计分" if tampered else (
+                        "内核已退出，此检查未能执行" if died else "此检查未能正常执行")
                     cell.setdefault("outputs", []).append(NotebookNode(
                         output_type="error", ename="NotGraded", evalue=reason, traceback=[reason]))
         nb.metadata.setdefault("academy", {})

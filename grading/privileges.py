@@ -24,7 +24,10 @@ def grader_account(course_id: str) -> str:
 
 
 def is_root() -> bool:
-    return os.geteuid() == 0
+    """Root mode (academy.paths): euid 0 and not ACADEMY_SINGLE_USER=1."""
+    if os.geteuid() != 0:
+        return False
+    return os.environ.get("ACADEMY_SINGLE_USER", "").strip().lower() not in {"1", "true", "yes", "on"}
 
 
 def ensure_grader(course_id: str) -> pwd.struct_passwd | None:

@@ -11,14 +11,17 @@ from . import answers, charts, display, glossary, questions, timeline
 from .answers import answer_key, load, require, save
 from .display import badge, card, masked_firm, masked_person, note, panel
 from .glossary import Glossary, explain, term_html
-from .questions import REGISTRY, Question, ask, checklist, choice, number, saved_summary, text
+from .glossary import glossary as terms
+from .questions import (REGISTRY, Question, ask, checklist, choice, number, saved_summary, show_saved_text,
+                        text)
 
 __all__ = [
     "answers", "charts", "display", "glossary", "questions", "timeline",
     "answer_key", "load", "require", "save",
     "badge", "card", "masked_firm", "masked_person", "note", "panel",
     "Glossary", "explain", "term_html",
-    "REGISTRY", "Question", "ask", "checklist", "choice", "number", "saved_summary", "text",
+    "REGISTRY", "Question", "ask", "checklist", "choice", "number", "saved_summary", "show_saved_text", "text",
+    "terms",
 ]
 
 

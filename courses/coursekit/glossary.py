@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from . import testing
 from .display import esc
 
 TERMS: dict[str, str] = {
@@ -65,6 +66,12 @@ class Glossary(W.VBox):
         self.picker.observe(self._on_pick, names="value")
         self._on_pick(None)
         super().__init__([self.toggle, self.box])
+        testing.register(self)
+
+    def _selftest(self) -> str:
+        for t in self.picker.options:
+            self.show(t)
+        return self.text.value[:20]
 
     def _on_toggle(self, _change) -> None:
         self.box.layout.display = "flex" if self.toggle.value else "none"

@@ -1,0 +1,567 @@
+"""Course 2 (我陪群众走流程) helpers: personas' journeys from the sandbox, what-if levers, proposals.
+
+Everything runs the real sandbox: ``sandbox.simulate`` produces records, ``sandbox.case_journey``
+the path of one matter, which :func:`steps_from_journey` turns into a timeline. Exercises use fixed
+scenarios and seeds so that answers are checkable; the behaviour-graded proposal is judged by
+:func:`evaluate_proposal` on seeds the trainee never saw (kept in the hidden tests).
+"""
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+import ipywidgets as W
+import numpy as np
+
+from . import answers, charts, testing
+from .display import badge_html, card, esc, masked_person, note, panel, table_html
+from .questions import render_answer
+from .timeline import Step, draw, steps_table_html, summary_html
+
+ROLES = ["企业群众", "帮办人员", "经办人员", "监督人员"]
+# Problem found on a walkthrough -> the role that acts on it first (course 2, lesson 1).
+ROLE_PROBLEMS = {
+    "一位只会说方言的老人在取号机前不会操作": "帮办人员",
+    "窗口收件时没有一次讲清缺哪些材料，群众跑了第二趟": "经办人员",
+    "一条差评过了整改期限还没有回访": "监督人员",
+    "指南上的材料名称看不懂，不知道该带什么": "企业群众",
+}
+
+OPENING_MIN = 9 * 60  # timelines count minutes from 09:00
+EXERCISE = {"days": 5, "seed": 2024}  # fixed run behind the assignment's journeys
+
+
+# ---- running the sandbox ---------------------------------------------------------------------------
+def _sandbox():
+    import sandbox
+    return sandbox
+
+
+def load(name: str = "stressed"):
+    return _sandbox().load_scenario(name)
+
+
+def simulate(scenario, *, seed: int, days: int):
+    return _sandbox().simulate(scenario, seed=seed, days=days)
+
+
+def metrics(records) -> dict[str, float]:
+    return dict(_sandbox().summary(records))
+
+
+@functools.lru_cache(maxsize=8)
+def _run(scenario_name: str, hall: str | int | None, seed: int, days: int):
+    sc = load(scenario_name)
+    if hall is not None:
+        sc = sc.only_hall(hall)
+    return sc, simulate(sc, seed=seed, days=days)
+
+
+# ---- journeys -> timeline steps --------------------------------------------------------------------
+def _minutes(t: datetime) -> float:
+    return t.hour * 60 + t.minute + t.second / 60 - OPENING_MIN
+
+
+def steps_from_journey(journey: Sequence[Mapping[str, Any]]) -> list[Step]:
+    """Turn ``sandbox.case_journey`` output into timeline steps (waits, window work, hand-offs…)."""
+    if not journey:
+        return []
+    day0 = journey[0]["time"].date()
+    day = lambda t: (t.date() - day0).days + 1  # noqa: E731
+    steps: list[Step] = []
+    last: dict[str, Any] = {}
+    prev_window_end: datetime | None = None
+    for s in journey:
+        kind, t = s["step"], s["time"]
+        if kind == "取号":
+            last["number"] = s
+            if prev_window_end is not None and prev_window_end.date() == t.date():
+                steps.append(Step(day(t), _minutes(prev_window_end), max(1.0, (t - prev_window_end).seconds / 60),
+                                  "转办交接", f"从上一个窗口转到 {s['detail'].split(' ')[0]}"))
+        elif kind == "叫号" and "number" in last:
+            n = last.pop("number")
+            wait = (t - n["time"]).total_seconds() / 60
+            steps.append(Step(day(t), _minutes(n["time"]), wait, "排队等候",
+                              f"{s['place'].split(' ', 1)[-1]}：等了 {wait:.0f} 分钟"))
+            last["called"] = s
+        elif kind in ("窗口办理结束", "审核结果"):
+            c = last.pop("called", None)
+            if c is not None:
+                steps.append(Step(day(t), _minutes(c["time"]), (t - c["time"]).total_seconds() / 60, "窗口办理",
+                                  f"{c['place'].split(' ', 1)[-1]}：{s['detail']}"))
+                prev_window_end = t
+            else:
+                steps.append(Step(day(t), max(0.0, _minutes(t)), 10, "网上办理", f"{s['place']}：{s['detail']}"))
+            if s["detail"].startswith("材料不全"):
+                last["home"] = s
+            elif s["detail"].startswith(("受理", "容缺受理", "告知承诺")):
+                last["back"] = s
+        elif kind in ("放弃离开", "闭厅未办"):
+            n = last.pop("number", None)
+            start = n["time"] if n else t
+            steps.append(Step(day(t), _minutes(start), (t - start).total_seconds() / 60, "排队等候",
+                              f"等了 {(t - start).total_seconds() / 60:.0f} 分钟"))
+            steps.append(Step(day(t), _minutes(t), 5, "放弃离开", s["detail"]))
+            last["home"] = s
+        elif kind == "到达大厅" and "home" in last:
+            h = last.pop("home")
+            days_home = (t.date() - h["time"].date()).days
+            steps.append(Step(day(h["time"]), _minutes(h["time"]), 5, "回家补材料",
+                              f"第{day(h['time'])}天回家，{days_home}天后再来：{h['detail'][:40]}"))
+            prev_window_end = None
+        elif kind == "办结" and "back" in last:
+            b = last.pop("back")
+            days_back = (t.date() - b["time"].date()).days
+            steps.append(Step(day(b["time"]), 0, 480 * max(days_back, 1), "后台办理",
+                              f"后台审批 {days_back} 天，{s['detail']}"))
+            steps.append(Step(day(t), 0, 5, "办结", s["detail"]))
+    return steps
+
+
+def step_labels(steps: Sequence[Step]) -> list[str]:
+    return [f"{i + 1}. 第{s.day}天 {s.kind}：{s.label}" for i, s in enumerate(steps)]
+
+
+BLOCKING = ("回家补材料", "转办交接", "放弃离开")
+
+
+def expected_blockages(steps: Sequence[Step]) -> list[str]:
+    return [l for l, s in zip(step_labels(steps), steps) if s.kind in BLOCKING]
+
+
+def expected_delay(steps: Sequence[Step]) -> str:
+    waits = [(s.minutes, l) for l, s in zip(step_labels(steps), steps) if s.kind == "排队等候"]
+    return max(waits)[1]
+
+
+# ---- personas ---------------------------------------------------------------------------------------
+PERSONAS = {
+    "farmer": ("化隆的老农（只会说方言）", "化隆回族自治县"),
+    "noodle": ("在外省开拉面店的化隆人（跨省通办）", None),
+    "parents": ("新手父母（新生儿出生一件事）", None),
+    "firm": ("来登记的新企业", None),
+}
+
+
+def _population(scenario):
+    from sandbox.population import build_population
+    p = scenario.population
+    return build_population(p.seed, p.citizens, p.firms)
+
+
+def _pick(records, population, persona: str) -> int | None:
+    """case_id of the first matter of a persona in the records (deterministic)."""
+    c = records.cases
+    n = len(records)
+    if persona == "farmer":
+        hualong = _county_index("化隆回族自治县")
+        for r in range(n):
+            if c["visit_no"][r] != 1 or c["channel"][r] != 0 or c["county"][r] != hualong:
+                continue
+            pid = int(c["person"][r])
+            person = population.citizens[pid] if 0 <= pid < len(population.citizens) else None
+            if person is not None and person.elderly and not person.speaks_mandarin:
+                matter = c["matter_id"][r]
+                if (c["matter_id"] == matter).sum() > 1:
+                    return int(c["case_id"][r])
+        cand = np.flatnonzero((c["county"] == hualong) & c["elderly"] & (c["channel"] == 0))
+    elif persona == "noodle":
+        cand = np.flatnonzero(c["cross"] > 0)
+    elif persona == "parents":
+        idx = _bundle_index(records, "新生儿出生一件事")
+        cand = np.flatnonzero(c["life_event"] == idx) if idx is not None else np.array([], int)
+    else:
+        cand = np.flatnonzero((c["firm"] >= 0) & (c["channel"] == 0))
+    return int(c["case_id"][cand[0]]) if len(cand) else None
+
+
+def _county_index(name: str) -> int:
+    from sandbox.geography import COUNTIES
+    return [c.name for c in COUNTIES].index(name)
+
+
+def _bundle_index(records, name: str) -> int | None:
+    names = list(records.bundle_names or ())
+    return names.index(name) if name in names else None
+
+
+@functools.lru_cache(maxsize=8)
+def persona_journey(persona: str, seed: int = EXERCISE["seed"], days: int = EXERCISE["days"]):
+    """(masked person fields, journey steps) of a persona in the fixed baseline run."""
+    hall = PERSONAS[persona][1]
+    sc, rec = _run("baseline", hall, seed, days)
+    pop = _population(sc)
+    case_id = _pick(rec, pop, persona)
+    if case_id is None:
+        return {}, []
+    journey = _sandbox().case_journey(rec, case_id)
+    pid = int(rec.cases["person"][rec.row(case_id)])
+    who = masked_person(pop.citizens[pid]) if 0 <= pid < len(pop.citizens) else {}
+    return who, steps_from_journey(journey)
+
+
+def exercise_journey(persona: str) -> list[Step]:
+    return persona_journey(persona)[1]
+
+
+def show_journey(steps: Sequence[Step], title: str, out: W.Output | None = None) -> None:
+    from IPython.display import display
+    fig = draw(steps, title=title)
+    body = W.HTML(panel(title, steps_table_html(steps) + "<b>合计</b>" + summary_html(steps)).value)
+    if out is None:
+        charts.show(fig)
+        display(body)
+    else:
+        charts.show(fig, out)
+        with out:
+            display(body)
+
+
+class JourneyViewer(W.VBox):
+    def __init__(self):
+        self.pick = W.Dropdown(options=[(v[0], k) for k, v in PERSONAS.items()], description="群众",
+                               layout=W.Layout(width="420px"))
+        self.out = W.Output()
+        self.who = W.HTML()
+        self.pick.observe(lambda _c: self.redraw(), names="value")
+        super().__init__([self.pick, self.who, self.out])
+        self.redraw()
+        testing.register(self)
+
+    def redraw(self) -> None:
+        who, steps = persona_journey(self.pick.value)
+        self.who.value = card("这位群众", who).value if who else ""
+        if not steps:
+            self.out.clear_output()
+            with self.out:
+                from IPython.display import display
+                display(note("这段模拟里没有找到这样的群众，请换一位。", "warn"))
+            return
+        show_journey(steps, PERSONAS[self.pick.value][0] + "的办事路线图", self.out)
+
+    def _selftest(self) -> str:
+        for key in PERSONAS:
+            self.pick.value = key
+        return f"{len(PERSONAS)} journeys drawn"
+
+
+def journey_viewer() -> JourneyViewer:
+    return JourneyViewer()
+
+
+def role_notes():
+    from .questions import ask, text
+    return ask("notes-roles", "我的走流程记录（不计分）",
+               {r: text(f"以{r}的眼光，我看到：", rows=2) for r in ROLES})
+
+
+# ---- 跨省通办 and 一件事 (catalog facts) ------------------------------------------------------------
+def _catalog():
+    from sandbox.catalog import load_catalog
+    return load_catalog()
+
+
+def noodle_case():
+    """(masked owner fields, item) — a 化隆 native working in another province renewing an ID card."""
+    from sandbox.population import build_population
+    pop = build_population()
+    owner = next(c for c in pop.citizens if c.county == "化隆回族自治县" and c.works_elsewhere and not c.elderly)
+    return masked_person(owner), _catalog().by_name("居民身份证换领、补领")
+
+
+def show_noodle_case(owner: Mapping[str, str], item) -> None:
+    from IPython.display import display
+    display(card("拉面店老板", owner))
+    rows = [("事项名称", item.name), ("事项类型", item.item_type), ("承诺办结时限", f"{item.promised_days} 个工作日"),
+            ("到现场次数", f"{item.visits} 次"), ("是否网办", "是" if item.online else "否"),
+            ("跨省通办", "支持（方式见下）" if item.cross_province else "不支持")]
+    display(W.HTML(panel("办事指南（节选）", table_html(rows)).value))
+    display(note("提示：全程网办 = 网上全程办理、不用到窗口；异地代收代办 = 在务工地的政务大厅交材料，"
+                 "由家乡审批，结果寄回；多地联办 = 只到一地窗口，几地部门协同办理。要采集人像指纹的证件，不能全程网办。"))
+
+
+def bundle_items(name: str):
+    cat = _catalog()
+    return cat.bundle_items(cat.bundle(name if name.endswith("一件事") else name + "一件事"))
+
+
+def bundle_saving(name: str) -> int:
+    """Required materials handed in separately minus those handed in once for the bundle."""
+    items = bundle_items(name)
+    separately = sum(len(it.required_materials) for it in items)
+    together = len({m.name for it in items for m in it.required_materials})
+    return separately - together
+
+
+def show_bundle(name: str) -> None:
+    from IPython.display import display
+    rows = [(it.name, "、".join(m.name for m in it.required_materials)) for it in bundle_items(name)]
+    display(W.HTML(panel(f"{name}一件事：每个事项的必交材料", table_html(rows, header=("事项", "必交材料"))).value))
+
+
+# ---- levers, what-if and the behaviour-graded proposal --------------------------------------------
+PROPOSAL_HALL = "海东市政务服务中心"
+PROPOSAL_DAYS = 5
+PRACTICE_SEEDS = (11, 12)
+MAX_ADDED_WINDOWS = 2
+TARGET_REDUCTION = 0.30
+EXTENDED_OPTIONS = {"不延时": "", "延时到18:30": "18:30", "延时到19:00": "19:00"}
+
+
+def proposal_scenario() -> Any:
+    return load("stressed").only_hall(PROPOSAL_HALL)
+
+
+def window_kinds(scenario=None) -> list[str]:
+    sc = scenario or proposal_scenario()
+    return [k for k, n in sc.halls[0].windows.items() if n > 0]
+
+
+def proposal_levers(answer: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a saved proposal and return it in canonical form (plain Chinese errors)."""
+    if not isinstance(answer, Mapping):
+        raise ValueError("方案格式不对，请在表单里重新选择并保存。")
+    kinds = window_kinds()
+    added = {str(k): int(v) for k, v in dict(answer.get("增加窗口", {})).items() if int(v)}
+    for k, v in added.items():
+        if k not in kinds:
+            raise ValueError(f"大厅里没有“{k}”这类窗口。")
+        if v < 0:
+            raise ValueError("窗口数不能减少。")
+    ext = answer.get("延时服务", "不延时")
+    if ext not in EXTENDED_OPTIONS:
+        raise ValueError(f"延时服务的选项不对：{ext}")
+    appt = int(answer.get("预约比例（%）", 15))
+    if not 0 <= appt <= 80:
+        raise ValueError("预约比例要在 0 到 80 之间。")
+    return {"增加窗口": added, "延时服务": ext, "预约比例（%）": appt,
+            "绿色通道": bool(answer.get("绿色通道", True))}
+
+
+def windows_added(levers: Mapping[str, Any]) -> int:
+    return sum(levers["增加窗口"].values())
+
+
+def apply_levers(scenario, levers: Mapping[str, Any]):
+    hall = scenario.halls[0]
+    changes: dict[str, Any] = {}
+    for kind, n in levers["增加窗口"].items():
+        changes[f"halls.0.windows.{kind}"] = int(hall.windows.get(kind, 0)) + int(n)
+    changes["hours.extended_until"] = EXTENDED_OPTIONS[levers["延时服务"]]
+    changes["policy.appointment_share"] = levers["预约比例（%）"] / 100
+    changes["policy.green_channel"] = levers["绿色通道"]
+    return scenario.evolve(changes)
+
+
+def evaluate_proposal(levers: Mapping[str, Any], seeds: Sequence[int], days: int = PROPOSAL_DAYS) -> dict[str, Any]:
+    """Score a proposal by its effect: mean p90 wait over ``seeds`` before and after."""
+    base = proposal_scenario()
+    after_sc = apply_levers(base, levers)
+    before = [metrics(simulate(base, seed=s, days=days))["p90_wait_min"] for s in seeds]
+    after = [metrics(simulate(after_sc, seed=s, days=days))["p90_wait_min"] for s in seeds]
+    b, a = float(np.mean(before)), float(np.mean(after))
+    reduction = 1 - a / b if b > 0 else 0.0
+    ok = reduction >= TARGET_REDUCTION and windows_added(levers) <= MAX_ADDED_WINDOWS
+    return {"before_p90": b, "after_p90": a, "reduction": reduction, "passed": bool(ok)}
+
+
+def reference_proposal() -> dict[str, Any]:
+    """A proposal that meets the target (the answer key; tests check it on unseen seeds)."""
+    return {"增加窗口": {_busiest_kind(): 2}, "延时服务": "延时到19:00", "预约比例（%）": 40, "绿色通道": True}
+
+
+def _busiest_kind() -> str:
+    sc = proposal_scenario()
+    rec = simulate(sc, seed=PRACTICE_SEEDS[0], days=2)
+    from sandbox.scenario import WINDOW_KINDS
+    c = rec.cases
+    hall_rows = c["t_called"] >= 0
+    waits = (c["t_called"] - c["t_number"])[hall_rows]
+    pools = c["pool"][hall_rows]
+    best = max(set(pools.tolist()), key=lambda p: float(np.percentile(waits[pools == p], 90)))
+    return WINDOW_KINDS[best]
+
+
+class ProposalForm(W.VBox):
+    """Levers of the stressed scenario's city hall; 试一试 runs practice seeds; 保存答案 saves."""
+
+    def __init__(self, qid: str):
+        self.qid = qid
+        kinds = window_kinds()
+        self.kind_boxes = {k: W.BoundedIntText(value=0, min=0, max=5, description=k,
+                                               style={"description_width": "120px"},
+                                               layout=W.Layout(width="220px")) for k in kinds}
+        self.ext = W.Dropdown(options=list(EXTENDED_OPTIONS), value="不延时", description="延时服务")
+        self.appt = W.IntSlider(value=15, min=0, max=80, step=5, description="预约比例（%）",
+                                style={"description_width": "initial"})
+        self.green = W.Checkbox(value=True, description="老年人、残疾人绿色通道", indent=False)
+        self.try_button = W.Button(description="试一试", icon="play")
+        self.save_button = W.Button(description="保存答案", button_style="primary", icon="save")
+        self.status = W.HTML()
+        self.saved_view = W.HTML()
+        self.out = W.Output()
+        self.try_button.on_click(self._on_try)
+        self.save_button.on_click(self._on_save)
+        grid = W.GridBox(list(self.kind_boxes.values()),
+                         layout=W.Layout(grid_template_columns="repeat(3, 230px)"))
+        super().__init__([W.HTML(f"<h4>第五题：我的改进方案{badge_html()}</h4><b>增加窗口（合计不超过两个）</b>"),
+                          grid, self.ext, self.appt, self.green,
+                          W.HBox([self.try_button, self.save_button, self.status]), self.saved_view, self.out],
+                         layout=W.Layout(border="1px solid #cbd5e0", padding="8px"))
+        saved = answers.load(qid)
+        if saved:
+            self.set(saved)
+            self._show_saved(saved)
+        testing.register(self)
+
+    def value(self) -> dict[str, Any]:
+        return {"增加窗口": {k: int(b.value) for k, b in self.kind_boxes.items() if b.value},
+                "延时服务": self.ext.value, "预约比例（%）": int(self.appt.value), "绿色通道": bool(self.green.value)}
+
+    def set(self, value: Mapping[str, Any]) -> None:
+        for k, b in self.kind_boxes.items():
+            b.value = int(value.get("增加窗口", {}).get(k, 0))
+        self.ext.value = value.get("延时服务", "不延时")
+        self.appt.value = int(value.get("预约比例（%）", 15))
+        self.green.value = bool(value.get("绿色通道", True))
+
+    def save(self):
+        self.save_button.click()
+        return answers.load(self.qid)
+
+    def _on_save(self, _b=None) -> None:
+        v = self.value()
+        try:
+            levers = proposal_levers(v)
+        except ValueError as exc:
+            self.status.value = f'<span style="color:#c53030;">{esc(exc)}</span>'
+            return
+        if windows_added(levers) > MAX_ADDED_WINDOWS:
+            self.status.value = '<span style="color:#c53030;">新增窗口超过两个，请减少后再保存。</span>'
+            return
+        answers.save(self.qid, v)
+        self._show_saved(v)
+
+    def _show_saved(self, v) -> None:
+        self.status.value = '<span style="color:#2f855a;">已保存，提交作业时会一起交上去。</span>'
+        self.saved_view.value = ('<div style="background:#f7fafc;border-left:3px solid #2f855a;padding:4px 8px;">'
+                                 f"已保存的方案（评分只看这里）：<br>{render_answer(v)}</div>")
+
+    def _on_try(self, _b=None) -> None:
+        self.status.value = "正在模拟，请稍候……"
+        try:
+            r = evaluate_proposal(proposal_levers(self.value()), PRACTICE_SEEDS)
+        except ValueError as exc:
+            self.status.value = f'<span style="color:#c53030;">{esc(exc)}</span>'
+            return
+        fig = charts.before_after({"p90_wait_min": r["before_p90"]}, {"p90_wait_min": r["after_p90"]},
+                                  ["p90_wait_min"], title="练习用的日子：调整前后")
+        charts.show(fig, self.out)
+        self.status.value = f"90%群众的等候缩短了 {r['reduction']:.0%}（目标：三成以上）。"
+
+    def _selftest(self) -> str:
+        self._on_try()
+        return self.status.value
+
+
+def proposal_form(qid: str) -> ProposalForm:
+    return ProposalForm(qid)
+
+
+class WhatIfPanel(W.VBox):
+    """Lesson 2: levers of one hall (one month by default), re-simulate, before/after chart."""
+
+    METRICS = ("mean_wait_min", "p90_wait_min", "one_visit_rate")
+
+    def __init__(self, scenario_name: str = "stressed", hall: str = PROPOSAL_HALL, days: int = 22, seed: int = 5):
+        self.base = load(scenario_name).only_hall(hall)
+        self.days, self.seed = days, seed
+        kinds = window_kinds(self.base)
+        self.kind_boxes = {k: W.BoundedIntText(value=0, min=0, max=10, description=k,
+                                               style={"description_width": "120px"},
+                                               layout=W.Layout(width="220px")) for k in kinds}
+        self.ext = W.Dropdown(options=list(EXTENDED_OPTIONS), value="不延时", description="延时服务")
+        self.appt = W.IntSlider(value=15, min=0, max=80, step=5, description="预约比例（%）",
+                                style={"description_width": "initial"})
+        self.green = W.Checkbox(value=True, description="老年人、残疾人绿色通道", indent=False)
+        self.run_button = W.Button(description="重新模拟", button_style="primary", icon="refresh")
+        self.status = W.HTML()
+        self.out = W.Output()
+        self.run_button.on_click(self._on_run)
+        grid = W.GridBox(list(self.kind_boxes.values()),
+                         layout=W.Layout(grid_template_columns="repeat(3, 230px)"))
+        super().__init__([W.HTML(f"<h4>模拟大厅：{esc(hall)}（{esc(self.base.title)}，{days}个工作日）{badge_html()}</h4>"
+                                 "<b>增加窗口</b>"), grid, self.ext, self.appt, self.green,
+                          W.HBox([self.run_button, self.status]), self.out])
+        self._before: dict[str, float] | None = None
+        testing.register(self)
+
+    def levers(self) -> dict[str, Any]:
+        return {"增加窗口": {k: int(b.value) for k, b in self.kind_boxes.items() if b.value},
+                "延时服务": self.ext.value, "预约比例（%）": int(self.appt.value), "绿色通道": bool(self.green.value)}
+
+    def _on_run(self, _b=None) -> float:
+        t0 = time.perf_counter()
+        if self._before is None:
+            self._before = metrics(simulate(self.base, seed=self.seed, days=self.days))
+        after = metrics(simulate(apply_levers(self.base, self.levers()), seed=self.seed, days=self.days))
+        fig = charts.before_after(self._before, after, self.METRICS)
+        charts.show(fig, self.out)
+        dt = time.perf_counter() - t0
+        self.status.value = f"模拟完成（用时 {dt:.1f} 秒）。"
+        return dt
+
+    def _selftest(self) -> str:
+        first = next(iter(self.kind_boxes.values()))
+        first.value = 2
+        self.ext.value = "延时到19:00"
+        self._on_run()
+        return self.status.value
+
+
+def whatif_panel(**kw) -> WhatIfPanel:
+    return WhatIfPanel(**kw)
+
+
+def leader_visit():
+    """一把手进大厅: pick a window kind, see its queue over the busiest day of the stressed run."""
+    sc, rec = _run("stressed", PROPOSAL_HALL, 5, 1)
+    from sandbox.scenario import WINDOW_KINDS
+    c = rec.cases
+    pick = W.Dropdown(options=window_kinds(sc), description="窗口类别", layout=W.Layout(width="320px"))
+    out = W.Output()
+
+    def redraw(_c=None):
+        import matplotlib.pyplot as plt
+        charts.use_cjk_font()
+        p = WINDOW_KINDS.index(pick.value)
+        rows = (c["pool"] == p) & (c["t_called"] >= 0)
+        t_num = c["t_number"][rows] % 86400 / 3600
+        wait = (c["t_called"][rows] - c["t_number"][rows]) / 60
+        fig, ax = plt.subplots(figsize=(7, 2.8))
+        ax.scatter(t_num, wait, s=8, color="#3182ce")
+        ax.set_xlabel("取号时刻（点）")
+        ax.set_ylabel("等候（分钟）")
+        ax.set_title(f"{pick.value}：每位群众的等候")
+        charts._mark(fig)
+        fig.tight_layout()
+        charts.show(fig, out)
+
+    pick.observe(redraw, names="value")
+    redraw()
+    box = W.VBox([pick, out])
+    box._selftest = lambda: [setattr(pick, "value", k) for k in pick.options[:3]] and "ok"  # type: ignore[attr-defined]
+    testing.register(box)
+    return box
+
+
+def sample_proposal_text() -> str:
+    return ("我以一把手进大厅的身份，按普通群众的方式在周一上午取号，陪一位化隆来的老人办理社保业务。"
+            "路线图显示：老人第一次来因材料不全被退回，回家补材料两天后再来，这是梗阻；周一上午排队最长等了四十多分钟，"
+            "这是迟滞。改进措施：一、由综合窗口负责人在一周内修订指南，把材料写清楚，窗口收件时一次性告知并出具告知单；"
+            "二、周一上午在排队最长的窗口增开两个窗口，延时到19:00，预约比例提高到40%，由办公室在两周内排班落实；"
+            "三、帮办代办员在取号机旁值守，为老年人和说方言的群众帮办。模拟显示，90%群众的等候从约60分钟降到约30分钟，"
+            "代价是需要增加人手、延时加班，要防止窗口人员疲劳。整改后一个月内对差评逐一回访，整改结果在大厅公开。")

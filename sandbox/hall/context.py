@@ -1,0 +1,189 @@
+"""What every stream of a run shares: the scenario, the item columns, people, calendar, routing.
+
+Random streams: :func:`stream_rng` gives an independent generator per (seed, stream, month) from a
+numpy ``SeedSequence``, so a hall's month does not depend on how many numbers another hall or month
+drew — runs split over processes give the same records as one process.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from ..geography import COUNTIES, COUNTY_BY_NAME
+from ..population import Population, build_population
+from ..scenario import BLOCKS, WINDOW_KINDS, Scenario
+from ..workdays import WorkCalendar, default_calendar, last_known_year
+from .items import ItemTable, item_table
+
+K = {k: i for i, k in enumerate(WINDOW_KINDS)}
+DAY = 86400
+
+
+def stream_rng(seed: int, stream: int, month: int) -> np.random.Generator:
+    """Independent generator for one stream (hall or online county) and one month (year*12+month)."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 0x5A4D, stream, month])))
+
+
+def hm(text: str) -> int:
+    h, m = text.split(":")
+    return int(h) * 3600 + int(m) * 60
+
+
+class WorkIndex:
+    """Vectorised working-day arithmetic over date ordinals (numpy arrays)."""
+
+    def __init__(self, start: date, days: int) -> None:
+        strict = default_calendar()
+        # Simulated days must be in the known calendar (clear error otherwise); back-office days that
+        # spill past the last announced year use the documented Mon–Fri fallback.
+        strict.working_mask(start, days)
+        cal = WorkCalendar(fallback=True, last_year=max(last_known_year(), (start + timedelta(days=days)).year) + 2)
+        lo = start - timedelta(days=30)
+        hi = date(cal.last_year, 12, 31)
+        self.ordinals = np.array([d.toordinal() for d in cal.working_days(lo, hi)], dtype=np.int64)
+        self.calendar = strict
+
+    def on_or_after(self, day: np.ndarray) -> np.ndarray:
+        return self.ordinals[np.searchsorted(self.ordinals, day, "left")]
+
+    def add(self, day: np.ndarray, n: np.ndarray) -> np.ndarray:
+        """The n-th working day after day (n >= 1)."""
+        i = np.searchsorted(self.ordinals, day, "right") + np.maximum(n, 1) - 1
+        return self.ordinals[np.minimum(i, len(self.ordinals) - 1)]
+
+    def between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Working days in (a, b]."""
+        return np.searchsorted(self.ordinals, b, "right") - np.searchsorted(self.ordinals, a, "right")
+
+
+@dataclass(eq=False)
+class HallRouting:
+    pool_of_item: np.ndarray  # int8 global pool (WINDOW_KINDS index) per item; -1 not offered here
+    capacity: dict[int, int]  # global pool -> open windows
+    nominal: dict[int, int]  # global pool -> windows before absences
+    bundle_pool: int
+    cross_pool: int
+    complaint_pool: int
+
+
+def hall_routing(s: Scenario, h: int, t: ItemTable) -> HallRouting:
+    hall = s.halls[h]
+    cap = {K[k]: hall.open_windows(k) for k in WINDOW_KINDS if hall.open_windows(k) > 0}
+    nominal = {K[k]: int(n) for k, n in hall.windows.items() if n > 0}
+    one = K["综合窗口"]
+    if s.policy.one_window:
+        merged = [K[b] for b in s.policy.one_window_blocks]
+        total = sum(cap.pop(k, 0) for k in merged)
+        total_nom = sum(nominal.pop(k, 0) for k in merged)
+        if total:
+            cap[one] = cap.get(one, 0) + total
+            nominal[one] = nominal.get(one, 0) + total_nom
+    pool = np.full(len(t), -1, dtype=np.int8)
+    for i in range(len(t)):
+        block = BLOCKS[int(t.block[i])]
+        kind = int(t.kind[i])
+        if s.policy.one_window and block in s.policy.one_window_blocks and one in cap:
+            pool[i] = one
+        elif kind in cap:
+            pool[i] = kind
+        elif K[block] in cap:
+            pool[i] = K[block]
+        elif one in cap:
+            pool[i] = one
+    return HallRouting(
+        pool_of_item=pool, capacity=cap, nominal=nominal,
+        bundle_pool=K["帮办代办"] if K["帮办代办"] in cap else (one if one in cap else -1),
+        cross_pool=K["跨省通办"] if K["跨省通办"] in cap else -1,
+        complaint_pool=K["办不成事反映"] if K["办不成事反映"] in cap else -1,
+    )
+
+
+@dataclass(eq=False)
+class Context:
+    scenario: Scenario
+    seed: int
+    start: date
+    days: int
+    items: ItemTable
+    people: Population
+    work: WorkIndex
+    routing: tuple[HallRouting, ...]
+    county_people: tuple[np.ndarray, ...]
+    county_firms: tuple[np.ndarray, ...]
+    county_weights: np.ndarray
+    no_mandarin: np.ndarray
+    works_elsewhere: np.ndarray
+    elderly: np.ndarray
+    disabled: np.ndarray
+    spring_days: frozenset[int]  # date ordinals in the pre-Spring-Festival surge
+    svc_mu: np.ndarray  # per service class
+    svc_sigma: np.ndarray
+
+    @property
+    def end_ordinal(self) -> int:
+        return self.start.toordinal() + self.days  # exclusive
+
+
+def _spring_days(work: WorkIndex, start: date, days: int, n: int) -> frozenset[int]:
+    cal = work.calendar
+    out: set[int] = set()
+    for year in range(start.year, (start + timedelta(days=days)).year + 1):
+        first = None
+        d = date(year, 1, 15)
+        while d <= date(year, 3, 1):
+            name = cal.holiday_name(d) or ""
+            if "Spring Festival" in name or "春节" in name:
+                first = d
+                break
+            d += timedelta(days=1)
+        if first is None:
+            continue
+        i = int(np.searchsorted(work.ordinals, first.toordinal(), "left"))
+        out.update(int(o) for o in work.ordinals[max(0, i - n):i])
+    return frozenset(out)
+
+
+def build_context(s: Scenario, seed: int, start: date, days: int, catalog=None) -> Context:
+    items = item_table(catalog)
+    people = build_population(s.population.seed, s.population.citizens, s.population.firms)
+    work = WorkIndex(start, days)
+    county_people = tuple(np.flatnonzero(people.county_index == i) for i in range(len(COUNTIES)))
+    firm_county = np.array([COUNTY_BY_NAME[f.county] is c for f in people.firms for c in COUNTIES]).reshape(
+        len(people.firms), len(COUNTIES)) if people.firms else np.zeros((0, len(COUNTIES)), bool)
+    county_firms = tuple(np.flatnonzero(firm_county[:, i]) if len(firm_county) else np.zeros(0, np.int64)
+                         for i in range(len(COUNTIES)))
+    w = np.array([c.population for c in COUNTIES], dtype=float)
+    sm = s.service_minutes
+    lo = np.log([sm.quick[0], sm.typical[0], sm.complex[0]]) + np.log(60)
+    hi = np.log([sm.quick[1], sm.typical[1], sm.complex[1]]) + np.log(60)
+    return Context(
+        scenario=s, seed=seed, start=start, days=days, items=items, people=people, work=work,
+        routing=tuple(hall_routing(s, h, items) for h in range(len(s.halls))),
+        county_people=county_people, county_firms=county_firms, county_weights=w / w.sum(),
+        no_mandarin=~people.speaks_mandarin, works_elsewhere=people.works_elsewhere,
+        elderly=people.elderly, disabled=people.disabled,
+        spring_days=_spring_days(work, start, days, s.demand.spring_festival_days),
+        svc_mu=(lo + hi) / 2, svc_sigma=np.maximum((hi - lo) / (2 * 1.645), 1e-6),
+    )
+
+
+def day_factor(ctx: Context, day: date) -> float:
+    d = ctx.scenario.demand
+    f = d.weekday_factors[day.weekday()]
+    if day.toordinal() in ctx.spring_days:
+        f *= d.spring_festival_factor
+    return f
+
+
+def item_day_weights(ctx: Context, base: np.ndarray, day: date) -> np.ndarray:
+    """Item weights for a day: month-start/end peaks for the configured blocks."""
+    d = ctx.scenario.demand
+    if d.month_edge_days <= 0 or d.month_edge_factor == 1.0:
+        return base
+    last = (date(day.year + (day.month == 12), day.month % 12 + 1, 1) - timedelta(days=1)).day
+    if day.day <= d.month_edge_days or day.day > last - d.month_edge_days:
+        edge = np.isin(ctx.items.block, [BLOCKS.index(b) for b in d.month_edge_blocks])
+        return np.where(edge, base * d.month_edge_factor, base)
+    return base

@@ -1,0 +1,152 @@
+"""What happens to a case after (or instead of) the queue, decided in bulk for many cases at once.
+
+Materials → decision (即办 / 受理 / 容缺受理 / 告知承诺 / 不予受理 with a one-time list) → back office
+and completion in working days → rating. The decision follows the rules of DOMAIN.md §5 (the same
+rules as ``sandbox.acceptance.decide``, vectorised): 容缺 only when every missing material may be
+supplied later and none is core; 告知承诺 only when the item allows it, every missing material may be
+replaced by a pledge, and the applicant chooses it; otherwise 一次性告知 and the applicant returns.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..records import OUTCOME
+from .context import DAY, Context
+from .items import popcount
+
+O_INSTANT, O_ACCEPT, O_RONGQUE, O_PLEDGE, O_REFUSE, O_LEFT, O_HOME = range(7)
+assert OUTCOME["不予受理"] == O_REFUSE and OUTCOME["闭厅未办"] == O_HOME
+
+
+def draw_materials(ctx: Context, rng: np.random.Generator, item: np.ndarray, bundle: np.ndarray,
+                   p_missing: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(missing bit mask, materials replaced by e-licences, materials handed in) per case."""
+    t = ctx.items
+    n = len(item)
+    req = t.required[item]
+    has_elic = rng.random(n) < ctx.scenario.policy.elicence_coverage
+    replaced = np.where(has_elic, t.elicence[item], 0)
+    need = req & ~replaced
+    missing = np.zeros(n, dtype=np.int64)
+    width = int(t.n_materials.max()) if len(t) else 0
+    u = rng.random((n, max(width, 1)))
+    for j in range(width):
+        bit = np.int64(1) << j
+        missing |= np.where((need & bit) != 0, (u[:, j] < p_missing) * bit, 0)
+    elic = popcount(replaced)
+    handed = popcount(need & ~missing)
+    # A bundle collects each shared material once: draw over its distinct materials instead.
+    b = bundle >= 0
+    if b.any():
+        bm = t.bundle_materials[bundle[b]]
+        k = rng.binomial(bm, p_missing[b])
+        missing[b] = (np.int64(1) << k.astype(np.int64)) - 1
+        e = rng.binomial(bm, ctx.scenario.policy.elicence_coverage * 0.5)
+        elic[b] = e
+        handed[b] = np.maximum(bm - k - e, 0)
+    return missing, elic, handed
+
+
+def decide(ctx: Context, rng: np.random.Generator, item: np.ndarray, bundle: np.ndarray,
+           missing: np.ndarray) -> np.ndarray:
+    t = ctx.items
+    p = ctx.scenario.policy
+    n = len(item)
+    out = np.where(t.instant[item], O_INSTANT, O_ACCEPT).astype(np.int8)
+    miss = missing != 0
+    rongque = miss & p.rongque & t.rongque_ok[item] & ((missing & ~t.rongque[item]) == 0)
+    pledge = (miss & ~rongque & p.pledge & t.pledge_ok[item] & ((missing & ~t.pledge[item]) == 0)
+              & (rng.random(n) < ctx.scenario.behaviour.pledge_uptake))
+    out[miss] = O_REFUSE
+    out[rongque] = O_RONGQUE
+    out[pledge] = O_PLEDGE
+    # 一件事 bundles accept with the missing items pledged (容缺) when 容缺 is on (国发〔2024〕3号).
+    b = (bundle >= 0) & miss
+    if b.any():
+        out[b] = O_RONGQUE if p.rongque else O_REFUSE
+    return out
+
+
+def _time_in_day(rng: np.random.Generator, day: np.ndarray) -> np.ndarray:
+    """A back-office moment on a working day: 09:00–17:00."""
+    return (day - 719163) * DAY + 9 * 3600 + rng.integers(0, 8 * 3600, size=len(day))
+
+
+def complete(ctx: Context, rng: np.random.Generator, outcome: np.ndarray, t_end: np.ndarray,
+             promised: np.ndarray, instant: np.ndarray) -> dict[str, np.ndarray]:
+    """Back office: completion time, on-time flag, 容缺 deadline, pledge check."""
+    b = ctx.scenario.behaviour
+    w = ctx.work
+    n = len(outcome)
+    t_done = np.full(n, -1, dtype=np.int64)
+    on_time = np.full(n, -1, dtype=np.int8)
+    t_due = np.full(n, -1, dtype=np.int64)
+    t_check = np.full(n, -1, dtype=np.int64)
+    false = np.zeros(n, dtype=bool)
+    if n == 0:
+        return dict(t_done=t_done, on_time=on_time, t_due=t_due, t_check=t_check, pledge_false=false)
+    day = t_end // DAY + 719163
+    accept = w.on_or_after(day)
+    prom = np.maximum(promised.astype(np.int64), 1)
+    u = rng.random(n)
+    back = np.ceil(prom * (0.3 + 0.7 * rng.random(n))).astype(np.int64)
+    late = rng.random(n) < b.p_overdue
+    back = np.where(late, prom + rng.integers(1, 5, n), back)
+    done_day = w.add(accept, back)
+    limit = prom.copy()
+    # 即办 on the spot; a pledge on an 即办件 is also done on the spot.
+    spot = (outcome == O_INSTANT) | ((outcome == O_PLEDGE) & instant)
+    # 容缺: supplement within the deadline (late with p_supplement_late); result once complete.
+    rq = outcome == O_RONGQUE
+    if rq.any():
+        due_days = np.minimum(b.rongque_supplement_days, prom[rq])
+        t_due[rq] = (w.add(accept[rq], due_days) - 719163) * DAY + 17 * 3600 + 1800
+        sup = rng.integers(1, due_days + 1)
+        sup = np.where(rng.random(rq.sum()) < b.p_supplement_late, due_days + rng.integers(1, 6, rq.sum()), sup)
+        sup_day = w.add(accept[rq], sup)
+        done_day[rq] = np.where(instant[rq], sup_day, np.maximum(done_day[rq], sup_day))
+        limit[rq] = np.where(instant[rq], due_days, prom[rq])
+    pl = outcome == O_PLEDGE
+    if pl.any():
+        quick = np.ceil(prom[pl] * (0.2 + 0.4 * u[pl])).astype(np.int64)
+        done_day[pl] = np.where(late[pl], done_day[pl], w.add(accept[pl], quick))
+        t_check[pl] = _time_in_day(rng, w.add(accept[pl], np.full(pl.sum(), b.pledge_check_days)))
+        false[pl] = rng.random(pl.sum()) < b.p_false_pledge
+    ok = (outcome <= O_PLEDGE)
+    t_done[ok] = _time_in_day(rng, done_day[ok])
+    t_done[spot] = t_end[spot]
+    # Completion never precedes the window service (same-day back office after hours).
+    t_done[ok] = np.maximum(t_done[ok], t_end[ok] + 60)
+    on_time[ok] = (w.between(accept[ok], done_day[ok]) <= limit[ok]).astype(np.int8)
+    on_time[spot] = 1
+    return dict(t_done=t_done, on_time=on_time, t_due=t_due, t_check=t_check, pledge_false=false)
+
+
+def rate(ctx: Context, rng: np.random.Generator, p_rate: float, wait_min: np.ndarray, visit_no: np.ndarray,
+         outcome: np.ndarray, on_time: np.ndarray | None, t_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Five-level ratings (1 非常满意 … 5 非常不满意; 0 none), skewed as real ones, worse after long waits,
+    repeat visits, refusals, giving up and (online, rated after completion) overdue results."""
+    r = ctx.scenario.ratings
+    n = len(outcome)
+    rating = np.zeros(n, dtype=np.int8)
+    t_rating = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return rating, t_rating
+    gave_up = outcome >= O_LEFT
+    p = np.where(gave_up, p_rate * 0.3, p_rate)
+    rated = rng.random(n) < p
+    tilt = (r.per_30min_wait * np.maximum(np.nan_to_num(wait_min) - r.wait_free_min, 0) / 30
+            + r.repeat_visit * (visit_no > 1) + r.refused * (outcome == O_REFUSE) + r.abandoned * gave_up)
+    if on_time is not None:
+        tilt = tilt + r.overdue * (on_time == 0)
+    tilt = tilt * r.scale
+    base = np.asarray(r.base, dtype=float)
+    base = base / base.sum()
+    with np.errstate(over="ignore"):
+        pk = base[None, :] * np.exp(np.minimum(tilt, 50)[:, None] * np.arange(5)[None, :])
+    cum = np.cumsum(pk, axis=1)
+    cum /= cum[:, -1:]
+    level = (rng.random(n)[:, None] > cum).sum(axis=1) + 1
+    rating[rated] = np.minimum(level[rated], 5)
+    t_rating[rated] = t_at[rated] + rng.integers(10, 300, rated.sum())
+    return rating, t_rating

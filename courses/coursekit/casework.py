@@ -16,7 +16,7 @@ from . import testing
 from .display import badge_html, card, esc, masked_person, note, panel, table_html
 from .questions import Question, ask, checklist, choice
 
-DECISIONS = ("受理", "容缺受理", "告知承诺", "不予受理")
+DECISIONS = ("受理", "容缺受理", "告知承诺", "补正", "不予受理")  # sandbox.acceptance.DECISION_KINDS
 
 # Short labels trainees tick, one per defect kind of sandbox.guides.DEFECT_KINDS.
 DEFECT_SHORT = {
@@ -38,7 +38,7 @@ DEFECT_SHORT = {
 DEFECT_LABELS = list(DEFECT_SHORT.values())
 GUIDE_SEEDS = {1: 1101, 2: 1102, 3: 1103}  # exercise guides of the assignment
 KIND_SEED = 1201
-APPLICATION_SEEDS = {1: 1301, 2: 1302, 3: 1303, 4: 1304, 5: 1305}
+APPLICATION_SEEDS = {1: 1301, 2: 1302, 3: 1303, 4: 1304, 5: 1317}
 
 
 @functools.lru_cache(maxsize=1)
@@ -214,18 +214,43 @@ def _acceptance():
     return acceptance
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=1)
+def population():
+    from sandbox.population import build_population
+    return build_population(seed=42, n_citizens=3000, n_firms=400)
+
+
+# Exercise n of the assignment: the decision its case is searched for (fixed seeds, deterministic).
+APPLICATION_TARGETS = {1: "容缺受理", 2: "告知承诺", 3: "补正", 4: "补正", 5: "补正"}
+
+
+def _make(seed: int, difficulty: str = "medium"):
+    r = random.Random(seed)
+    item = r.choice(_items())
+    return _acceptance().make_application(item, r, population(), difficulty)
+
+
+@functools.lru_cache(maxsize=64)
 def exercise_application(n: int, seed: int | None = None):
-    s = APPLICATION_SEEDS.get(n, 1300 + n) if seed is None else seed
-    return _acceptance().make_application(random.Random(s), catalog=catalog())
+    """Application of exercise ``n``: the first of a fixed run of seeds whose decision is the target."""
+    if seed is not None:
+        return _make(seed)
+    target = APPLICATION_TARGETS.get(n)
+    base = APPLICATION_SEEDS.get(n, 1300 + n) * 1000
+    for k in range(2000):
+        app = _make(base + k, "hard" if n >= 3 else "medium")
+        d = _acceptance().decide(app)
+        if target is None or (d.kind == target and (target != "补正" or len(d.one_time_list) >= 2)):
+            return app
+    raise RuntimeError(f"no exercise application for {n}")
 
 
 def application_item(app):
-    return catalog().item(app.item_code)
+    return app.item
 
 
 def material_options(app) -> list[str]:
-    return [m.name for m in application_item(app).materials]
+    return [m.name for m in app.item.materials]
 
 
 def show_application(app, out: W.Output | None = None) -> None:
@@ -243,30 +268,36 @@ def show_application(app, out: W.Output | None = None) -> None:
 
 
 def _applicant_fields(app) -> dict[str, str]:
-    person = getattr(app, "applicant", None)
-    if person is not None and hasattr(person, "id_number"):
-        return masked_person(person)
-    return {k: str(v) for k, v in dict(getattr(app, "applicant_fields", {}) or {}).items()}
+    if app.applicant is not None:
+        fields = masked_person(app.applicant)
+    else:
+        fields = {}
+    if app.firm is not None:
+        fields.update({"申请单位": app.firm.name})
+    return fields
 
 
 def _application_html(app) -> str:
-    return _acceptance().application_html(app) if hasattr(_acceptance(), "application_html") else esc(str(app))
+    return f'<pre style="white-space:pre-wrap;font-family:inherit;">{esc(app.describe())}</pre>'
 
 
 def expected_decision(app) -> dict[str, Any]:
     d = _acceptance().decide(app)
-    return {"决定": d.outcome, "缺少材料": sorted(d.notice)}
+    return {"决定": d.kind, "缺少材料": sorted(d.outstanding)}
 
 
 def decision_form(qid: str, title: str, app) -> Question:
     return ask(qid, title, {"决定": choice("决定", list(DECISIONS)),
-                            "缺少材料": checklist("缺少或不合要求的材料", material_options(app))})
+                            "缺少材料": checklist("要写进告知书的材料（缺少、有瑕疵或容缺后补的）", material_options(app))})
+
+
+ACCEPT_NOW = {"受理": "能", "告知承诺": "能", "容缺受理": "能（容缺受理）", "补正": "不能，补齐后再来",
+              "不予受理": "不能，补齐后再来"}
 
 
 def expected_notice(app) -> dict[str, Any]:
     d = _acceptance().decide(app)
-    return {"告知材料": sorted(d.notice), "能否先受理": "能（容缺受理）" if d.outcome == "容缺受理" else
-            ("能" if d.outcome in ("受理", "告知承诺") else "不能，补齐后再来")}
+    return {"告知材料": sorted(d.outstanding), "能否先受理": ACCEPT_NOW[d.kind]}
 
 
 def notice_form(qid: str, title: str, app) -> Question:
@@ -275,16 +306,9 @@ def notice_form(qid: str, title: str, app) -> Question:
 
 
 def sample_notice_letter(app) -> str:
-    item = application_item(app)
     d = _acceptance().decide(app)
-    who = _applicant_fields(app).get("姓名", "申请人")
-    lines = [f"一次性告知单", f"{who}：您申请办理的“{item.name}”，经审查还需补齐以下材料："]
-    for i, name in enumerate(sorted(d.notice), 1):
-        m = item.material(name)
-        lines.append(f"{i}. {name}（{m.form}，原件{m.originals}份、复印件{m.copies}份）")
-    lines.append("补齐后可到市政务服务中心综合窗口提交，也可以在青海政务服务网上传；请在5个工作日内补交。"
-                 "如需帮助，可找帮办代办窗口，已有电子证照的材料不用再交纸质件。咨询电话：12345。")
-    return "\n".join(lines)
+    return d.notice_text(app) + ("\n补交地点：市政务服务中心综合窗口，或在青海政务服务网上传；"
+                                 "需要帮助可找帮办代办窗口，已有电子证照的不用再交纸质件。咨询电话：12345。")
 
 
 class ApplicationExplorer(W.VBox):
@@ -304,7 +328,7 @@ class ApplicationExplorer(W.VBox):
         testing.register(self)
 
     def _load(self) -> None:
-        self.app = exercise_application(0, seed=self.seed)
+        self.app = _make(self.seed)
         show_application(self.app, self.out)
         self.decision.value = None
         self.result.value = ""
@@ -315,11 +339,10 @@ class ApplicationExplorer(W.VBox):
 
     def _on_check(self, _b=None) -> None:
         d = _acceptance().decide(self.app)
-        ok = self.decision.value == d.outcome
-        notice = "、".join(d.notice) or "无"
-        why = esc(getattr(d, "reason", "") or "")
-        self.result.value = (f"{'✅ 对了' if ok else '❌ 不对'}：按规则应 <b>{esc(d.outcome)}</b>。{why}"
-                             f"<br>一次性告知的材料：{esc(notice)}")
+        ok = self.decision.value == d.kind
+        why = "；".join(d.reasons)
+        self.result.value = (f"{'✅ 对了' if ok else '❌ 不对'}：按规则应 <b>{esc(d.kind)}</b>。{esc(why)}"
+                             f'<pre style="white-space:pre-wrap;font-family:inherit;">{esc(d.notice_text(self.app))}</pre>')
 
     def _selftest(self) -> str:
         self.decision.value = DECISIONS[0]

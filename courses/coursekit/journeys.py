@@ -18,7 +18,7 @@ import numpy as np
 
 from . import answers, charts, testing
 from .display import badge_html, card, esc, masked_person, note, panel, table_html
-from .questions import render_answer
+from .questions import REGISTRY, render_answer
 from .timeline import Step, draw, steps_table_html, summary_html
 
 ROLES = ["企业群众", "帮办人员", "经办人员", "监督人员"]
@@ -415,6 +415,7 @@ class ProposalForm(W.VBox):
         if saved:
             self.set(saved)
             self._show_saved(saved)
+        REGISTRY[qid] = self  # type: ignore[assignment]
         testing.register(self)
 
     def value(self) -> dict[str, Any]:

@@ -127,7 +127,8 @@ assert _a == {it.name: it.kind_label for it in cw.kind_exercise_items()}, "有�
 # ## 第三题：受理决定（每份 2 分，共 6 分）
 #
 # 三位（合成的）申请人来窗口办事。请对照指南的申请条件和材料清单审查每份申请，
-# 在 **受理、容缺受理、告知承诺、不予受理** 中选择正确的决定，并勾选 **缺少或不合要求的全部材料**（没有就都不勾）。
+# 在 **受理、容缺受理、告知承诺、补正（一次性告知补正材料）、不予受理** 中选择正确的决定，并勾选要写进告知书的 **全部材料**
+# （缺少的、有瑕疵的、容缺后补的；已用电子证照调取的不算；没有就都不勾）。
 # 决定和材料都对才得分。
 
 # %% nbgrader={"grade": false, "grade_id": "d1-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}

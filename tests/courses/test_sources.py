@@ -1,0 +1,70 @@
+"""Course sources: metadata contract, round trip .py → .ipynb, no solution left in releases."""
+from __future__ import annotations
+
+import tomllib
+
+import jupytext
+import pytest
+
+from conftest import COURSE_IDS, COURSES_DIR, assignment_paths, lesson_paths, render
+
+COMPETENCES = {"业务办理", "平台操作", "数据分析与技术应用", "服务意识与流程优化", "信息安全"}
+
+
+def test_every_course_has_a_valid_course_toml():
+    for cid in COURSE_IDS:
+        data = tomllib.loads((COURSES_DIR / cid / "course.toml").read_text(encoding="utf-8"))
+        assert data["id"] == cid and data["title"] and data["hours"] > 0 and 0 < data["pass_score"] <= 1
+        for a in data["assignments"]:
+            assert (COURSES_DIR / cid / "assignments" / a["id"]).is_dir() and a["due"]
+
+
+@pytest.mark.parametrize("path", assignment_paths(), ids=lambda p: p.stem)
+def test_graded_cells_have_points_competence_and_rubrics(path):
+    nb = render(path)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)), "grade ids must be unique"
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert graded
+    for c in graded:
+        meta = c.metadata
+        assert meta["nbgrader"]["points"] > 0
+        assert meta["academy"]["competence"] in COMPETENCES
+        if meta["nbgrader"].get("solution"):  # hand-graded: a rubric, also in the cell's own text
+            rubric = meta["academy"]["rubric"]
+            assert sum(r["points"] for r in rubric) == meta["nbgrader"]["points"]
+            assert "评分要点" in c.source
+    for c in nb.cells:  # trainees never need to read code
+        if c.cell_type == "code":
+            assert c.metadata.get("jupyter", {}).get("source_hidden") is True
+
+
+def test_checks_and_hand_graded_counts():
+    auto = manual = 0
+    for path in assignment_paths():
+        for c in render(path).cells:
+            nbg = c.metadata.get("nbgrader", {})
+            if nbg.get("grade") and nbg.get("solution"):
+                manual += 1
+            elif nbg.get("grade"):
+                auto += 1
+    assert auto >= 12 and manual >= 2
+
+
+@pytest.mark.parametrize("path", assignment_paths() + lesson_paths(), ids=lambda p: p.stem)
+def test_jupytext_round_trip_keeps_metadata(path):
+    text = path.read_text(encoding="utf-8")
+    nb = jupytext.reads(text, fmt="py:percent")
+    again = jupytext.reads(jupytext.writes(nb, fmt="py:percent"), fmt="py:percent")
+    assert [c.metadata.get("nbgrader") for c in nb.cells] == [c.metadata.get("nbgrader") for c in again.cells]
+    assert [c.metadata.get("academy") for c in nb.cells] == [c.metadata.get("academy") for c in again.cells]
+    assert [c.source for c in nb.cells] == [c.source for c in again.cells]
+    rendered = render(path)
+    assert [c.metadata.get("nbgrader") for c in rendered.cells] == [c.metadata.get("nbgrader") for c in nb.cells]
+    assert "outputs" not in text and "execution_count" not in text  # no outputs in git
+
+
+def test_no_answers_file_in_sources():
+    # nbgrader autograde overwrites submitted files with the source folder's: an answers.json there
+    # would replace every trainee's answers.
+    assert not list(COURSES_DIR.glob("*/assignments/**/answers.json"))

@@ -68,3 +68,330 @@ def sync_students(course_id: str, people: Iterable[Any], root: Path | None = Non
         rows.append({"id": str(account), "first_name": "", "last_name": f"{name}（{unit}）" if unit else str(name)})
     root = Path(root or course_root(course_id))
     return privileges.run_as_grader(course_id, _sync_students, root, rows)
+
+
+# -- people (the hub helper's academy.db owns the table) ------------------------------------------
+def people_index(db_url: str | None = None) -> dict[str, Any]:
+    """account -> person record (name, unit, county, cohort); empty when there is no roster yet."""
+    try:
+        from academy import db as academy_db  # type: ignore
+
+        return {p.account: p for p in academy_db.people(db_url or paths.academy_db_url())}
+    except Exception as exc:  # no roster imported yet: grading still works, names fall back to ids
+        log.debug("no people table: %s", exc)
+        return {}
+
+
+def _db(db_url: str | None) -> str:
+    return db_url or paths.academy_db_url()
+
+
+# -- release / collect ----------------------------------------------------------------------------
+def _nb_call(root: Path, method: str, *args: Any, **kwargs: Any) -> dict:
+    result = getattr(nb_api(root), method)(*args, **kwargs)
+    return {"success": bool(result.get("success")), "log": result.get("log", ""), "error": result.get("error", "")}
+
+
+def release(course_id: str, assignment: str, root: Path | None = None) -> dict:
+    """Generate (if the source changed) and release an assignment to the exchange."""
+    root = Path(root or course_root(course_id))
+    out = privileges.run_as_grader(course_id, _release, root, assignment)
+    if not out["success"]:
+        raise RuntimeError(f"release {course_id}/{assignment} failed:\n{out['log'][-2000:]}")
+    return out
+
+
+def _release(root: Path, assignment: str) -> dict:
+    nbapi = nb_api(root)
+    gen = nbapi.generate_assignment(assignment, force=True, create=True)
+    if not gen.get("success"):
+        return {"success": False, "log": gen.get("log", "")}
+    try:
+        nbapi.unrelease(assignment)  # re-release replaces an older version (nbgrader refuses otherwise)
+    except Exception:
+        pass
+    res = nbapi.release_assignment(assignment)
+    return {"success": bool(res.get("success")), "log": res.get("log", "")}
+
+
+def collect(course_id: str, assignment: str, root: Path | None = None) -> dict:
+    root = Path(root or course_root(course_id))
+    out = privileges.run_as_grader(course_id, _nb_call, root, "collect", assignment, update=True)
+    if not out["success"]:
+        raise RuntimeError(f"collect {course_id}/{assignment} failed:\n{out['log'][-2000:]}")
+    from .autograde import submitted_students
+
+    out["students"] = privileges.run_as_grader(course_id, submitted_students, root, assignment)
+    return out
+
+
+# -- autograde ------------------------------------------------------------------------------------
+def autograde(course_id: str, assignment: str, workers: int | None = None, students: list[str] | None = None,
+              root: Path | None = None, db_url: str | None = None, course_src: Path | None = None,
+              on_result=None, progress_pages: bool = True) -> dict:
+    """Grade submissions in parallel, record results and competence, refresh progress pages."""
+    from .autograde import autograde as _autograde
+
+    root = Path(root or course_root(course_id))
+    spec = load_course(Path(course_src or paths.course_src(course_id))) if (course_src or paths.course_src(course_id).exists()) else None
+    resubmit = None
+    if spec is not None:
+        try:
+            a = spec.assignment(assignment)
+            resubmit = a.resubmit_until.isoformat() if a.resubmit_until else None
+        except KeyError:
+            pass
+    report = _autograde(course_id, assignment, root, workers=workers, students=students,
+                        resubmit_until=resubmit, on_result=on_result)
+    from . import store
+
+    store.save_results(_db(db_url), course_id, assignment, report["submissions"])
+    competence(course_id, root=root, db_url=db_url)
+    if progress_pages:
+        from .progress import write_pages
+
+        write_pages([r["student"] for r in report["submissions"]], db_url=_db(db_url))
+    return report
+
+
+# -- feedback -------------------------------------------------------------------------------------
+def hidden_test_lines(root: Path, assignment: str) -> list[str]:
+    import nbformat
+
+    lines: list[str] = []
+    for path in sorted((root / "source" / assignment).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            inside = False
+            for line in cell.source.splitlines():
+                if "### BEGIN HIDDEN TESTS" in line:
+                    inside = True
+                elif "### END HIDDEN TESTS" in line:
+                    inside = False
+                elif inside and len(line.strip()) >= 8:
+                    lines.append(line.strip())
+    return lines
+
+
+def html_text(html_doc: str) -> str:
+    import html as html_mod
+    import re
+
+    text = re.sub(r"<[^>]+>", "", html_doc)
+    return re.sub(r"\s+", " ", html_mod.unescape(text))
+
+
+def leaked_hidden_lines(html_doc: str, hidden: list[str]) -> list[str]:
+    import re
+
+    text = html_text(html_doc)
+    return [h for h in hidden if re.sub(r"\s+", " ", h) in text]
+
+
+def _feedback(root: Path, assignment: str, students: list[str] | None) -> dict:
+    nbapi = nb_api(root)
+    hidden = hidden_test_lines(root, assignment)
+    targets = students or [None]
+    done, failed = [], []
+    for student in targets:
+        gen = nbapi.generate_feedback(assignment, student, force=True)
+        if not gen.get("success"):
+            failed.append({"student": student, "log": (gen.get("log") or "")[-1500:]})
+            continue
+        # Safety net: a feedback file that still shows hidden-test source is removed, not released.
+        pattern = f"{student or '*'}/{assignment}/*.html"
+        leaking = [p for p in (root / "feedback").glob(pattern)
+                   if leaked_hidden_lines(p.read_text(encoding="utf-8", errors="replace"), hidden)]
+        for p in leaking:
+            p.unlink()
+            failed.append({"student": p.parent.parent.name, "log": "feedback would reveal hidden tests"})
+        rel = nbapi.release_feedback(assignment, student)
+        if not rel.get("success"):
+            failed.append({"student": student, "log": (rel.get("log") or "")[-1500:]})
+        else:
+            done.append(student or "*")
+    return {"released": done, "failed": failed}
+
+
+def feedback(course_id: str, assignment: str, students: list[str] | None = None, root: Path | None = None) -> dict:
+    """Generate feedback (hidden tests stripped) and release it through the exchange."""
+    root = Path(root or course_root(course_id))
+    return privileges.run_as_grader(course_id, _feedback, root, assignment, students)
+
+
+# -- scores out of the gradebook -----------------------------------------------------------------
+def _cell_dimensions(root: Path) -> dict[tuple[str, str, str], str]:
+    import nbformat
+
+    dims: dict[tuple[str, str, str], str] = {}
+    for path in sorted((root / "source").glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata
+            gid = meta.get("nbgrader", {}).get("grade_id")
+            if gid and meta.get("nbgrader", {}).get("grade"):
+                dims[(path.parent.name, path.stem, gid)] = meta.get("academy", {}).get("competence", "")
+    return dims
+
+
+def gradebook_scores(root: Path) -> dict:
+    """Per student, assignment and cell: points, max, dimension; totals per submission."""
+    dims = _cell_dimensions(root)
+    cells: list[dict] = []
+    totals: list[dict] = []
+    with gradebook(root) as gb:
+        for student in gb.students:
+            for assignment in gb.assignments:
+                try:
+                    sub = gb.find_submission(assignment.name, student.id)
+                except Exception:
+                    sub = None
+                for nb in assignment.notebooks:
+                    for gc in nb.grade_cells:
+                        points = 0.0
+                        if sub is not None:
+                            try:
+                                g = gb.find_grade(gc.name, nb.name, assignment.name, student.id)
+                                points = float(g.score or 0)
+                            except Exception:
+                                pass
+                        cells.append({"account": student.id, "assignment": assignment.name, "notebook": nb.name,
+                                      "cell": gc.name, "dimension": dims.get((assignment.name, nb.name, gc.name), ""),
+                                      "points": points, "max_points": float(gc.max_score or 0)})
+                totals.append({
+                    "account": student.id, "assignment": assignment.name, "submitted": sub is not None,
+                    "score": float(sub.score or 0) if sub else 0.0, "max_score": float(assignment.max_score or 0),
+                    "needs_manual_grade": bool(sub.needs_manual_grade) if sub else False,
+                    "timestamp": sub.timestamp.isoformat() if sub and sub.timestamp else "",
+                    "late": bool(sub and (sub.total_seconds_late or 0) > 0),
+                })
+    return {"cells": cells, "totals": totals}
+
+
+def export(course_id: str, out: Path, root: Path | None = None, db_url: str | None = None) -> Path:
+    """Scores per trainee and assignment as CSV (UTF-8 with BOM for Excel), marked 合成数据."""
+    import csv
+
+    root = Path(root or course_root(course_id))
+    scores = privileges.run_as_grader(course_id, gradebook_scores, root)
+    people = people_index(db_url)
+    from . import store
+
+    reasons = {(r.assignment, r.account): r for r in store.results(_db(db_url), course=course_id)}
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh)
+        w.writerow(["数据说明", "合成数据（演示环境，不含真实人员信息）"])
+        w.writerow(["账号", "姓名", "单位", "县区", "批次", "课程", "作业", "已提交", "得分", "满分", "逾期", "待人工评分", "评分说明"])
+        for t in scores["totals"]:
+            p = people.get(t["account"])
+            r = reasons.get((t["assignment"], t["account"]))
+            from .autograde import REASONS_ZH
+
+            notes = "；".join(REASONS_ZH.get(x.split(":", 1)[0], x) for x in (__import__("json").loads(r.reasons) if r else []))
+            w.writerow([t["account"], getattr(p, "name", ""), getattr(p, "unit", ""), getattr(p, "county", ""),
+                        getattr(p, "cohort", ""), course_id, t["assignment"], "是" if t["submitted"] else "否",
+                        t["score"], t["max_score"], "是" if t["late"] else "否",
+                        "是" if t["needs_manual_grade"] else "否", notes])
+    return out
+
+
+# -- competence -----------------------------------------------------------------------------------
+def competence(course_id: str | None = None, out_dir: Path | None = None, root: Path | None = None,
+               db_url: str | None = None) -> dict:
+    """Refresh competence rows from the course's gradebook (all courses when ``course_id`` is None)
+    into the academy DB; with ``out_dir``, export profiles and aggregates as CSV."""
+    from . import store
+    from .profile import export_csv, profiles
+
+    db = _db(db_url)
+    course_ids = [course_id] if course_id else sorted(p.name for p in paths.academy_root().joinpath("courses").glob("*")
+                                                     if (p / "nbgrader_config.py").exists())
+    counted = 0
+    for cid in course_ids:
+        croot = Path(root) if (root and course_id) else course_root(cid)
+        scores = privileges.run_as_grader(cid, gradebook_scores, croot)
+        rows: dict[tuple, dict] = {}
+        for c in scores["cells"]:
+            if not c["dimension"]:
+                continue
+            key = (c["account"], c["assignment"], c["dimension"])
+            r = rows.setdefault(key, {"account": c["account"], "assignment": c["assignment"],
+                                      "dimension": c["dimension"], "points": 0.0, "max_points": 0.0})
+            r["points"] += c["points"]
+            r["max_points"] += c["max_points"]
+        counted += store.save_competence(db, cid, rows.values())
+    result: dict = {"courses": course_ids, "rows": counted, "profiles": profiles(db)}
+    if out_dir is not None:
+        result["files"] = [str(p) for p in export_csv(db, people_index(db), Path(out_dir))]
+    return result
+
+
+# -- certificates -----------------------------------------------------------------------------------
+def course_standing(course_id: str, account: str, root: Path | None = None, course_src: Path | None = None) -> dict:
+    """Where a trainee stands in a course, and whether the pass rules are met."""
+    from .competence import load_framework
+
+    spec = load_course(Path(course_src or paths.course_src(course_id)))
+    root = Path(root or course_root(course_id))
+    scores = privileges.run_as_grader(course_id, gradebook_scores, root)
+    totals = [t for t in scores["totals"] if t["account"] == account]
+    score = sum(t["score"] for t in totals)
+    maximum = sum(t["max_score"] for t in totals)
+    share = score / maximum if maximum else 0.0
+    problems = []
+    if not totals:
+        problems.append("未在本课程的学员名单中")
+    if spec.require_all_submitted and any(not t["submitted"] for t in totals):
+        problems.append("有作业未提交")
+    if any(t["needs_manual_grade"] for t in totals):
+        problems.append("有答案尚待培训师评分")
+    if share + 1e-9 < spec.pass_score:
+        problems.append(f"总得分率 {share:.0%} 低于合格线 {spec.pass_score:.0%}")
+    return {"course": course_id, "title": spec.title, "hours": spec.hours, "account": account,
+            "score": score, "max_score": maximum, "share": round(share, 4),
+            "level": load_framework().level(share), "passed": not problems, "problems": problems,
+            "assignments": totals}
+
+
+def certificate(course_id: str, account: str, out_dir: Path | None = None, db_url: str | None = None,
+                root: Path | None = None, course_src: Path | None = None, today=None) -> dict:
+    """Issue the 结业证明 PDF when the pass rules are met; otherwise say why not."""
+    from .certificate import issue
+
+    standing = course_standing(course_id, account, root=root, course_src=course_src)
+    if not standing["passed"]:
+        return {"issued": False, "problems": standing["problems"], "standing": standing}
+    person = people_index(db_url).get(account)
+    out_dir = Path(out_dir or (paths.data_dir() / "certificates"))
+    return issue(standing, person, out_dir, _db(db_url), today=today)
+
+
+# -- authoring ------------------------------------------------------------------------------------
+def validate(course: str | Path, dynamic: bool = True) -> list[str]:
+    """Errors in an authored course (empty list: fine). ``course``: an id or a source folder."""
+    from .validate import validate as _validate
+
+    src = Path(course) if Path(course).is_dir() else paths.course_src(str(course))
+    return [str(p) for p in _validate(src, dynamic=dynamic)]
+
+
+def new_course(course_id: str, dest: Path | None = None, title: str | None = None) -> Path:
+    """Copy the template course to ``dest`` (default courses/<course_id>) with its id filled in."""
+    import re
+    import shutil
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", course_id):
+        raise ValueError(f"课程编号“{course_id}”只能使用小写英文字母、数字、- 和 _")
+    dest = Path(dest or paths.course_src(course_id))
+    if dest.exists():
+        raise FileExistsError(f"{dest} 已存在")
+    shutil.copytree(Path(__file__).with_name("templates") / "course", dest,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    toml = dest / "course.toml"
+    text = toml.read_text(encoding="utf-8").replace('"COURSE_ID"', f'"{course_id}"')
+    if title:
+        text = text.replace("新课程（请修改标题）", title)
+    toml.write_text(text, encoding="utf-8")
+    return dest

@@ -1,0 +1,191 @@
+"""``python -m grading VERB …`` — a thin layer over grading.api (argument parsing and display)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import api
+
+console = Console(stderr=True)
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_prepare(a) -> int:
+    _print_json(api.prepare(a.course))
+    return 0
+
+
+def cmd_release(a) -> int:
+    api.release(a.course, a.assignment)
+    console.print(f"已发布 {a.course}/{a.assignment}")
+    return 0
+
+
+def cmd_collect(a) -> int:
+    out = api.collect(a.course, a.assignment)
+    console.print(f"已收取 {len(out['students'])} 份提交：{', '.join(out['students'])}")
+    return 0
+
+
+def cmd_autograde(a) -> int:
+    failures = 0
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[current]}"), TextColumn("[red]{task.fields[failed]}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, disable=a.json or not console.is_terminal) as progress:
+        task = progress.add_task(f"评分 {a.course}/{a.assignment}", total=None, current="", failed="")
+
+        def on_result(res: dict) -> None:
+            nonlocal failures
+            if not res.get("success"):
+                failures += 1
+            progress.update(task, advance=1, current=res["student"],
+                            failed=f"失败 {failures}" if failures else "")
+            if not console.is_terminal and not a.json:
+                console.print(f"  {res['student']}: {'ok' if res.get('success') else 'FAILED'} ({res.get('seconds', 0)} s)")
+
+        students = a.student or None
+        if students is None:
+            from .autograde import submitted_students
+            from . import privileges
+
+            root = api.course_root(a.course)
+            students = privileges.run_as_grader(a.course, submitted_students, root, a.assignment)
+        progress.update(task, total=len(students))
+        report = api.autograde(a.course, a.assignment, workers=a.workers, students=students, on_result=on_result)
+    if a.json:
+        _print_json(report)
+        return 0
+    table = Table(title=f"{a.course}/{a.assignment}：{len(report['submissions'])} 份，{report['seconds']} 秒，{report['workers']} 个进程")
+    for col in ("学员", "得分", "状态", "说明"):
+        table.add_column(col)
+    for r in report["submissions"]:
+        table.add_row(r["student"], f"{r['score']:g}/{r['max_score']:g}", r["status"], "；".join(r["reasons_zh"]))
+    Console().print(table)
+    return 0
+
+
+def cmd_feedback(a) -> int:
+    out = api.feedback(a.course, a.assignment, a.student or None)
+    _print_json(out)
+    return 1 if out["failed"] else 0
+
+
+def cmd_export(a) -> int:
+    path = api.export(a.course, Path(a.out))
+    console.print(f"已导出 {path}")
+    return 0
+
+
+def cmd_competence(a) -> int:
+    out = api.competence(a.course, out_dir=Path(a.out) if a.out else None)
+    if a.json:
+        _print_json(out)
+    else:
+        console.print(f"能力画像：{len(out['profiles'])} 人；" + (f"CSV：{', '.join(out.get('files', []))}" if a.out else ""))
+    return 0
+
+
+def cmd_certificate(a) -> int:
+    out = api.certificate(a.course, a.account, out_dir=Path(a.out) if a.out else None)
+    _print_json({k: v for k, v in out.items() if k != "standing"})
+    return 0 if out["issued"] else 2
+
+
+def cmd_progress(a) -> int:
+    from .progress import write_pages
+
+    accounts = a.account or list(api.people_index().keys())
+    pages = write_pages(accounts)
+    console.print(f"已更新 {len(pages)} 个学习进度页面")
+    return 0
+
+
+def cmd_validate(a) -> int:
+    problems = api.validate(a.course, dynamic=not a.static)
+    if problems:
+        for p in problems:
+            console.print(f"[red]✗[/red] {p}")
+        console.print(f"[red]{len(problems)} 个问题[/red]")
+        return 1
+    console.print("[green]✓ 课程检查通过[/green]")
+    return 0
+
+
+def cmd_new_course(a) -> int:
+    path = api.new_course(a.course, Path(a.dest) if a.dest else None, title=a.title)
+    console.print(f"已创建课程模板 {path}；修改后运行 python -m grading validate {path}")
+    return 0
+
+
+def cmd_service(a) -> int:
+    from .service import main as service_main
+
+    return service_main(interval=a.interval, once=a.once)
+
+
+def cmd_verify(a) -> int:
+    from .certificate import verify
+
+    out = verify(api._db(None), a.number)
+    _print_json(out or {"valid": False, "message": "查无此证书编号"})
+    return 0 if out and out["valid"] else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m grading", description="海东政务服务效能学院 — grading (nbgrader)")
+    sub = p.add_subparsers(dest="verb", required=True)
+
+    def add(name, fn, *args, help=""):
+        sp = sub.add_parser(name, help=help)
+        for arg in args:
+            sp.add_argument(arg)
+        sp.set_defaults(fn=fn)
+        return sp
+
+    add("prepare", cmd_prepare, "course", help="build/update the course root from courses/<course>")
+    add("release", cmd_release, "course", "assignment", help="release an assignment to the trainees")
+    add("collect", cmd_collect, "course", "assignment", help="collect submissions from the exchange")
+    sp = add("autograde", cmd_autograde, "course", "assignment", help="grade submissions in parallel")
+    sp.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    sp.add_argument("--student", action="append", help="only this student (repeatable)")
+    sp.add_argument("--json", action="store_true", help="print the report as JSON")
+    sp = add("feedback", cmd_feedback, "course", "assignment", help="generate and release feedback")
+    sp.add_argument("--student", action="append")
+    sp = add("export", cmd_export, "course", help="scores as CSV")
+    sp.add_argument("--out", default="grades.csv")
+    sp = add("competence", cmd_competence, help="update competence profiles (and export CSV)")
+    sp.add_argument("course", nargs="?")
+    sp.add_argument("--out", help="directory for the CSV files")
+    sp.add_argument("--json", action="store_true")
+    sp = add("certificate", cmd_certificate, "course", "account", help="issue a 结业证明 when the pass rules are met")
+    sp.add_argument("--out")
+    sp = add("progress", cmd_progress, help="rewrite trainees' 学习进度.html pages")
+    sp.add_argument("account", nargs="*")
+    sp = add("validate", cmd_validate, "course", help="check an authored course (id or folder)")
+    sp.add_argument("--static", action="store_true", help="skip building and grading the course")
+    sp = add("new-course", cmd_new_course, "course", help="copy the course template")
+    sp.add_argument("--dest")
+    sp.add_argument("--title")
+    sp = add("service", cmd_service, help="grade on submit: poll the exchange and grade new submissions")
+    sp.add_argument("--interval", type=float, default=5.0)
+    sp.add_argument("--once", action="store_true")
+    add("verify", cmd_verify, "number", help="verify a certificate number")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except (RuntimeError, ValueError, FileExistsError, KeyError) as exc:
+        console.print(f"[red]错误：[/red]{exc}")
+        return 1

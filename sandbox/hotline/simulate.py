@@ -156,7 +156,7 @@ def _inv_cdf(rng: np.random.Generator, cum: np.ndarray) -> np.ndarray:
 
 def _levels(z: np.ndarray) -> np.ndarray:
     """Latent satisfaction → index into RATINGS (ordered probit; calibrated to Xining's 614/34/22)."""
-    cuts = np.array([-0.1, -1.75, -2.15, -2.55])  # 非常满意 | 满意 | 基本满意 | 不满意 | 非常不满意
+    cuts = np.array([-0.1, -1.85, -2.3, -2.7])  # 非常满意 | 满意 | 基本满意 | 不满意 | 非常不满意
     return (z[:, None] <= cuts).sum(axis=1)
 
 
@@ -354,7 +354,7 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     k_days = np.floor(dur).astype(int)
     reply_wd = vcal.add_days(handled_at // DAY, np.maximum(k_days, 1)) * DAY + rng.integers(9 * HOUR, 18 * HOUR, size=n)
     replied_at = np.where(k_days == 0, handled_at + (dur * 8 * HOUR).astype("int64") + 600, reply_wd)
-    hours_dur = np.where(critical, 1.0, 10.0) * u_speed * rng.exponential(1.0, n)
+    hours_dur = np.where(critical, 1.0, 7.0) * u_speed * rng.exponential(1.0, n)
     replied_at = np.where(critical | utility, handled_at + 300 + (hours_dur * HOUR).astype("int64"), replied_at)
     # extension before the cut-off when the unit sees it will be late
     cutoff = np.minimum((deadline // DAY) * DAY + pol.extension_cutoff_hour * HOUR, deadline)
@@ -380,7 +380,7 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     sign_due = np.where(dispatched, sign_due, NA)
     # follow-up and rating
     fu = (dispatched & (rng.random(n) < sc.followup_share)) | (direct & (rng.random(n) < sc.direct_followup_share))
-    followed_at = np.where(fu, closed_at + 2 * HOUR + rng.exponential(30 * HOUR, n).astype("int64"), NA)
+    followed_at = np.where(fu, _daytime(rng, closed_at + 2 * HOUR + rng.exponential(30 * HOUR, n).astype("int64")), NA)
     harsh = np.isin(types, ["投诉", "举报"])
     z = (u_quality + rng.normal(0, 1, n) - 0.9 * overdue - 0.35 * harsh - 0.4 * returned - 0.3 * escalated
          + 0.5 * direct + 2.0 * (types == "表扬"))
@@ -397,7 +397,7 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     replied2_at = np.where(reopen, replied2, NA)
     closed2_at = np.where(reopen, replied2 + 600 + rng.exponential(4 * HOUR, n).astype("int64"), NA)
     fu2 = reopen & (rng.random(n) < 0.9)
-    followed2_at = np.where(fu2, closed2_at + 2 * HOUR + rng.exponential(24 * HOUR, n).astype("int64"), NA)
+    followed2_at = np.where(fu2, _daytime(rng, closed2_at + 2 * HOUR + rng.exponential(24 * HOUR, n).astype("int64")), NA)
     z2 = z + 1.2 + rng.normal(0, 0.6, n)
     rating2 = np.where(fu2, np.array(RATINGS, dtype=object)[_levels(z2)], None)
     solved2 = np.where(fu2, (z2 + rng.normal(0, 0.5, n)) > -1.7, None)
@@ -429,6 +429,13 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     })
     df.loc[refused | merged, "lead_unit"] = None
     return df
+
+
+def _daytime(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
+    """Move follow-up calls into 09:00–20:00 (the same day if early, else the next morning)."""
+    tod = t % DAY
+    morning = (t // DAY + (tod >= 20 * HOUR)) * DAY + 9 * HOUR + rng.integers(0, 3 * HOUR, size=len(t))
+    return np.where((tod < 9 * HOUR) | (tod >= 20 * HOUR), morning, t)
 
 
 def _mobile(base: str, key: int) -> str:

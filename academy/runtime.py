@@ -124,6 +124,14 @@ def prepare_course_root(paths: Paths, course_id: str, *, root_mode: bool) -> Pat
         # files written by root (grading.course_root.prepare) become the grader's
         _chown_tree(course_root, pw.pw_uid, pw.pw_gid)
         _ensure_dir(paths.lessons / course_id, 0o755, 0, 0)
+        # The course's exchange dirs, made the way nbgrader's release makes them (owned by the
+        # grader; nbgrader only sets modes when it creates them) but with the sticky bit on
+        # inbound: a trainee may add a submission but never rename/delete someone else's.
+        if paths.exchange.is_dir():
+            course_ex = paths.exchange / course_id
+            _ensure_dir(course_ex, 0o755, pw.pw_uid, pw.pw_gid)
+            _ensure_dir(course_ex / "outbound", 0o755, pw.pw_uid, pw.pw_gid)
+            _ensure_dir(course_ex / "inbound", 0o3733, pw.pw_uid, pw.pw_gid)
     else:
         _ensure_dir(course_root, 0o700, None, None)
         _ensure_dir(paths.lessons / course_id, 0o755, None, None)

@@ -12,7 +12,7 @@ import pytest
 
 from academy import accounts, runtime
 
-from isohub import REPO, cleanup, make_test_root, new_name, start_hub
+from isohub import REPO, as_grader, cleanup, make_test_root, new_name, start_hub
 
 ROOT_REASON = "isolation tests need root (real Unix accounts, servers run as each person); CI runs them as root"
 
@@ -60,8 +60,7 @@ def _write_course(paths, course_id: str) -> None:
     release = croot / "release" / "ps1"
     release.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, release / "ps1.ipynb")
-    # stand-ins for what grading keeps there: must stay out of trainees' reach
-    (croot / "gradebook.db").write_bytes(b"SQLite format 3\0 gradebook stand-in")
+    # a stand-in for the sources grading keeps there (solutions): out of trainees' reach
     src = croot / "source" / "ps1"
     src.mkdir(parents=True, exist_ok=True)
     (src / "ps1.ipynb").write_text('{"solution": "### BEGIN SOLUTION"}')
@@ -80,6 +79,8 @@ def iso_env():
         runtime.prepare_runtime(paths, root_mode=True, checkout=REPO)
         _write_course(paths, env.course_id)
         runtime.prepare_course_root(paths, env.course_id, root_mode=True)
+        made = as_grader(env, "db", "assignment", "add", "ps1")  # a real gradebook.db, as the grader
+        assert made.returncode == 0, made.stdout + made.stderr
         paths.academy_db.write_bytes(b"SQLite format 3\0 academy stand-in")
         os.chmod(paths.academy_db, 0o600)
         env.hub = start_hub(paths)

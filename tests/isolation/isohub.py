@@ -235,6 +235,16 @@ load_subconfig({culler!r})
 """
 
 
+def as_grader(env, *args: str) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` as the course's grader account in its course root (like its formgrader)."""
+    paths = env.paths
+    croot = paths.course_root(env.course_id)
+    return subprocess.run(
+        ["/usr/sbin/runuser", "-u", env.grader, "--", str(paths.venv / "bin" / "nbgrader"), *args],
+        cwd=croot, capture_output=True, text=True, timeout=120,
+        env={"PATH": f"{paths.venv / 'bin'}:/usr/bin:/bin", "HOME": str(croot), "LANG": "C.UTF-8"})
+
+
 def start_hub(paths: Paths, *, mem_limit: str | None = None, timeout: float = 60) -> Hub:
     port, hub_port, api_port = free_port(), free_port(), free_port()
     token = secrets.token_hex(32)

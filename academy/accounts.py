@@ -104,10 +104,23 @@ def _syntax_check(name: str) -> None:
 
 
 def _is_ours(name: str, marker_group: str) -> bool:
+    """Ours = member of the marker group, or (persons) GECOS "other" field "academy".
+
+    The GECOS sub-field is a second mark that only root can write (CHFN_RESTRICT lets people
+    change room/phones, not "other"), so an account that lost its group is still recognised.
+    """
     try:
-        return name in grp.getgrnam(marker_group).gr_mem
+        if name in grp.getgrnam(marker_group).gr_mem:
+            return True
     except KeyError:
-        return False
+        pass
+    if marker_group == USERS_GROUP:
+        try:
+            fields = pwd.getpwnam(name).pw_gecos.split(",")
+        except KeyError:
+            return False
+        return len(fields) >= 4 and fields[3] == "academy"
+    return False
 
 
 def check_account_name(name: str) -> None:
@@ -214,7 +227,7 @@ def account_state(name: str) -> AccountState | None:
 def _gecos(full_name: str) -> str:
     # GECOS: no ':' or newline; ',' separates sub-fields. Keep the display name, mark ours.
     clean = re.sub(r"[:,\n\r]", " ", full_name).strip()
-    return f"{clean},,,academy" if clean else "academy,,,academy"
+    return f"{clean},,,academy"
 
 
 def _fix_home(home: Path, uid: int, gid: int) -> bool:

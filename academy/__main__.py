@@ -1,0 +1,110 @@
+"""`python -m academy VERB` — operations of the academy.
+
+    up [--roster FILE] [--port N]     prepare state, import the (demo) roster, run the hub
+    roster import FILE                 import or update people (idempotent; bad rows refused)
+    add-course COURSE_DIR              add or update a course (restarts a running hub)
+    set-password ACCOUNT               set a new password (prints it once)
+    demo-roster [--seed N] [--out F]   regenerate the synthetic demo roster
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from academy.paths import Paths
+
+
+def _cmd_up(args) -> int:
+    from academy.up import run
+
+    return run(Paths.from_env(), roster=args.roster, port=args.port, demo=args.roster is None)
+
+
+def _cmd_roster_import(args) -> int:
+    from academy.roster import import_roster
+
+    paths = Paths.from_env()
+    if not paths.academy_db.exists():
+        print("运行目录尚未准备，请先运行 make up / run `make up` once first", file=sys.stderr)
+        return 2
+    report = import_roster(Path(args.file), paths, passwords_file=args.passwords_out)
+    print(report.summary())
+    for err in report.errors:
+        print(f"  拒绝 {err}")
+    for note in report.notes:
+        print(f"  note: {note}")
+    if report.new_passwords:
+        where = args.passwords_out or paths.data_dir / "initial-passwords.txt"
+        print(f"  {len(report.new_passwords)} 个新账号的初始密码已写入 {where}（0600）")
+    return 1 if report.errors else 0
+
+
+def _cmd_add_course(args) -> int:
+    from academy.courses import add_course
+    from academy.hubsync import running_hub
+
+    paths = Paths.from_env()
+    record = add_course(paths, Path(args.course_dir))
+    print(f"课程 {record.id}（{record.title}）：{paths.course_root(record.id)}，formgrader 端口 {record.port}")
+    info = running_hub(paths)
+    if info:
+        os.kill(int(info["pid"]), signal.SIGHUP)
+        print("已请求运行中的 hub 重启以加载该课程 / asked the running hub to restart")
+    else:
+        print("hub 未运行：下次 make up 时生效 / takes effect at the next `make up`")
+    return 0
+
+
+def _cmd_set_password(args) -> int:
+    from academy.hubsync import set_password
+    from academy.roster import new_password
+
+    paths = Paths.from_env()
+    password = new_password()
+    set_password(paths.hub_db_url, args.account, password)
+    print(f"{args.account}\t{password}")
+    return 0
+
+
+def _cmd_demo_roster(args) -> int:
+    from academy import demo
+
+    path = demo.write(Path(args.out) if args.out else demo.DEMO_ROSTER, args.seed)
+    print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m academy", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="verb", required=True)
+    p = sub.add_parser("up", help="run the academy in the foreground")
+    p.add_argument("--roster", type=Path, help="roster to import instead of the demo roster")
+    p.add_argument("--port", type=int, help="public port (default ACADEMY_PORT or 8000)")
+    p.set_defaults(func=_cmd_up)
+    p = sub.add_parser("roster", help="roster commands")
+    rsub = p.add_subparsers(dest="roster_verb", required=True)
+    p = rsub.add_parser("import", help="import or update a roster CSV")
+    p.add_argument("file")
+    p.add_argument("--passwords-out", type=Path, help="file for new accounts' initial passwords")
+    p.set_defaults(func=_cmd_roster_import)
+    p = sub.add_parser("add-course", help="add or update a course")
+    p.add_argument("course_dir")
+    p.set_defaults(func=_cmd_add_course)
+    p = sub.add_parser("set-password", help="give an account a new random password")
+    p.add_argument("account")
+    p.set_defaults(func=_cmd_set_password)
+    p = sub.add_parser("demo-roster", help="regenerate the synthetic demo roster")
+    p.add_argument("--seed", type=int, default=46)
+    p.add_argument("--out")
+    p.set_defaults(func=_cmd_demo_roster)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Spawners: one per mode.
+
+- Root mode: `AcademySpawner` — JupyterHub's LocalProcessSpawner (the server runs as the person's
+  own Unix account, made by academy.accounts), plus lessons copied into the home at spawn.
+  Both take the isolation part's memory limit (hub_config.limits.MemoryLimitMixin).
+- Single-account mode: `SingleAccountSpawner` — every server runs as the hub's own account, each
+  in `$ACADEMY_ROOT/homes/<name>`. It keeps nobody apart: demos and tests only.
+"""
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
+
+from academy.paths import Paths
+from hub_config.limits import MemoryLimitMixin
+
+
+def _course_ids(user) -> list[str]:
+    return sorted(g.name[len("course-"):] for g in user.groups if g.name.startswith("course-"))
+
+
+def copy_lessons(spawner, home: Path, owner: tuple[int, int] | None) -> None:
+    """Copy each enrolled course's rendered lessons into `home/<course>/` — only files not there
+    yet, so a trainee's own edits are never overwritten."""
+    lessons = Paths.from_env().lessons
+    for course in _course_ids(spawner.user.orm_user):
+        src = lessons / course
+        if not src.is_dir():
+            continue
+        for path in sorted(src.rglob("*")):
+            target = home / course / path.relative_to(src)
+            if target.exists():
+                continue
+            if path.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+            if owner:
+                os.chown(target, *owner)
+                os.chown(target.parent, *owner)
+
+
+class AcademySpawner(MemoryLimitMixin, LocalProcessSpawner):
+    async def start(self):
+        pw = pwd.getpwnam(self.user.name)
+        copy_lessons(self, Path(pw.pw_dir), (pw.pw_uid, pw.pw_gid))
+        return await super().start()
+
+
+class SingleAccountSpawner(MemoryLimitMixin, SimpleLocalProcessSpawner):
+    """Set `home_dir_template` to `$ACADEMY_ROOT/homes/{username}` (hub_config/spawner.py)."""
+
+    async def start(self):
+        home = Path(self.home_dir)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        copy_lessons(self, home, None)
+        self.notebook_dir = str(home)
+        return await super().start()

@@ -1,0 +1,37 @@
+"""Where the hub listens and keeps its state; where each role lands after login."""
+import os
+
+from academy.paths import Paths
+
+c = get_config()  # noqa: F821
+P = Paths.from_env()
+
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = int(os.environ.get("ACADEMY_PORT", "8000"))
+# Internal ports: `python -m academy up` picks free ones so several hubs can share a machine.
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(os.environ.get("ACADEMY_HUB_PORT", "8081"))
+c.JupyterHub.db_url = P.hub_db_url
+c.JupyterHub.cookie_secret_file = str(P.cookie_secret)
+c.JupyterHub.pid_file = str(P.hub_dir / "jupyterhub.pid")
+c.JupyterHub.data_files_path = str(Paths.from_env().bin_dir.parent / "share" / "jupyterhub")
+# Stop every user server and the proxy with the hub: nothing may outlive `make up`.
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.cleanup_proxy = True
+c.JupyterHub.shutdown_on_logout = False
+c.JupyterHub.active_server_limit = int(os.environ.get("ACADEMY_ACTIVE_SERVER_LIMIT", "0"))
+c.JupyterHub.concurrent_spawn_limit = 20
+
+
+def landing(handler):
+    """Leaders go to the dashboards, admins to user management, everyone else home."""
+    user = handler.current_user
+    groups = {g.name for g in user.groups} if user else set()
+    if "leaders" in groups:
+        return handler.hub.base_url.replace("/hub/", "/services/dashboards/")
+    if "admins" in groups:
+        return handler.hub.base_url + "admin"
+    return handler.hub.base_url + "home"
+
+
+c.JupyterHub.default_url = landing

@@ -1,0 +1,65 @@
+"""Hub services: one nbgrader formgrader per course, the leaders' dashboards, the ops token.
+
+Formgraders follow nbgrader's "multiple classes" pattern: a jupyterhub-singleuser server per course,
+running in the course root, reachable at /services/<course>/formgrader by the group
+formgrade-<course> (roles.py). Root mode runs it as `grader-<course>`, never as root.
+The dashboards are standalone Voila (academy.dashboards_app): no Lab, no terminals, no kernel API,
+and only comm/kernel-info messages reach its kernels.
+"""
+import os
+import sys
+
+from academy.paths import Paths
+from hub_config.courses import registered_courses
+
+c = get_config()  # noqa: F821
+P = Paths.from_env()
+BIN = P.bin_dir
+AS_ROOT_SINGLE = os.geteuid() == 0 and not P.root_mode
+
+base_env = {
+    "JUPYTER_CONFIG_PATH": str(P.etc),
+    "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "TZ": "Asia/Shanghai",
+    "ACADEMY_ROOT": str(P.root),
+}
+if not P.root_mode:
+    base_env["ACADEMY_SINGLE_USER"] = "1"
+
+services = []
+if P.ops_token_file.exists():
+    services.append({"name": "academy-ops", "api_token": P.ops_token_file.read_text().strip()})
+
+services.append({
+    "name": "dashboards",
+    "display": True,
+    "url": f"http://127.0.0.1:{int(os.environ.get('ACADEMY_DASHBOARDS_PORT', '8090'))}",
+    "command": [str(BIN / "python"), "-m", "academy.dashboards_app", str(P.root / "dashboards")],
+    "cwd": str(P.root / "dashboards"),
+    "environment": dict(base_env),
+    "oauth_no_confirm": True,
+})
+
+for course in registered_courses(P):
+    service = {
+        "name": course.id,
+        "display": True,
+        "url": f"http://127.0.0.1:{course.port}",
+        "command": [
+            str(BIN / "jupyterhub-singleuser"),
+            f"--ServerApp.root_dir={P.course_root(course.id)}",
+            "--ServerApp.terminals_enabled=False",
+        ] + (["--allow-root"] if AS_ROOT_SINGLE else []),
+        "cwd": str(P.course_root(course.id)),
+        # nbgrader's exchange code insists on JUPYTERHUB_USER; the grader account stands for it.
+        "environment": dict(base_env, JUPYTERHUB_DEFAULT_URL="/formgrader",
+                            JUPYTERHUB_USER=f"grader-{course.id}"),
+        "oauth_no_confirm": True,
+    }
+    if P.root_mode:
+        service["user"] = f"grader-{course.id}"
+        service["environment"]["HOME"] = str(P.course_root(course.id))
+    services.append(service)
+
+c.JupyterHub.services = services

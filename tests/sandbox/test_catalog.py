@@ -21,7 +21,7 @@ def test_size_and_coverage(cat):
     for block in BLOCKS:
         assert len(cat.by_block(block)) >= 3, block
     assert {it.block for it in cat.items.values()} == set(BLOCKS)
-    assert {it.item_type for it in cat.items.values()} >= set(ITEM_TYPES) - {"行政裁决", "行政奖励"}
+    assert {it.item_type for it in cat.items.values()} == set(ITEM_TYPES)
     assert len(cat.bundles) >= 8
     assert {b.kind for b in cat.bundles.values()} == {"个人", "企业"}
 

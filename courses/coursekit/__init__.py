@@ -8,7 +8,7 @@ Modules: ``answers`` (saved answers), ``questions`` (answer forms), ``display`` 
 from __future__ import annotations
 
 from . import answers, charts, display, glossary, questions, timeline
-from .answers import answer_key, load, require, save
+from .answers import answer_key, load, require, save, saved
 from .display import badge, card, masked_firm, masked_person, note, panel
 from .glossary import Glossary, explain, term_html
 from .glossary import glossary as terms
@@ -17,7 +17,7 @@ from .questions import (REGISTRY, Question, ask, checklist, choice, number, save
 
 __all__ = [
     "answers", "charts", "display", "glossary", "questions", "timeline",
-    "answer_key", "load", "require", "save",
+    "answer_key", "load", "require", "save", "saved",
     "badge", "card", "masked_firm", "masked_person", "note", "panel",
     "Glossary", "explain", "term_html",
     "REGISTRY", "Question", "ask", "checklist", "choice", "number", "saved_summary", "show_saved_text", "text",

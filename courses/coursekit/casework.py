@@ -90,7 +90,9 @@ def guide_viewer() -> GuideViewer:
 
 
 def kind_exercise_items(seed: int = KIND_SEED, n: int = 4) -> list:
-    """n items, half 即办件 and half 承诺件, drawn with a fixed seed."""
+    """The assignment's named items, or (lessons) n items, half 即办件 and half 承诺件, from a seed."""
+    if seed == KIND_SEED:
+        return [catalog().by_name(name) for name in KIND_ITEMS]
     r = random.Random(seed)
     instant = [it for it in _items() if it.instant]
     promised = [it for it in _items() if not it.instant]
@@ -142,10 +144,18 @@ def kind_quiz(seed: int = 7, n: int = 4) -> KindQuiz:
     return KindQuiz(seed, n)
 
 
+# Exercise items are named, so that adding items to the catalogue never changes an exercise.
+GUIDE_ITEMS = {1: "基本医疗保险关系转移接续", 2: "公共场所卫生许可", 3: "死亡注销户口"}
+KIND_ITEMS = ("居民身份证换领、补领", "新办纳税人首次申领发票", "不动产登记资料查询", "零星医疗费用手工报销")
+APPLICATION_ITEMS = ("食品经营许可", "异地就医备案", "企业职工基本养老保险待遇申领（退休）", "机动车注册登记",
+                     "居民身份证申领", "出生登记（新生儿入户）", "公共场所卫生许可", "不动产登记资料查询",
+                     "城乡居民基本医疗保险参保登记", "社会保障卡申领", "死亡注销户口")
+
+
 def exercise_guide(n: int, seed: int | None = None):
-    """(item, defective guide) of exercise ``n`` (fixed seed)."""
+    """(item, defective guide) of exercise ``n`` (fixed item and seed; lessons pass their own seed)."""
     r = random.Random(GUIDE_SEEDS.get(n, 1100 + n) if seed is None else seed)
-    item = r.choice(_items())
+    item = r.choice(_items()) if seed is not None or n not in GUIDE_ITEMS else catalog().by_name(GUIDE_ITEMS[n])
     guide, _injected = _guides().make_defective_guide(item, r, n=2 if n != 1 else 1)
     return item, guide
 
@@ -224,9 +234,9 @@ def population():
 APPLICATION_TARGETS = {1: "容缺受理", 2: "告知承诺", 3: "补正", 4: "补正", 5: "补正"}
 
 
-def _make(seed: int, difficulty: str = "medium"):
+def _make(seed: int, difficulty: str = "medium", pool: Sequence[str] | None = None):
     r = random.Random(seed)
-    item = r.choice(_items())
+    item = r.choice([catalog().by_name(n) for n in pool]) if pool else r.choice(_items())
     return _acceptance().make_application(item, r, population(), difficulty)
 
 
@@ -238,7 +248,7 @@ def exercise_application(n: int, seed: int | None = None):
     target = APPLICATION_TARGETS.get(n)
     base = APPLICATION_SEEDS.get(n, 1300 + n) * 1000
     for k in range(2000):
-        app = _make(base + k, "hard" if n >= 3 else "medium")
+        app = _make(base + k, "hard" if n >= 3 else "medium", APPLICATION_ITEMS)
         d = _acceptance().decide(app)
         if target is None or (d.kind == target and (target != "补正" or len(d.one_time_list) >= 2)):
             return app

@@ -53,10 +53,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "g1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：第1份指南
-_a = ck.require("g1")
-assert isinstance(_a, list) and all(x in cw.DEFECT_LABELS for x in _a), "答案应当是从选项中勾选的错误"
-print("第1份指南：已保存", len(_a), "项")
+_a = ck.saved("g1")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("g1")
 assert sorted(_a) == sorted(cw.expected_defects(1)), "第1份指南的错误没有找全或找错了"
 ### END HIDDEN TESTS
 
@@ -71,10 +70,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "g2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：第2份指南
-_a = ck.require("g2")
-assert isinstance(_a, list) and all(x in cw.DEFECT_LABELS for x in _a), "答案应当是从选项中勾选的错误"
-print("第2份指南：已保存", len(_a), "项")
+_a = ck.saved("g2")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("g2")
 assert sorted(_a) == sorted(cw.expected_defects(2)), "第2份指南的错误没有找全或找错了"
 ### END HIDDEN TESTS
 
@@ -89,10 +87,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "g3-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：第3份指南
-_a = ck.require("g3")
-assert isinstance(_a, list) and all(x in cw.DEFECT_LABELS for x in _a), "答案应当是从选项中勾选的错误"
-print("第3份指南：已保存", len(_a), "项")
+_a = ck.saved("g3")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("g3")
 assert sorted(_a) == sorted(cw.expected_defects(3)), "第3份指南的错误没有找全或找错了"
 ### END HIDDEN TESTS
 
@@ -115,11 +112,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "kind-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：即办件还是承诺件
-_a = ck.require("kind")
-assert isinstance(_a, dict) and len(_a) == 4, "四个事项都要判断"
-assert all(v in ("即办件", "承诺件") for v in _a.values()), "还有事项没有选择"
-print("已判断", len(_a), "个事项")
+_a = ck.saved("kind")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("kind")
 assert _a == {it.name: it.kind_label for it in cw.kind_exercise_items()}, "有事项判断错了"
 ### END HIDDEN TESTS
 
@@ -143,10 +138,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "d1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：第1份申请
-_a = ck.require("d1")
-assert _a.get("决定") in cw.DECISIONS, "请选择一个决定"
-print("第1份申请：已保存决定", _a["决定"])
+_a = ck.saved("d1")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("d1")
 _e = cw.expected_decision(cw.exercise_application(1))
 assert _a["决定"] == _e["决定"], "决定不对"
 assert sorted(_a["缺少材料"]) == sorted(_e["缺少材料"]), "缺少的材料没有找对"
@@ -164,10 +158,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "d2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：第2份申请
-_a = ck.require("d2")
-assert _a.get("决定") in cw.DECISIONS, "请选择一个决定"
-print("第2份申请：已保存决定", _a["决定"])
+_a = ck.saved("d2")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("d2")
 _e = cw.expected_decision(cw.exercise_application(2))
 assert _a["决定"] == _e["决定"], "决定不对"
 assert sorted(_a["缺少材料"]) == sorted(_e["缺少材料"]), "缺少的材料没有找对"
@@ -185,10 +178,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "d3-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：第3份申请
-_a = ck.require("d3")
-assert _a.get("决定") in cw.DECISIONS, "请选择一个决定"
-print("第3份申请：已保存决定", _a["决定"])
+_a = ck.saved("d3")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("d3")
 _e = cw.expected_decision(cw.exercise_application(3))
 assert _a["决定"] == _e["决定"], "决定不对"
 assert sorted(_a["缺少材料"]) == sorted(_e["缺少材料"]), "缺少的材料没有找对"
@@ -212,10 +204,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "o1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：第4位申请人的一次性告知清单
-_a = ck.require("o1")
-assert isinstance(_a.get("告知材料"), list) and _a["告知材料"], "告知单上至少要列出一份材料"
-print("已保存", len(_a["告知材料"]), "份材料")
+_a = ck.saved("o1")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("o1")
 _e = cw.expected_notice(cw.exercise_application(4))
 assert sorted(_a["告知材料"]) == sorted(_e["告知材料"]), "告知单上的材料不全或有多余"
 assert _a["能否先受理"] == _e["能否先受理"], "能否先受理判断不对"
@@ -233,10 +224,9 @@ _q
 
 # %% nbgrader={"grade": true, "grade_id": "o2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
 # 检查：第5位申请人的一次性告知清单
-_a = ck.require("o2")
-assert isinstance(_a.get("告知材料"), list) and _a["告知材料"], "告知单上至少要列出一份材料"
-print("已保存", len(_a["告知材料"]), "份材料")
+_a = ck.saved("o2")
 ### BEGIN HIDDEN TESTS
+_a = ck.require("o2")
 _e = cw.expected_notice(cw.exercise_application(5))
 assert sorted(_a["告知材料"]) == sorted(_e["告知材料"]), "告知单上的材料不全或有多余"
 assert _a["能否先受理"] == _e["能否先受理"], "能否先受理判断不对"

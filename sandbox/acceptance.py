@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, Sequence
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from .workdays import WorkCalendar, default_calendar
 
 __all__ = ["MATERIAL_STATES", "DECISION_KINDS", "ACCEPTED_KINDS", "SubmittedMaterial", "Application",
            "AcceptancePolicy", "DEFAULT_POLICY", "NoticeEntry", "Decision", "decide", "make_application",
-           "FLAWS", "DIFFICULTIES"]
+           "FLAWS", "DIFFICULTIES", "DecisionGrade", "grade_decision"]
 
 MaterialState = Literal["present", "missing", "flawed"]
 MATERIAL_STATES = ("present", "missing", "flawed")
@@ -394,3 +394,46 @@ def make_application(item: ServiceItem, rng: random.Random | np.random.Generator
         serious_bad_credit=r.random() < p_credit, false_pledge_before=r.random() < p_false,
         applied_on=applied_on,
     )
+
+
+# ---- grading a trainee's decision ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DecisionGrade:
+    kind_correct: bool
+    expected_kind: str
+    listed_correctly: tuple[str, ...]  # materials on both lists
+    omitted: tuple[str, ...]  # on the rule's list, not on the trainee's (breaks 一次性告知)
+    extra: tuple[str, ...]  # asked for needlessly (e.g. covered by an e-licence or present)
+    score: float  # 0..1: half for the kind, half for the list (1 when no list is due and none given)
+    feedback: str  # plain Chinese
+
+    @property
+    def perfect(self) -> bool:
+        return self.kind_correct and not self.omitted and not self.extra
+
+
+def grade_decision(application: Application, kind: str, listed: Sequence[str] = (),
+                   policy: AcceptancePolicy = DEFAULT_POLICY) -> DecisionGrade:
+    """Compare a trainee's decision (kind + the materials on their notice) with :func:`decide`."""
+    if kind not in DECISION_KINDS:
+        raise ValueError(f"决定应为 {'、'.join(DECISION_KINDS)} 之一，而不是 {kind!r}")
+    d = decide(application, policy)
+    truth = list(d.outstanding)
+    named = list(dict.fromkeys(listed))
+    ok = tuple(n for n in truth if n in named)
+    omitted = tuple(n for n in truth if n not in named)
+    extra = tuple(n for n in named if n not in truth)
+    kind_ok = kind == d.kind
+    denom = len(truth) + len(extra)
+    list_score = 1.0 if denom == 0 else len(ok) / denom
+    lines = [("✔ " if kind_ok else "✘ ") + f"应作出“{d.kind}”" + ("" if kind_ok else f"，你选择了“{kind}”"),
+             "依据：" + "；".join(d.reasons)]
+    if omitted:
+        lines.append("✘ 一次性告知漏列：" + "、".join(omitted) + "（漏列会让群众多跑一趟）")
+    if extra:
+        lines.append("✘ 不应要求提交：" + "、".join(extra))
+    if truth and not omitted and not extra:
+        lines.append("✔ 告知清单完整准确")
+    return DecisionGrade(kind_ok, d.kind, ok, omitted, extra, round(0.5 * kind_ok + 0.5 * list_score, 4),
+                         "\n".join(lines))

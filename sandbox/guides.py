@@ -21,7 +21,8 @@ import numpy as np
 from .catalog import ITEM_TYPES, TYPE_CODES, Catalog, Material, ServiceItem, load_catalog
 
 __all__ = ["Guide", "Defect", "DEFECT_KINDS", "render_guide", "guide_markdown", "guide_html",
-           "make_defective_guide", "check_guide", "applicable_defects", "HALL_NAME"]
+           "make_defective_guide", "check_guide", "applicable_defects", "grade_defects", "DefectGrade",
+           "HALL_NAME"]
 
 HALL_NAME = "海东市政务服务中心"
 ONLINE_CHANNELS = "青海政务服务网（海东站）、“青松办”App"
@@ -63,6 +64,11 @@ class Guide:
     complaint: str  # 监督投诉方式
     result: str  # 办理结果
     faq: tuple[tuple[str, str], ...]  # 常见问题
+
+    @property
+    def special_steps(self) -> tuple[str, ...]:
+        """特别程序: steps with their own time (公示, 现场核查 …) and whether they count in the limit."""
+        return tuple(st for st in self.steps if "计入办理时限" in st)
 
     @property
     def fee_text(self) -> str:
@@ -212,6 +218,8 @@ def guide_markdown(guide: Guide) -> str:
     out += ["| " + " | ".join(r) + " |" for r in _material_rows(g)]
     out += ["", "## 四、办理流程", ""]
     out += [f"{i}. {s}" for i, s in enumerate(g.steps, 1)]
+    if g.special_steps:
+        out += ["", "特别程序：" + "；".join(g.special_steps)]
     if g.faq:
         out += ["", "## 五、常见问题", ""]
         for q, a in g.faq:
@@ -236,6 +244,8 @@ def guide_html(guide: Guide) -> str:
     parts.append("</table><h4>四、办理流程</h4><ol>")
     parts += [f"<li>{e(s)}</li>" for s in g.steps]
     parts.append("</ol>")
+    if g.special_steps:
+        parts.append(f"<p>特别程序：{e('；'.join(g.special_steps))}</p>")
     if g.faq:
         parts.append("<h4>五、常见问题</h4>")
         parts += [f"<p><b>问：{e(q)}</b><br>答：{e(a)}</p>" for q, a in g.faq]
@@ -424,3 +434,41 @@ def make_defective_guide(item: ServiceItem, rng: random.Random | np.random.Gener
     found = {d.code: d for d in check_guide(guide, catalog, item=item)}
     order = list(DEFECT_KINDS)
     return guide, [found.get(c) or _defect(c) for c in sorted(chosen, key=order.index)]
+
+
+# ---- grading a trainee's findings ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DefectGrade:
+    found: tuple[str, ...]  # defect codes the trainee named correctly
+    missed: tuple[str, ...]  # defects in the guide the trainee did not name
+    false_alarms: tuple[str, ...]  # codes named that are not defects of this guide
+    score: float  # 0..1: found / (defects + false alarms)
+    feedback: str  # plain Chinese
+
+    @property
+    def perfect(self) -> bool:
+        return not self.missed and not self.false_alarms
+
+
+def grade_defects(guide: Guide, answered: Sequence[str], catalog: Catalog | None = None, *,
+                  item: ServiceItem | None = None) -> DefectGrade:
+    """Compare the defect codes a trainee named with what :func:`check_guide` finds (exact codes only)."""
+    truth = [d.code for d in check_guide(guide, catalog, item=item)]
+    named = list(dict.fromkeys(answered))
+    found = tuple(c for c in truth if c in named)
+    missed = tuple(c for c in truth if c not in named)
+    false_alarms = tuple(c for c in named if c not in truth)
+    denom = len(truth) + len(false_alarms)
+    score = 1.0 if denom == 0 else len(found) / denom
+    lines = []
+    for c in found:
+        lines.append(f"✔ 找到了：【{DEFECT_KINDS[c][0]}】{DEFECT_KINDS[c][1]}")
+    for c in missed:
+        lines.append(f"✘ 漏掉了：【{DEFECT_KINDS[c][0]}】{DEFECT_KINDS[c][1]}")
+    for c in false_alarms:
+        label = DEFECT_KINDS[c][0] if c in DEFECT_KINDS else c
+        lines.append(f"✘ 误判：【{label}】这一栏在本指南中没有问题")
+    if not lines:
+        lines.append("✔ 本指南没有问题，判断正确")
+    return DefectGrade(found, missed, false_alarms, round(score, 4), "\n".join(lines))

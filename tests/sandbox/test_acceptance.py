@@ -244,3 +244,20 @@ def test_generated_cases_obey_invariants(pop):
     assert kinds["hard"]["补正"] + kinds["hard"]["不予受理"] > kinds["easy"]["补正"] + kinds["easy"]["不予受理"]
     assert kinds["easy"]["不予受理"] == 0
     assert all(c["容缺受理"] > 0 and c["告知承诺"] > 0 for c in (kinds["medium"], kinds["hard"]))
+
+
+def test_grade_decision():
+    from sandbox.acceptance import grade_decision
+    a = app("不动产转移登记（二手房买卖）", missing=("不动产登记申请书", "完税凭证"), elicences=frozenset({"不动产权证书"}))
+    right = grade_decision(a, "补正", ["完税凭证", "不动产登记申请书"])
+    assert right.perfect and right.score == 1.0 and "清单完整准确" in right.feedback
+    omitted = grade_decision(a, "补正", ["完税凭证", "不动产权证书"])
+    assert omitted.omitted == ("不动产登记申请书",) and omitted.extra == ("不动产权证书",)
+    assert omitted.score == pytest.approx(0.5 + 0.5 / 3, abs=1e-3) and "多跑一趟" in omitted.feedback
+    wrong_kind = grade_decision(a, "受理", [])
+    assert not wrong_kind.kind_correct and wrong_kind.score == 0.0 and "应作出“补正”" in wrong_kind.feedback
+    ok = grade_decision(app(RQ, missing=("经营场所平面布局图",)), "容缺受理", ["经营场所平面布局图"])
+    assert ok.perfect
+    assert grade_decision(app(RQ), "受理").score == 1.0
+    with pytest.raises(ValueError):
+        grade_decision(a, "同意")

@@ -138,3 +138,26 @@ def test_bad_requests():
         make_defective_guide(it, random.Random(0), ["MISSING_LEGAL_LIMIT", "INSTANT_WITH_DAYS"])
     with pytest.raises(TypeError):
         make_defective_guide(it, 42, None)
+
+
+def test_special_steps_shown():
+    g = render_guide(CAT.by_name("企业注销登记"))
+    assert g.special_steps and "不计入办理时限" in g.special_steps[0]
+    assert "特别程序" in guide_markdown(g) and "特别程序" in guide_html(g)
+    assert render_guide(CAT.by_name("居民身份证申领")).special_steps == ()
+
+
+def test_grade_defects():
+    from sandbox.guides import grade_defects
+    it = CAT.by_name("企业注销登记")
+    g, defects = make_defective_guide(it, random.Random(4), ["MISSING_CONSULT", "MISSING_CONDITIONS"])
+    perfect = grade_defects(g, ["MISSING_CONDITIONS", "MISSING_CONSULT"])
+    assert perfect.perfect and perfect.score == 1.0
+    partial = grade_defects(g, ["MISSING_CONSULT", "MISSING_BASIS"])
+    assert partial.found == ("MISSING_CONSULT",) and partial.missed == ("MISSING_CONDITIONS",)
+    assert partial.false_alarms == ("MISSING_BASIS",) and partial.score == pytest.approx(1 / 3, abs=1e-3)
+    assert "漏掉了" in partial.feedback and "误判" in partial.feedback
+    assert grade_defects(g, []).score == 0.0
+    clean = grade_defects(render_guide(it), [])
+    assert clean.perfect and "没有问题" in clean.feedback
+    assert grade_defects(render_guide(it), ["WRONG_ITEM_TYPE"]).score == 0.0

@@ -20,7 +20,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -66,6 +67,23 @@ class Application:
     serious_bad_credit: bool = False
     false_pledge_before: bool = False
     applied_on: date = date(2024, 1, 2)
+
+    @classmethod
+    def from_states(cls, item: ServiceItem, states: Mapping[str, str | tuple[str, str]], **kwargs) -> Application:
+        """Build from {material name: "present" | "missing" | ("flawed", "what is wrong")} (e.g. a form).
+
+        Unknown material names or states are refused with a Chinese message.
+        """
+        subs = []
+        for name, st in states.items():
+            item.material(name)  # KeyError naming the item when the material is not one of its own
+            state, flaw = (st, "") if isinstance(st, str) else st
+            if state not in MATERIAL_STATES:
+                raise ValueError(f"材料 {name} 的状态应为 present/missing/flawed，而不是 {state!r}")
+            subs.append(SubmittedMaterial(name, state, flaw))
+        order = {m.name: i for i, m in enumerate(item.materials)}
+        subs.sort(key=lambda s: order[s.name])
+        return cls(item=item, materials=tuple(subs), **kwargs)
 
     def submitted(self, name: str) -> SubmittedMaterial | None:
         for s in self.materials:

@@ -135,7 +135,7 @@ class Bundle:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality/hash: usable as a cache key (lru_cache)
 class Catalog:
     items: Mapping[str, ServiceItem]
     bundles: Mapping[str, Bundle]

@@ -261,3 +261,26 @@ def test_grade_decision():
     assert grade_decision(app(RQ), "受理").score == 1.0
     with pytest.raises(ValueError):
         grade_decision(a, "同意")
+
+
+def test_application_from_states():
+    item = CAT.by_name("食品经营许可")
+    states = {m.name: "present" for m in item.materials}
+    states["经营场所平面布局图"] = ("flawed", "比例尺错误")
+    a = Application.from_states(item, states, applied_on=DAY)
+    assert a.submitted("经营场所平面布局图").flaw == "比例尺错误"
+    assert decide(a).kind == "容缺受理"
+    with pytest.raises(KeyError, match="没有材料"):
+        Application.from_states(item, {"户口簿": "present"})
+    with pytest.raises(ValueError, match="状态"):
+        Application.from_states(item, {"营业执照": "lost"})
+
+
+def test_catalog_usable_as_cache_key():
+    from functools import lru_cache
+
+    @lru_cache(maxsize=2)
+    def size(c):
+        return len(c)
+
+    assert size(CAT) == len(CAT.items) and hash(CAT) == hash(load_catalog())

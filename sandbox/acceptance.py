@@ -288,7 +288,10 @@ def decide(application: Application, policy: AcceptancePolicy = DEFAULT_POLICY,
     reasons.insert(0, "申请材料不齐全或不符合法定形式，一次性告知需要补正的全部内容")
     reasons.extend(blockers)
     return Decision("补正", tuple(reasons), one_time_list=entries,
-                    deadlines=(("一次性告知（当场出具）", day),), by_elicence=tuple(by_elicence),
+                    deadlines=(("一次性告知（当场出具）", day),
+                               # 行政许可法第三十二条: told within 5 working days, else deemed accepted.
+                               ("最迟告知期限（逾期未告知的自收到材料之日起即为受理）", cal.add_working_days(day, 5))),
+                    by_elicence=tuple(by_elicence),
                     by_pledge=tuple(by_pledge))
 
 

@@ -68,6 +68,8 @@ def test_incomplete_gets_complete_one_time_list():
     assert flawed.problem.startswith("有瑕疵") and "签字" in flawed.problem
     text = d.notice_text()
     assert "一次性" in text and all(m in text for m in d.outstanding)
+    assert dict(d.deadlines)["一次性告知（当场出具）"] == DAY
+    assert date(2024, 3, 11) in dict(d.deadlines).values()  # 5 working days: else deemed accepted
 
 
 def test_unlisted_required_material_counts_as_missing():

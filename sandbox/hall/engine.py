@@ -119,10 +119,13 @@ def run_pools(arrive: np.ndarray, pool: np.ndarray, priority: np.ndarray, servic
         env.process(closer(close_at))
     env.process(source())
     env.run()
+    # Hall days run on integer seconds; the validation mode passes floats and gets floats back.
+    tdt = np.int64 if (np.issubdtype(arrive.dtype, np.integer) and np.issubdtype(service.dtype, np.integer)) \
+        else np.float64
     return DayResult(
-        called=np.array(called, dtype=np.int64),
-        ended=np.array(ended, dtype=np.int64),
-        left=np.array(left, dtype=np.int64),
+        called=np.array(called, dtype=tdt),
+        ended=np.array(ended, dtype=tdt),
+        left=np.array(left, dtype=tdt),
         window=np.array(window, dtype=np.int16),
         ahead=np.array(ahead, dtype=np.int32),
         sent_home=np.array(sent, dtype=bool),

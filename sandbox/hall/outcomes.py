@@ -2,9 +2,9 @@
 
 Materials → decision (即办 / 受理 / 容缺受理 / 告知承诺 / 不予受理 with a one-time list) → back office
 and completion in working days → rating. The decision follows the rules of DOMAIN.md §5 (the same
-rules as ``sandbox.acceptance.decide``, vectorised): 容缺 only when every missing material may be
-supplied later and none is core; 告知承诺 only when the item allows it, every missing material may be
-replaced by a pledge, and the applicant chooses it; otherwise 一次性告知 and the applicant returns.
+rules as ``sandbox.acceptance.decide``, vectorised): a 告知承诺 the applicant chooses (where the item
+allows it) covers the materials a pledge may replace; 容缺 when everything still outstanding is a
+secondary material marked 可容缺 (never core); otherwise 一次性告知 and the applicant comes back.
 """
 from __future__ import annotations
 
@@ -54,9 +54,13 @@ def decide(ctx: Context, rng: np.random.Generator, item: np.ndarray, bundle: np.
     n = len(item)
     out = np.where(t.instant[item], O_INSTANT, O_ACCEPT).astype(np.int8)
     miss = missing != 0
-    rongque = miss & p.rongque & t.rongque_ok[item] & ((missing & ~t.rongque[item]) == 0)
-    pledge = (miss & ~rongque & p.pledge & t.pledge_ok[item] & ((missing & ~t.pledge[item]) == 0)
-              & (rng.random(n) < ctx.scenario.behaviour.pledge_uptake))
+    # Same order as acceptance.decide: a pledge the applicant chooses covers what it may replace;
+    # what is still outstanding may be 容缺 (secondary materials only), else 一次性告知.
+    chosen = p.pledge & t.pledge_ok[item] & (rng.random(n) < ctx.scenario.behaviour.pledge_uptake)
+    covered = np.where(chosen, missing & t.pledge[item], 0)
+    rest = missing & ~covered
+    rongque = (rest != 0) & p.rongque & t.rongque_ok[item] & ((rest & ~t.rongque[item]) == 0)
+    pledge = miss & (rest == 0)
     out[miss] = O_REFUSE
     out[rongque] = O_RONGQUE
     out[pledge] = O_PLEDGE

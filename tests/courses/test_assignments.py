@@ -90,7 +90,7 @@ def _auto(scores):
 
 def test_source_earns_full_marks(graded):
     auto = {k: v for k, v in graded["source"].items() if v[0] is not None}
-    assert auto and all(score == mx for score, mx in auto.values()), auto
+    assert auto and all(score == mx for score, mx in auto.values()), {k: v for k, v in auto.items() if v[0] != v[1]}
 
 
 def test_blank_release_scores_below_full_on_every_check(graded):
@@ -108,7 +108,7 @@ def test_typical_wrong_answers_are_caught(graded):
 def test_widget_answers_survive_submit_and_autograde(graded):
     assert graded["trainee_saved"] == graded["key"]
     auto = {k: v for k, v in graded["trainee"].items() if v[0] is not None}
-    assert auto and all(score == mx for score, mx in auto.values()), auto
+    assert auto and all(score == mx for score, mx in auto.values()), {k: v for k, v in auto.items() if v[0] != v[1]}
 
 
 def test_release_has_no_solution_and_no_hidden_test(graded):

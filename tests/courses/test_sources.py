@@ -24,13 +24,16 @@ def test_graded_cells_have_points_competence_and_rubrics(path):
     nb = render(path)
     ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
     assert len(ids) == len(set(ids)), "grade ids must be unique"
-    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+              or c.metadata.get("nbgrader", {}).get("task")]
     assert graded
     for c in graded:
         meta = c.metadata
         assert meta["nbgrader"]["points"] > 0
         assert meta["academy"]["competence"] in COMPETENCES
-        if meta["nbgrader"].get("solution"):  # hand-graded: a rubric, also in the cell's own text
+        # Hand-graded answers are nbgrader *task* cells: an unedited answer cell would be auto-zeroed
+        # by nbgrader (checksum unchanged), and trainees answer in widgets, not in the cell.
+        if meta["nbgrader"].get("task"):  # hand-graded: a rubric, also in the cell's own text
             rubric = meta["academy"]["rubric"]
             assert sum(r["points"] for r in rubric) == meta["nbgrader"]["points"]
             assert "评分要点" in c.source
@@ -44,7 +47,7 @@ def test_checks_and_hand_graded_counts():
     for path in assignment_paths():
         for c in render(path).cells:
             nbg = c.metadata.get("nbgrader", {})
-            if nbg.get("grade") and nbg.get("solution"):
+            if nbg.get("task"):
                 manual += 1
             elif nbg.get("grade"):
                 auto += 1

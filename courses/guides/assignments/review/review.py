@@ -246,7 +246,7 @@ assert _a["能否先受理"] == _e["能否先受理"], "能否先受理判断不
 # | 写明补交的地点或网上入口、期限，以及窗口联系电话 | 1 |
 # | 语言通俗、态度友善，主动提出帮办代办、容缺受理或电子证照等便民办法 | 1 |
 
-# %% nbgrader={"grade": true, "grade_id": "letter", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false} academy={"competence": "业务办理", "rubric": [{"criterion": "写明事项名称和申请人（姓名遮挡）", "points": 1}, {"criterion": "一次列全缺少或不合要求的材料并写明要求", "points": 2}, {"criterion": "写明补交地点或网上入口、期限和联系电话", "points": 1}, {"criterion": "语言通俗友善，主动提出便民办法", "points": 1}]} jupyter={"source_hidden": true}
+# %% nbgrader={"grade": false, "grade_id": "letter-form", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
 # 第五题（人工评分，5 分）。评分要点：事项名称和申请人（姓名遮挡）1 分；一次列全缺少或不合要求的材料并写明要求 2 分；
 # 补交地点或网上入口、期限和联系电话 1 分；语言通俗友善、主动提出便民办法 1 分。
 # 培训老师看本格下方“已保存的一次性告知单”评分。
@@ -257,6 +257,11 @@ with ck.answer_key():
     ### END SOLUTION
 display(_q)
 ck.show_saved_text("letter", "已保存的一次性告知单（培训老师据此评分）")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "letter", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "rubric": [{"criterion": "写明事项名称和申请人（姓名遮挡）", "points": 1}, {"criterion": "一次列全缺少或不合要求的材料并写明要求", "points": 2}, {"criterion": "写明补交地点或网上入口、期限和联系电话", "points": 1}, {"criterion": "语言通俗友善，主动提出便民办法", "points": 1}]}
+# **第五题（5 分，培训老师评分）** 培训老师根据上面“已保存”的内容评分。
+#
+# 评分要点：事项名称和申请人（姓名遮挡）1 分；一次列全缺少或不合要求的材料并写明要求 2 分；补交地点或网上入口、期限和联系电话 1 分；语言通俗友善、主动提出便民办法 1 分。
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "end", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 提交之前

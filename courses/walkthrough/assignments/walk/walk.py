@@ -185,7 +185,7 @@ assert _r["passed"], f"在检验用的日子里，90%群众的等候只缩短了
 # | 用模拟的前后对比说明效果，并说明可能的代价或风险 | 1 |
 # | 体现群众视角：照顾老年人、说方言的群众或外地务工人员，说明怎样回访和公开整改结果 | 1 |
 
-# %% nbgrader={"grade": true, "grade_id": "improve", "locked": false, "points": 6, "schema_version": 3, "solution": true, "task": false} academy={"competence": "服务意识与流程优化", "rubric": [{"criterion": "说明角色和流程，指出梗阻和迟滞并引用数据", "points": 2}, {"criterion": "具体可执行的改进措施（责任人、完成时限）", "points": 2}, {"criterion": "用前后对比说明效果及代价或风险", "points": 1}, {"criterion": "群众视角：照顾特殊群体，回访和公开整改", "points": 1}]} jupyter={"source_hidden": true}
+# %% nbgrader={"grade": false, "grade_id": "improve-form", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
 # 第六题（人工评分，6 分）。评分要点：角色和流程、梗阻和迟滞并引用数据 2 分；具体可执行的措施 2 分；
 # 前后对比说明效果及代价或风险 1 分；群众视角、回访和公开整改 1 分。培训老师看本格下方保存的建议书评分。
 _q = ck.ask("improve", "改进建议书", ck.text("", rows=14, placeholder="我以……的身份……"))
@@ -195,6 +195,11 @@ with ck.answer_key():
     ### END SOLUTION
 display(_q)
 ck.show_saved_text("improve", "已保存的改进建议书（培训老师据此评分）")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "improve", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "rubric": [{"criterion": "说明角色和流程，指出梗阻和迟滞并引用数据", "points": 2}, {"criterion": "具体可执行的改进措施（责任人、完成时限）", "points": 2}, {"criterion": "用前后对比说明效果及代价或风险", "points": 1}, {"criterion": "群众视角：照顾特殊群体，回访和公开整改", "points": 1}]}
+# **第六题（6 分，培训老师评分）** 培训老师根据上面“已保存”的内容评分。
+#
+# 评分要点：角色和流程、梗阻和迟滞并引用数据 2 分；具体可执行的改进措施（责任人、完成时限）2 分；前后对比说明效果及代价或风险 1 分；群众视角、回访和公开整改 1 分。
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "end", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 提交之前

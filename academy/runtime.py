@@ -8,6 +8,7 @@ Interfaces:
     protect_checkout(checkout) -> bool            # root mode: checkout → 0700 root (trainees can't read)
     ensure_runtime_venv(paths, checkout) -> str   # "built" | "updated" | "unchanged"
     check_runtime(paths, *, user=None, checkout=CHECKOUT) -> list[str]   # problems; [] = fine
+    copy_tree_as_user(src, dst, user) -> None     # copy missing files into a person's home AS them
     single_user_warning() -> str                  # the start-up banner of single-account mode
 
 Why the checkout is made 0700 (root mode): trainees must not read course sources (solutions,
@@ -421,6 +422,28 @@ def check_runtime(paths: Paths, *, user: str | None = None, checkout: Path | Non
     except subprocess.TimeoutExpired:
         problems.append("jupyterhub-singleuser --version 超时 / timed out")
     return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Acting in a person's home
+
+
+def copy_tree_as_user(src: Path, dst: Path, user: str, *, timeout: float = 60) -> None:
+    """Copy ``src/`` into ``dst/`` (files not there yet only), running as ``user``.
+
+    Anything root does inside a home the person controls can be turned against others: a
+    planted symlink (``~/course -> /srv/academy/data``) makes a root copy write — and a root chown
+    hand over — whatever it points at. Done as the person, a symlink reaches only what they could
+    reach anyway. ``src`` must be readable by them (lessons are 0755/0644).
+    """
+    pw = __import__("pwd").getpwnam(user)
+    script = 'mkdir -p -- "$1" && cp -R -n --preserve=timestamps -- "$2"/. "$1"/'
+    proc = subprocess.run(["/bin/sh", "-c", script, "sh", str(dst), str(src)],
+                          user=pw.pw_uid, group=pw.pw_gid, extra_groups=[], cwd="/",
+                          env={"PATH": "/usr/bin:/bin", "HOME": pw.pw_dir, "LANG": "C.UTF-8"},
+                          umask=0o022, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"copying {src} into {dst} as {user} failed: {proc.stderr.strip()[-500:]}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -215,7 +215,7 @@ try:
     import academy.spawner  # the academy's own spawner (lessons copied in at spawn)
     c.JupyterHub.spawner_class = "academy.spawner.AcademySpawner"
 except ImportError:
-    c.JupyterHub.spawner_class = "localprocess"
+    c.JupyterHub.spawner_class = "hub_config.limits.LimitedLocalProcessSpawner"
 c.Spawner.cmd = ["{venv}/bin/jupyterhub-singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
@@ -227,7 +227,7 @@ c.JupyterHub.services = [{{"name": "zt-tests", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{
     "name": "zt-tests",
     "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users",
-               "read:servers", "read:hub"],
+               "read:servers", "read:hub", "admin:groups", "read:services"],
     "services": ["zt-tests"],
 }}]
 load_subconfig({limits!r})
@@ -259,7 +259,8 @@ def start_hub(paths: Paths, *, mem_limit: str | None = None, timeout: float = 60
         env["ACADEMY_MEM_LIMIT"] = mem_limit
     log = paths.hub_dir / "hub.log"
     with open(log, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(cfg)], cwd=paths.hub_dir,
+        # cwd = the checkout, as `make up` runs it: hub_config (not installed) imports from there
+        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(cfg)], cwd=REPO,
                                 env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     hub = Hub(paths=paths, url=f"http://127.0.0.1:{port}", token=token, proc=proc, log=log)
     deadline = time.monotonic() + timeout

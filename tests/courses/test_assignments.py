@@ -19,6 +19,11 @@ def _skip_if_missing(course_id):
     for mod in NEEDS[course_id]:
         if importlib.util.find_spec(mod) is None:
             pytest.skip(f"{mod} not available yet")
+    if course_id == "walkthrough":
+        import sandbox
+        missing = [n for n in ("simulate", "load_scenario", "summary", "case_journey") if not hasattr(sandbox, n)]
+        if missing:
+            pytest.skip(f"sandbox API not landed yet: {missing}")
 
 
 def _wrong(qid, value):

@@ -17,6 +17,11 @@ def test_lesson_runs_with_widgets_driven(path, tmp_path):
     need = NEEDS.get(path.stem)
     if need and importlib.util.find_spec(need) is None:
         pytest.skip(f"{need} not available yet")
+    if need == "sandbox.hall":
+        import sandbox
+        missing = [n for n in ("simulate", "load_scenario", "summary", "case_journey") if not hasattr(sandbox, n)]
+        if missing:
+            pytest.skip(f"sandbox API not landed yet: {missing}")
     nb = execute(render(path), tmp_path, extra=[
         "import coursekit.testing as _t\nfor _line in _t.exercise_all():\n    print(_line)"])
     assert not errors(nb), errors(nb)

@@ -477,7 +477,7 @@ class WhatIfPanel(W.VBox):
 
     METRICS = ("mean_wait_min", "p90_wait_min", "one_visit_rate")
 
-    def __init__(self, scenario_name: str = "stressed", hall: str = PROPOSAL_HALL, days: int = 22, seed: int = 5):
+    def __init__(self, scenario_name: str = "stressed", hall: str = PROPOSAL_HALL, days: int = 30, seed: int = 5):
         self.base = load(scenario_name).only_hall(hall)
         self.days, self.seed = days, seed
         kinds = window_kinds(self.base)
@@ -494,7 +494,7 @@ class WhatIfPanel(W.VBox):
         self.run_button.on_click(self._on_run)
         grid = W.GridBox(list(self.kind_boxes.values()),
                          layout=W.Layout(grid_template_columns="repeat(3, 230px)"))
-        super().__init__([W.HTML(f"<h4>模拟大厅：{esc(hall)}（{esc(self.base.title)}，{days}个工作日）{badge_html()}</h4>"
+        super().__init__([W.HTML(f"<h4>模拟大厅：{esc(hall)}（{esc(self.base.title)}，{days}天）{badge_html()}</h4>"
                                  "<b>增加窗口</b>"), grid, self.ext, self.appt, self.green,
                           W.HBox([self.run_button, self.status]), self.out])
         self._before: dict[str, float] | None = None

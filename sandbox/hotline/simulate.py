@@ -76,6 +76,7 @@ class HotlineScenario:
     reopen_share: float = 0.5  # of bad follow-ups that reopen the ticket
     frequent_callers: int = 12
     n_citizens: int = 20_000
+    population_seed: int | None = None  # None: the run's seed; fix it to reuse one population across runs
     policy: DeadlinePolicy = DEFAULT_POLICY
     hot_issues: tuple[HotIssue, ...] = ()
 
@@ -165,7 +166,8 @@ def simulate(scenario: HotlineScenario, seed: int) -> pd.DataFrame:
     """All tickets received in the scenario's span, with their full outcome, one row each."""
     vcal = _VCal()
     units = build_units(seed)
-    pop = build_population(seed, n_citizens=scenario.n_citizens)
+    pop_seed = seed if scenario.population_seed is None else scenario.population_seed
+    pop = build_population(pop_seed, n_citizens=scenario.n_citizens)
     frames = [_month(scenario, seed, m, vcal, units, pop) for m in scenario.month_starts()]
     df = pd.concat(frames, ignore_index=True)
     return df

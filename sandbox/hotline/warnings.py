@@ -21,7 +21,7 @@ from .metrics import BAD
 
 @dataclass(frozen=True)
 class WarningConfig:
-    alpha: float = 1e-6  # many cells are tested every month: keep false alarms rare
+    alpha: float = 1e-4  # many cells are tested every month: keep false alarms rare (with the size rules)
     min_excess: int = 12
     min_ratio: float = 2.0
     overdue_min: int = 8
@@ -99,7 +99,7 @@ def rising_bad(cur: pd.DataFrame, prev: pd.DataFrame | None, cfg: WarningConfig 
         f = d[d["followed"] & d["dispatched"]]
         return f.groupby("lead_unit").agg(n=("final_rating", "size"), bad=("final_rating", lambda s: int(s.isin(BAD).sum())))
     a, b = table(cur), table(prev)
-    t = a.join(b, rsuffix="_prev", how="left").fillna(0)
+    t = a.join(b.add_suffix("_prev"), how="left").fillna(0)
     t["rate"] = t["bad"] / t["n"].clip(lower=1)
     t["rate_prev"] = t["bad_prev"] / t["n_prev"].clip(lower=1)
     city_prev = b["bad"].sum() / max(b["n"].sum(), 1)

@@ -266,15 +266,38 @@ def ratings_from_hotline(tickets: pd.DataFrame) -> list[Rating]:
 def ratings_from_hall(cases: pd.DataFrame) -> list[Rating]:
     """Hall and online ratings from the hall simulation's case frame (sandbox.records.Records.frame()).
 
-    Unit: the hall for window cases, 网上政务服务平台 for online ones; item: the service item's name.
+    Unit: the hall for window cases, 网上政务服务平台 for online ones, the channel (自助终端 …) otherwise;
+    item: the service item's name.
     """
     d = cases[cases["rating"].astype(str) != ""]
     d = d[d["t_rating"].notna()]
     out = []
     for r in d.itertuples():
         online = str(r.channel) == "网上办"
-        unit = "网上政务服务平台" if online or pd.isna(r.hall) else str(r.hall)
+        if online:
+            unit = "网上政务服务平台"
+        elif pd.isna(r.hall) or str(r.hall) in ("", "nan"):
+            unit = str(r.channel)  # 自助终端 / 异地代收 outside a hall
+        else:
+            unit = str(r.hall)
         item = str(getattr(r, "item_name", r.item))
         out.append(Rating(f"hall-{r.case_id}", "online" if online else "hall", unit, item, str(r.rating),
                           pd.Timestamp(r.t_rating).to_pydatetime(), str(r.case_id)))
     return out
+
+
+def ratings_from_hall_db(db, run_id: str | None = None) -> list[Rating]:
+    """Hall and online ratings of a stored hall run (sandbox.storage; latest run unless given)."""
+    from . import storage as hall_storage
+
+    return ratings_from_hall(hall_storage.load_cases(db, run_id))
+
+
+def ratings_from_hotline_db(db, run_id: str | None = None) -> list[Rating]:
+    """Hotline follow-up ratings of a stored hotline run (latest unless given)."""
+    from .hotline import storage as hotline_storage
+
+    run_id = run_id or hotline_storage.latest_run(db)
+    if run_id is None:
+        return []
+    return ratings_from_hotline(hotline_storage.load(db, run_id))

@@ -58,9 +58,12 @@ def _hm(value: str, where: str) -> int:
 # ---- parts -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Demand:
-    daily_cases: float = 8700.0  # citywide cases on an ordinary working day, all channels
+    # New matters citywide on an ordinary working day, all channels. With repeat contacts, Monday and
+    # month-edge peaks this gives ≈8,700 cases a working day and ≈2.2 M a year (DOMAIN §8).
+    daily_cases: float = 7600.0
     online_share: float = 0.66  # share of demand handled online / at terminals / remotely (no queue)
     self_service_share: float = 0.15  # of the no-queue demand, share at self-service terminals
+    online_weekend_factor: float = 0.2  # online demand on weekends and holidays, relative to a working day
     weekday_factors: tuple[float, ...] = (1.2, 1.0, 1.0, 1.0, 0.9, 0.45, 0.3)  # Mon..Sun (weekends if open)
     month_edge_days: int = 3  # first and last N calendar days of a month…
     month_edge_factor: float = 1.4  # …multiply demand for these blocks
@@ -398,6 +401,7 @@ def _validate(s: Scenario) -> None:
     _rng("demand.daily_cases", d.daily_cases, 0, 1e6)
     _rng("demand.online_share", d.online_share, 0, 1)
     _rng("demand.self_service_share", d.self_service_share, 0, 1)
+    _rng("demand.online_weekend_factor", d.online_weekend_factor, 0, 10)
     if len(d.weekday_factors) != 7:
         raise ScenarioError("demand.weekday_factors", "应有 7 个值（周一到周日）")
     for i, f in enumerate(d.weekday_factors):

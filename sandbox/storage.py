@@ -55,6 +55,7 @@ bundles = Table("bundles", metadata, Column("run_id", String(64), primary_key=Tr
                 Column("idx", Integer, primary_key=True), Column("name", String(200), nullable=False))
 
 _ENGINES: dict[str, Engine] = {}
+CHUNK = 50_000
 
 
 def engine_for(db: str | Path | Engine) -> Engine:
@@ -124,13 +125,17 @@ def save_run(db: str | Path | Engine, records: Records, run_id: str | None = Non
             summary_json=json.dumps(summ, ensure_ascii=False, default=_json_default), data_mark=SYNTHETIC_MARK))
         ph = "?" if eng.dialect.paramstyle == "qmark" else "%s"
 
-        def bulk(table: str, names: list[str], columns: list[list]) -> None:
+        def bulk(table: str, names: list[str], columns: list) -> None:
             sql = f"INSERT INTO {table} (run_id, {', '.join(names)}) VALUES ({ph}{(', ' + ph) * len(names)})"
             n = len(columns[0]) if columns else 0
-            cur.executemany(sql, zip([run_id] * n, *columns))
+            # Chunks keep the Python objects of a 2-million-row year to a few MB at a time.
+            for lo in range(0, n, CHUNK):
+                part = [c[lo:lo + CHUNK] for c in columns]
+                part = [p.tolist() if isinstance(p, np.ndarray) else p for p in part]
+                cur.executemany(sql, zip([run_id] * len(part[0]), *part))
 
-        bulk("cases", case_cols, [np.asarray(records.cases[k]).tolist() for k in case_cols])
-        bulk("pools", pool_cols, [np.asarray(records.pools[k]).tolist() for k in pool_cols])
+        bulk("cases", case_cols, [np.asarray(records.cases[k]) for k in case_cols])
+        bulk("pools", pool_cols, [np.asarray(records.pools[k]) for k in pool_cols])
         bulk("halls", ["idx", "name"], [list(range(len(records.hall_names))), list(records.hall_names)])
         bulk("items", ["idx", "code", "name"], [list(range(len(records.item_codes))), list(records.item_codes),
                                                 list(records.item_names)])
@@ -165,11 +170,11 @@ def _columns(conn, table: str, names: list[str], spec: dict, run_id: str, order:
     cur = raw.cursor()
     ph = "?" if conn.engine.dialect.paramstyle == "qmark" else "%s"
     cur.execute(f"SELECT {', '.join(names)} FROM {table} WHERE run_id = {ph} ORDER BY {order}", (run_id,))
-    rows = cur.fetchall()
-    if not rows:
-        return {k: np.zeros(0, dtype=spec[k][0]) for k in names}
-    cols = list(zip(*rows))
-    return {k: np.array(v, dtype=spec[k][0]) for k, v in zip(names, cols)}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in names}
+    while rows := cur.fetchmany(CHUNK):
+        for k, v in zip(names, zip(*rows)):
+            parts[k].append(np.array(v, dtype=spec[k][0]))
+    return {k: (np.concatenate(v) if v else np.zeros(0, dtype=spec[k][0])) for k, v in parts.items()}
 
 
 def load_records(db: str | Path | Engine, run_id: str | None = None) -> Records:

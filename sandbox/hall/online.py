@@ -98,9 +98,7 @@ def simulate_online(ctx: Context, c: int) -> dict[str, np.ndarray]:
         rng = stream_rng(ctx.seed, stream, mk)
         items, day_ord = [], []
         for day in days:
-            f = day_factor(ctx, day)
-            if not cal.is_working_day(day) and cal.holiday_name(day) is not None:
-                f = 0.3 * s.demand.weekday_factors[6]
+            f = day_factor(ctx, day) if cal.is_working_day(day) else s.demand.online_weekend_factor
             w = item_day_weights(ctx, base_w, day)
             n = int(rng.poisson(daily * f * w.sum() / base_w.sum()))
             cw = np.cumsum(w)

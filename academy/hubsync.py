@@ -33,12 +33,18 @@ class Hub(Protocol):
     def disable(self, account: str) -> None: ...
 
 
-def _session_factory(db_url: str):
-    # Importing nativeauthenticator.orm registers users_info on JupyterHub's metadata.
-    import nativeauthenticator.orm  # noqa: F401
-    from jupyterhub import orm
+_factories: dict[str, object] = {}
 
-    return orm.new_session_factory(db_url)
+
+def _session_factory(db_url: str):
+    """One per URL and process: JupyterHub's factory checks the schema through alembic (slow)."""
+    if db_url not in _factories:
+        # Importing nativeauthenticator.orm registers users_info on JupyterHub's metadata.
+        import nativeauthenticator.orm  # noqa: F401
+        from jupyterhub import orm
+
+        _factories[db_url] = orm.new_session_factory(db_url)
+    return _factories[db_url]
 
 
 def hash_password(password: str) -> bytes:

@@ -31,6 +31,15 @@ def copy_lessons(spawner, home: Path, owner: tuple[int, int] | None) -> None:
         src = lessons / course
         if not src.is_dir():
             continue
+        if owner:
+            # root mode: copy AS the person — root following a symlink they planted in their
+            # home would write into (and chown) anything (academy.runtime.copy_tree_as_user)
+            from academy.runtime import copy_tree_as_user
+            try:
+                copy_tree_as_user(src, home / course, spawner.user.name)
+            except RuntimeError as e:  # their own home's problem: start the server anyway
+                spawner.log.warning("lessons of %s not copied for %s: %s", course, spawner.user.name, e)
+            continue
         for path in sorted(src.rglob("*")):
             target = home / course / path.relative_to(src)
             if target.exists():

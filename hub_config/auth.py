@@ -5,6 +5,8 @@ academy.hubauth.AcademyAuthenticator re-reads that row on every login and refres
 sees the roster at once. To switch to the province's unified identity login see
 hub_config/profiles/unified_identity.py.
 """
+import os
+
 c = get_config()  # noqa: F821
 
 c.JupyterHub.authenticator_class = "academy.hubauth.AcademyAuthenticator"
@@ -20,6 +22,6 @@ c.AcademyAuthenticator.allowed_failed_logins = 5
 c.AcademyAuthenticator.seconds_before_next_try = 60
 c.AcademyAuthenticator.minimum_password_length = 10
 c.AcademyAuthenticator.check_common_password = True
-# A disabled person's sessions end at the next check (at most a minute) and before any spawn.
-c.AcademyAuthenticator.auth_refresh_age = 60
+# A disabled person's sessions end at the next check (default: within 30 s) and before any spawn.
+c.AcademyAuthenticator.auth_refresh_age = int(os.environ.get("ACADEMY_AUTH_REFRESH_AGE", "30"))
 c.AcademyAuthenticator.refresh_pre_spawn = True

@@ -5,7 +5,7 @@
 | trainee | trainees (+ course-<id>) | own server only |
 | trainer | trainers, formgrade-<id> | own server; the formgrader service of each course taught |
 | leader | leaders | the dashboards service, nothing else (no server of their own) |
-| admin | admins | manage users, groups, servers and tokens; the dashboards; never enter a person's server |
+| admin | admins | manage users, groups, servers and tokens; the dashboards; own server; never enter another person's server |
 | disabled | disabled | nothing |
 Membership comes from the roster, so adding a trainer to a course is a group change: no restart.
 """
@@ -30,9 +30,9 @@ roles = [
     },
     {
         "name": "academy-admin",
-        "description": "管理员：管理用户、组、服务器和令牌",
+        "description": "管理员：管理用户、组、服务器和令牌；自己的服务器",
         "scopes": [
-            "admin-ui", "admin:users", "admin:groups", "admin:servers", "tokens",
+            "self", "admin-ui", "admin:users", "admin:groups", "admin:servers", "tokens",
             "list:users", "read:users", "list:groups", "read:groups", "read:roles",
             "list:services", "read:services", "read:hub", "read:metrics",
             "access:services!service=dashboards",
@@ -44,7 +44,8 @@ roles = [
         "name": "academy-ops",
         "description": "名册导入",
         "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens", "list:users",
-                   "read:users", "list:groups", "read:groups", "read:hub"],
+                   "read:users", "list:groups", "read:groups", "read:hub", "list:services",
+                   "read:services"],
         "services": ["academy-ops"],
     },
 ]

@@ -102,6 +102,27 @@ class HubHandle:
         except psutil.Error:
             return []
 
+    def hub_pid(self) -> int | None:
+        try:
+            return int(json.loads((self.root / "hub" / "running.json").read_text())["hub_pid"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def wait_restarted(self, old_hub_pid: int | None, service: str | None = None, timeout: float = 180) -> None:
+        """After `add-course`: wait for a new hub process that answers (and knows `service`)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid = self.hub_pid()
+            if pid and pid != old_hub_pid:
+                try:
+                    r = self.api("GET", "/services")
+                    if r.ok and (service is None or service in r.json()):
+                        return
+                except requests.RequestException:
+                    pass
+            time.sleep(0.3)
+        raise RuntimeError(f"hub did not restart:\n{self.log()[-4000:]}")
+
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 

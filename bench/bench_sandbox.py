@@ -51,8 +51,8 @@ def run() -> dict:
 
     out: dict[str, float] = {}
     t0 = time.perf_counter()
-    sb.population()
-    sb.catalog()
+    sb.get_population()
+    sb.get_catalog()
     out["population_and_catalog_first_load_s"] = round(time.perf_counter() - t0, 3)
 
     # -- engine cost per hall visit against the bare loop --------------------------------------------

@@ -15,6 +15,7 @@ Pipeline: scenario (frozen, validated) → simulation → immutable records → 
 """
 from __future__ import annotations
 
+from . import catalog, population  # the modules: sb.catalog.load_catalog(), sb.population.build_population()
 from .hall import simulate
 from .ids import SYNTHETIC_MARK
 from .metrics import (breakdown, bundle_report, compare, littles_law, queue_length, rating_distribution, summary,
@@ -27,18 +28,14 @@ from .validation import erlang_c, mmc_mean_wait, replicate, run_mmc
 from .workdays import CalendarRangeError, WorkCalendar, default_calendar
 
 
-def population(seed: int = 42, citizens: int = 20_000, firms: int = 3_000):
+def get_population(seed: int = 42, citizens: int = 20_000, firms: int = 3_000):
     """The synthetic population (built once per arguments, then cached)."""
-    from .population import build_population
-
-    return build_population(seed, citizens, firms)
+    return population.build_population(seed, citizens, firms)
 
 
-def catalog():
+def get_catalog():
     """The service-item catalog (办事指南 data, loaded once)."""
-    from .catalog import load_catalog
-
-    return load_catalog()
+    return catalog.load_catalog()
 
 
 def scenario(name: str = "baseline") -> Scenario:
@@ -51,6 +48,7 @@ __all__ = [
     "scenario", "scenario_names", "BLOCKS", "WINDOW_KINDS", "simulate", "Records", "OUTCOMES", "CHANNELS",
     "RATING_LEVELS", "case_journey", "summary", "breakdown", "utilisation", "queue_length", "littles_law",
     "bundle_report", "rating_distribution", "compare", "waits", "save_run", "load_records", "load_cases",
-    "list_runs", "erlang_c", "mmc_mean_wait", "run_mmc", "replicate", "population", "catalog",
+    "list_runs", "erlang_c", "mmc_mean_wait", "run_mmc", "replicate", "population", "catalog", "get_population",
+    "get_catalog",
     "CalendarRangeError", "WorkCalendar", "default_calendar",
 ]

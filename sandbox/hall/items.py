@@ -81,7 +81,7 @@ def item_table(catalog=None) -> ItemTable:
         req.append(_bits([m.required for m in mats]))
         el.append(_bits([m.required and m.elicence for m in mats]))
         rq.append(_bits([m.required and m.rongque and not m.core for m in mats]))
-        pl.append(_bits([m.required and m.pledge and not m.core for m in mats]))
+        pl.append(_bits([m.required and m.pledge for m in mats]))  # as acceptance.decide
         co.append(_bits([m.core for m in mats]))
         names.append(tuple(m.name for m in mats))
     codes = tuple(it.code for it in items)

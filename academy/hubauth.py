@@ -37,3 +37,40 @@ class AcademyAuthenticator(NativeAuthenticator):
         if info is None or not info.is_authorized:
             return False
         return True
+
+
+def _roster_active(account: str) -> bool:
+    """Is `account` an active person of the academy roster? (Read live from the academy DB.)"""
+    from academy import db as adb
+    from academy.paths import Paths
+
+    paths = Paths.from_env()
+    if not paths.academy_db.exists():
+        return False
+    with adb.session(paths.academy_db_url) as s:
+        person = s.get(adb.Person, account)
+        return bool(person and person.active)
+
+
+try:
+    from oauthenticator.generic import GenericOAuthenticator
+except ImportError:  # pragma: no cover - oauthenticator is pinned in pyproject
+    GenericOAuthenticator = None
+
+if GenericOAuthenticator is not None:
+
+    class AcademyOAuthenticator(GenericOAuthenticator):
+        """The province's unified identity login (OAuth2/OIDC), for people on the academy roster.
+
+        Identity comes from the identity provider; whether someone may enter, and in which role,
+        still comes from the roster (active=1 and the hub groups it sets). Disabled people are
+        refused at login and at the next refresh, as with the password login.
+        """
+
+        async def check_allowed(self, username, auth_model):
+            return _roster_active(username)
+
+        async def refresh_user(self, user, handler=None, **kwargs):
+            if not _roster_active(user.name):
+                return False
+            return await super().refresh_user(user, handler, **kwargs)

@@ -10,6 +10,7 @@ to `c.JupyterHub.services` or keep a spawner class chosen before it.) Fragments 
 (limits.py, culler.py: isolation; grading_service.py: grading) load last when present, so they may
 refine what the earlier ones set.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,13 @@ def _load(path: Path) -> None:
     }
     exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102
 
+
+# Optional login profile (e.g. ACADEMY_AUTH_PROFILE=unified_identity), right after auth.py.
+_profile = os.environ.get("ACADEMY_AUTH_PROFILE", "").strip()
+if _profile:
+    if not (HERE / "profiles" / f"{_profile}.py").exists():
+        raise SystemExit(f"ACADEMY_AUTH_PROFILE={_profile}: no hub_config/profiles/{_profile}.py")
+    FRAGMENTS.insert(FRAGMENTS.index("auth.py") + 1, f"profiles/{_profile}.py")
 
 for name in FRAGMENTS:
     if (HERE / name).exists():

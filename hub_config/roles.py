@@ -39,7 +39,9 @@ roles = [
         ],
         "groups": ["admins"],
     },
-    {
+]
+if P.ops_token_file.exists():  # made by `academy up`; the service exists only then
+    roles.append({
         # The roster import's token, for a running hub (academy.hubsync.ApiHub).
         "name": "academy-ops",
         "description": "名册导入",
@@ -47,8 +49,7 @@ roles = [
                    "read:users", "list:groups", "read:groups", "read:hub", "list:services",
                    "read:services"],
         "services": ["academy-ops"],
-    },
-]
+    })
 for course in registered_courses(P):
     roles.append({
         "name": f"formgrade-{course.id}",

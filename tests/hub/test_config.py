@@ -1,0 +1,96 @@
+"""The hub config loads (`jupyterhub --show-config-json`) in each mode and with each login profile."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+JUPYTERHUB = REPO / ".venv" / "bin" / "jupyterhub"
+CONFIG = REPO / "hub_config" / "jupyterhub_config.py"
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def show_config(tmp_path: Path, **env) -> dict:
+    (tmp_path / "root" / "hub").mkdir(parents=True, exist_ok=True)  # the hub writes its pid file
+    full = dict(os.environ, ACADEMY_ROOT=str(tmp_path / "root"), **env)
+    full["PATH"] = f"{JUPYTERHUB.parent}:{full['PATH']}"
+    out = subprocess.run([str(JUPYTERHUB), "--show-config-json", "-f", str(CONFIG)], env=full,
+                         capture_output=True, text=True, timeout=100, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout)
+
+
+def test_single_account_config(tmp_path):
+    cfg = show_config(tmp_path, ACADEMY_SINGLE_USER="1", ACADEMY_PORT="18123")
+    hub = cfg["JupyterHub"]
+    assert "AcademyAuthenticator" in hub["authenticator_class"]
+    assert "SingleAccountSpawner" in hub["spawner_class"]
+    assert hub["ip"] == "127.0.0.1" and hub["port"] == 18123
+    assert hub["cookie_secret_file"] == str(tmp_path / "root" / "hub" / "jupyterhub_cookie_secret")
+    assert cfg["AcademyAuthenticator"]["enable_signup"] is False
+    names = [s["name"] for s in hub["services"]]
+    assert "dashboards" in names
+    roles = {r["name"]: r for r in hub["load_roles"]}
+    assert roles["academy-leader"]["scopes"] == ["access:services!service=dashboards"]
+    assert roles["academy-leader"]["groups"] == ["leaders"]
+    assert roles["academy-trainee"]["scopes"] == ["self"]
+    # The default role grants nothing but one's own name and groups.
+    assert set(roles["user"]["scopes"]) == {"read:users:name!user", "read:users:groups!user"}
+    assert any(p.endswith("hub_config/templates") for p in hub["template_paths"])
+    # Other parts' fragments are loaded too (memory limit, idle culler) without undoing ours.
+    assert cfg["Spawner"]["mem_limit"]
+    assert cfg["Spawner"]["environment"]["JUPYTER_CONFIG_PATH"].endswith("etc/jupyter")
+    assert cfg["ConfigurableHTTPProxy"]["command"][0].endswith("configurable-http-proxy")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="root mode needs root")
+def test_root_mode_config(tmp_path):
+    cfg = show_config(tmp_path)
+    assert "AcademySpawner" in cfg["JupyterHub"]["spawner_class"]
+
+
+def test_course_services_and_roles(tmp_path):
+    from academy import db as adb
+
+    root = tmp_path / "root"
+    (root / "data").mkdir(parents=True)
+    adb.register_course(f"sqlite:///{root / 'data' / 'academy.sqlite'}", "demo", "演示课程", "", 45678)
+    cfg = show_config(tmp_path, ACADEMY_SINGLE_USER="1")
+    services = {s["name"]: s for s in cfg["JupyterHub"]["services"]}
+    demo = services["demo"]
+    assert demo["url"] == "http://127.0.0.1:45678"
+    assert demo["environment"]["JUPYTERHUB_DEFAULT_URL"] == "/formgrader"
+    assert "--ServerApp.terminals_enabled=False" in demo["command"]
+    roles = {r["name"]: r for r in cfg["JupyterHub"]["load_roles"]}
+    assert roles["formgrade-demo"] == {
+        "name": "formgrade-demo", "description": roles["formgrade-demo"]["description"],
+        "scopes": ["access:services!service=demo"], "groups": ["formgrade-demo"]}
+    assert "formgrade-demo" in cfg["JupyterHub"]["load_groups"]
+
+
+def test_unified_identity_profile(tmp_path):
+    cfg = show_config(tmp_path, ACADEMY_SINGLE_USER="1", ACADEMY_AUTH_PROFILE="unified_identity",
+                      ACADEMY_OAUTH_AUTHORIZE_URL="https://idp.test/authorize")
+    assert cfg["JupyterHub"]["authenticator_class"] == "academy.hubauth.AcademyOAuthenticator"
+    oauth = cfg["AcademyOAuthenticator"]
+    assert oauth["authorize_url"] == "https://idp.test/authorize"
+    assert oauth["username_claim"] == "preferred_username"
+    assert oauth["allow_all"] is False
+    from academy.hubauth import AcademyOAuthenticator
+    from oauthenticator.generic import GenericOAuthenticator
+
+    assert issubclass(AcademyOAuthenticator, GenericOAuthenticator)
+
+
+def test_unknown_profile_is_a_clear_error(tmp_path):
+    (tmp_path / "root" / "hub").mkdir(parents=True)
+    full = dict(os.environ, ACADEMY_ROOT=str(tmp_path / "root"), ACADEMY_SINGLE_USER="1",
+                ACADEMY_AUTH_PROFILE="nope")
+    out = subprocess.run([str(JUPYTERHUB), "--show-config-json", "-f", str(CONFIG)], env=full,
+                         capture_output=True, text=True, timeout=100)
+    assert out.returncode != 0 and "profiles/nope.py" in out.stderr + out.stdout

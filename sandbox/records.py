@@ -287,6 +287,9 @@ def case_journey(records: Records, case_id: int) -> list[dict[str, Any]]:
             if cm:
                 detail += f"；跨省通办（{('', '全程网办', '异地代收代办', '多地联办')[cm]}）"
             add(int(c["t_end"][r]), "窗口办理结束" if ch == 0 else "审核结果", place, detail, r)
+            if out in ("受理", "容缺受理", "告知承诺") and c["t_done"][r] > c["t_end"][r] + 60:
+                add(int(c["t_end"][r]), "后台审批", "审批部门（后台）",
+                    f"承诺时限 {int(c['promised'][r])} 个工作日" if c["promised"][r] > 0 else "待补齐材料后出件", r)
         if c["t_check"][r] >= 0:
             add(int(c["t_check"][r]), "承诺核查", "审批部门",
                 "核查发现承诺不实，撤销决定并记入信用记录" if c["pledge_false"][r] else "核查属实", r)
@@ -295,5 +298,5 @@ def case_journey(records: Records, case_id: int) -> list[dict[str, Any]]:
             add(int(c["t_done"][r]), "办结", "审批部门", f"{ok}，结果送达申请人", r)
         if c["rating"][r] > 0:
             add(int(c["t_rating"][r]), "好差评", "评价器/政务服务好差评系统", RATING_LEVELS[int(c["rating"][r])], r)
-    steps.sort(key=lambda s: s["time"])
+    steps.sort(key=lambda s: s["time"])  # stable: steps at the same moment keep their order
     return steps

@@ -49,7 +49,7 @@ def _clock(minutes: float, opening: str = "09:00") -> str:
 
 def _duration(minutes: float) -> str:
     if minutes >= 480:
-        return f"{minutes / 480:.0f} 个工作日"
+        return f"{minutes / 480:.0f} 天"
     if minutes >= 60:
         return f"{int(minutes // 60)} 小时 {int(minutes % 60)} 分"
     return f"{minutes:.0f} 分钟"
@@ -62,7 +62,14 @@ def draw(steps: Sequence[Step], *, title: str = "办事路线图"):
     fig, ax = plt.subplots(figsize=(9, 0.7 * len(days) + 1.4))
     row = {d: i for i, d in enumerate(reversed(days))}
     for s in steps:
-        width = min(s.minutes, 600) if s.kind != "后台办理" else 480
+        if s.kind == "后台办理":  # days of back-office work: from the hand-over to the day's end, hatched
+            width = max(600 - s.start_min, 20)
+            ax.barh(row[s.day], width, left=s.start_min, color=KINDS[s.kind], alpha=0.35, hatch="//",
+                    edgecolor=KINDS[s.kind], height=0.6)
+            ax.text(s.start_min + width / 2, row[s.day], f"后台办理 {_duration(s.minutes)} →", ha="center",
+                    va="center", fontsize=8, color="#22543d")
+            continue
+        width = min(s.minutes, 600)
         ax.barh(row[s.day], max(width, 2), left=s.start_min, color=KINDS.get(s.kind, "#718096"),
                 edgecolor="white", height=0.6)
         if width >= 25:

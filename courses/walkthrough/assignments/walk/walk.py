@@ -36,20 +36,20 @@ ck.terms("梗阻", "迟滞", "跨省通办", "一件事", "帮办代办", "一�
 # %% [markdown] nbgrader={"grade": false, "grade_id": "j-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第一题：老农的办事路（4 分）
 #
-# 一位从化隆来的老人，只会说河湟方言，到大厅办事。下面是他这次办事的路线图和明细表。
+# 一位从化隆来的老人，不会说普通话（只会说本民族语言或方言），到县政务服务中心办事。下面是他这次办事的路线图和明细表。
 # 1. 勾出路线图里 **所有梗阻** 的环节（被卡住：回家补材料、转办交接、放弃离开）；（2 分）
-# 2. 选出 **迟滞最严重** 的一段排队（等得最久的一次）。（2 分）
+# 2. 勾出路线图里 **所有迟滞** 的环节（慢下来：排队等候 30 分钟以上，或者后台办理超过承诺时限、超期办结）。（2 分）
 
 # %% nbgrader={"grade": false, "grade_id": "j-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
 _steps = jr.exercise_journey("farmer")
 jr.show_journey(_steps, "化隆老农的办事路线图")
 _labels = jr.step_labels(_steps)
 _q1 = ck.ask("blockage", "哪些环节是梗阻？", ck.checklist("", _labels))
-_q2 = ck.ask("delay", "哪一段排队迟滞最严重？", ck.choice("", [l for l, s in zip(_labels, _steps) if s.kind == "排队等候"]))
+_q2 = ck.ask("delay", "哪些环节是迟滞？", ck.checklist("", _labels))
 with ck.answer_key():
     ### BEGIN SOLUTION
     _q1.set(jr.expected_blockages(_steps)); _q1.save()
-    _q2.set(jr.expected_delay(_steps)); _q2.save()
+    _q2.set(jr.expected_delays(_steps)); _q2.save()
     ### END SOLUTION
 display(_q1, _q2)
 
@@ -66,7 +66,7 @@ assert sorted(_a) == sorted(jr.expected_blockages(jr.exercise_journey("farmer"))
 _a = ck.saved("delay")
 ### BEGIN HIDDEN TESTS
 _a = ck.require("delay")
-assert _a == jr.expected_delay(jr.exercise_journey("farmer")), "迟滞最严重的一段没有选对"
+assert sorted(_a) == sorted(jr.expected_delays(jr.exercise_journey("farmer"))), "迟滞环节没有找全或找错了"
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "x-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -143,7 +143,8 @@ assert _a == dict(jr.ROLE_PROBLEMS), "有问题交错了角色"
 # ## 第五题：周一高峰改进方案（6 分）
 #
 # 场景是 **“周一高峰/缺员”** 下的市政务服务中心。请在下面的方案表里选择你的改进措施，
-# 可以先点 **“试一试”** 在模拟大厅里看效果（用的是练习用的日子），满意后点 **“保存答案”**。
+# 先看下面的表：哪几类窗口排队最长？再选择措施，点 **“试一试”** 在模拟大厅里看效果（用的是练习用的日子），
+# 满意后点 **“保存答案”**。
 #
 # **评分办法**：评分时会用 **你没见过的几段日子** 重新模拟你的方案。只要同时做到：
 # - **90%群众的等候** 平均缩短 **三成（30%）以上**；
@@ -152,6 +153,7 @@ assert _a == dict(jr.ROLE_PROBLEMS), "有问题交错了角色"
 # 就得满分。所以要找真正管用的办法，而不是碰运气。
 
 # %% nbgrader={"grade": false, "grade_id": "p-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
+jr.show_queues()
 _form = jr.proposal_form("proposal")
 with ck.answer_key():
     ### BEGIN SOLUTION

@@ -49,6 +49,7 @@ class HotIssue:
     tickets: int = 420  # at the default volume of 18,000 a month; scaled with the scenario's volume
     town: str | None = None
     estate: str | None = None
+    street: str | None = None
     label: str = ""
 
     def __post_init__(self) -> None:
@@ -208,14 +209,14 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     fc_cats = fc_rng.integers(0, n_cat, size=sc.frequent_callers)
     fc_counts = rng.poisson(3.5, size=sc.frequent_callers)
     none = np.full(n, None, dtype=object)
-    extra = [(county_idx, cat_idx, recv, type_idx, hot_label, none, none)]
+    extra = [(county_idx, cat_idx, recv, type_idx, hot_label, none, none, none)]
     fc_pid_col = []
     for pid, ci, k in zip(fc_pids, fc_cats, fc_counts):
         cty = int(pop.county_index[pid])
         r = _secs(m0) + rng.integers(0, ndays, size=k) * DAY + rng.integers(8 * HOUR, 20 * HOUR, size=k)
         t = _inv_cdf(rng, np.cumsum(type_matrix(), axis=1)[np.full(k, ci)])
         nk = np.full(k, None, dtype=object)
-        extra.append((np.full(k, cty), np.full(k, ci), r, t, nk, nk, nk))
+        extra.append((np.full(k, cty), np.full(k, ci), r, t, nk, nk, nk, nk))
         fc_pid_col.append(np.full(k, pid))
     # injected hot issues that start in this month
     scale = sc.monthly_volume / 18_000.0
@@ -232,7 +233,8 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
         t = rng.choice(7, size=k, p=tw)
         town = hi.town or COUNTIES[cty].townships[0]
         extra.append((np.full(k, cty), np.full(k, ci), r, t, np.full(k, hi.label or f"{hi.county}{hi.level2}", dtype=object),
-                      np.full(k, town, dtype=object), np.full(k, hi.estate or "湟水家园", dtype=object)))
+                      np.full(k, town, dtype=object), np.full(k, hi.estate or "湟水家园", dtype=object),
+                      np.full(k, hi.street or "滨河路", dtype=object)))
     n_base = n
     county_idx = np.concatenate([e[0] for e in extra]).astype(int)
     cat_idx = np.concatenate([e[1] for e in extra]).astype(int)
@@ -241,6 +243,7 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     hot_label = np.concatenate([e[4] for e in extra])
     ov_town = np.concatenate([e[5] for e in extra])
     ov_estate = np.concatenate([e[6] for e in extra])
+    ov_street = np.concatenate([e[7] for e in extra])
     n = len(recv)
     # callers
     caller_pid = np.empty(n, dtype=np.int64)
@@ -273,7 +276,7 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     county_idx, cat_idx, recv, type_idx, hot_label = (a[order] for a in (county_idx, cat_idx, recv, type_idx, hot_label))
     caller_pid, caller_key, channel, urgency, types, utility, critical = (
         a[order] for a in (caller_pid, caller_key, channel, urgency, types, utility, critical))
-    ov_town, ov_estate = ov_town[order], ov_estate[order]
+    ov_town, ov_estate, ov_street = ov_town[order], ov_estate[order], ov_street[order]
     numbers = np.array([f"HD{m0:%Y%m}-{i + 1:06d}" for i in range(n)], dtype=object)
 
     # refusal, merge, direct closure
@@ -309,7 +312,7 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     firms = tuple(f.name for f in pop.firms)
     text = np.array(texts.generate(rng, cat_idx, county_idx, type_idx, channel, firms,
                                    refused=refused, refused_reason=reason,
-                                   overrides={"town": ov_town, "estate": ov_estate}), dtype=object)
+                                   overrides={"town": ov_town, "estate": ov_estate, "street": ov_street}), dtype=object)
 
     # deadlines (mirror DeadlinePolicy.due)
     days_by_type = np.array([pol.days_by_type[t] for t in TICKET_TYPES])[type_idx]

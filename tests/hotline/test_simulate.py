@@ -41,6 +41,19 @@ def test_every_simulated_ticket_is_a_legal_path(small_run):
     assert {"已评价", "已办结", "已并单"} <= states
 
 
+def test_every_closed_ticket_has_ordered_timestamps(small_run):
+    _, _, _, df = small_run
+    order = ["received_at", "dispatched_at", "returned_at", "reassigned_at", "signed_at", "handled_at", "replied_at",
+             "closed_at", "followed_up_at", "reopened_at", "replied2_at", "closed2_at", "followed_up2_at"]
+    closed = df[df["closed_at"].notna()]
+    t = closed[order].to_numpy(dtype="datetime64[s]").astype("int64").astype(float)
+    t[closed[order].isna().to_numpy()] = np.nan
+    for i, row in enumerate(t):
+        seen = row[~np.isnan(row)]
+        assert np.all(np.diff(seen) >= 0), closed.iloc[i]["number"]
+    assert (closed["signed_at"].isna() == closed["direct"]).all()
+
+
 def test_fields_and_shares_are_plausible(small_run):
     _, _, _, df = small_run
     assert set(df["channel"]) <= set(CHANNELS) and "方言专席" in set(df["channel"])

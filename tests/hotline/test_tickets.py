@@ -150,7 +150,7 @@ def _call(desk, t, other, action, at, draw_bool, rating):
     fn(desk, t, at, **kw)
 
 
-@settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 72 * 60), st.booleans(),
                                 st.sampled_from(api.RATINGS)), max_size=30),
        level2=st.sampled_from(["物业服务质量", "停水", "电梯故障", "养老保险"]),

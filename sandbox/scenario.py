@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections.abc as _abc
 import dataclasses
 import tomllib
+import types
 import typing
 from dataclasses import dataclass, field
 from datetime import date
@@ -159,6 +160,7 @@ class HallSpec:
     local_share: float = 0.9  # share of its applicants living in its own county
     absent_share: float = 0.0  # 缺员: share of staff absent (windows closed)
     windows: Mapping[str, int] = field(default_factory=dict)  # window kind -> windows
+    hours: Hours | None = None  # this hall's own opening hours; None = the scenario's [hours]
 
     def open_windows(self, kind: str) -> int:
         n = int(self.windows.get(kind, 0))
@@ -237,8 +239,11 @@ class Scenario:
 
 # ---- dict <-> dataclass ----------------------------------------------------------------------------
 def _hall_dict(h: HallSpec) -> dict:
-    return {"name": h.name, "county": h.county, "share": h.share, "local_share": h.local_share,
-            "absent_share": h.absent_share, "windows": dict(h.windows)}
+    d = {"name": h.name, "county": h.county, "share": h.share, "local_share": h.local_share,
+         "absent_share": h.absent_share, "windows": dict(h.windows)}
+    if h.hours is not None:
+        d["hours"] = {g.name: _plain(getattr(h.hours, g.name)) for g in dataclasses.fields(h.hours)}
+    return d
 
 
 def to_dict(s: Scenario) -> dict:
@@ -273,12 +278,14 @@ def _set_path(data: dict, key: str, value: Any) -> None:
             cur = cur[p]
         elif p == "windows" or (i > 0 and parts[i - 1] == "windows"):
             cur = cur.setdefault(p, {})
+        elif p == "hours" and "windows" in cur:  # a hall's own hours start as a copy of the scenario's
+            cur = cur.setdefault("hours", {k: v for k, v in data["hours"].items()})
         else:
             raise ScenarioError(key, "没有这个参数")
     last = parts[-1]
     if isinstance(cur, list):
         cur[_list_index(cur, last, key)] = value
-    elif last in cur or (len(parts) > 1 and parts[-2] == "windows"):
+    elif last in cur or (len(parts) > 1 and parts[-2] == "windows") or (last == "hours" and "windows" in cur):
         cur[last] = value
     else:
         raise ScenarioError(key, "没有这个参数")
@@ -295,6 +302,11 @@ def _list_index(items: list, token: str, where: str) -> int:
 
 def _convert(tp: Any, value: Any, where: str) -> Any:
     origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _convert(inner[0], value, where)
     if tp is bool:
         if not isinstance(value, bool):
             raise ScenarioError(where, f"应为 true/false，而不是 {value!r}")
@@ -392,6 +404,19 @@ def _sessions(where: str, sessions: tuple[tuple[str, str], ...]) -> None:
         last = sb
 
 
+def _check_hours(where: str, h: Hours) -> None:
+    if not h.weekday:
+        raise ScenarioError(f"{where}.weekday", "工作日至少要有一个办公时段")
+    _sessions(f"{where}.weekday", h.weekday)
+    _sessions(f"{where}.saturday", h.saturday)
+    _sessions(f"{where}.sunday", h.sunday)
+    if h.extended_until:
+        end = _hm(h.extended_until, f"{where}.extended_until")
+        if end <= _hm(h.weekday[-1][1], f"{where}.weekday"):
+            raise ScenarioError(f"{where}.extended_until", "延时应晚于最后一个时段的结束时间")
+    _rng(f"{where}.lunch_open_share", h.lunch_open_share, 0, 1)
+
+
 def _validate(s: Scenario) -> None:
     if s.mode not in ("hall", "mmc"):
         raise ScenarioError("mode", f"应为 hall 或 mmc，而不是 {s.mode!r}")
@@ -420,17 +445,10 @@ def _validate(s: Scenario) -> None:
             raise ScenarioError(f"demand.hourly_profile[{i}]", "应为递增的整点或半点")
         _rng(f"demand.hourly_profile[{i}]", w, 0, 100)
         prev = sec
-    h = s.hours
-    if not h.weekday:
-        raise ScenarioError("hours.weekday", "工作日至少要有一个办公时段")
-    _sessions("hours.weekday", h.weekday)
-    _sessions("hours.saturday", h.saturday)
-    _sessions("hours.sunday", h.sunday)
-    if h.extended_until:
-        end = _hm(h.extended_until, "hours.extended_until")
-        if end <= _hm(h.weekday[-1][1], "hours.weekday"):
-            raise ScenarioError("hours.extended_until", "延时应晚于最后一个时段的结束时间")
-    _rng("hours.lunch_open_share", h.lunch_open_share, 0, 1)
+    _check_hours("hours", s.hours)
+    for i, hall in enumerate(s.halls):
+        if hall.hours is not None:
+            _check_hours(f"halls[{i}].hours", hall.hours)
     p = s.policy
     _rng("policy.elicence_coverage", p.elicence_coverage, 0, 1)
     _rng("policy.appointment_share", p.appointment_share, 0, 1)

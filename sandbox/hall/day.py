@@ -21,9 +21,10 @@ from .outcomes import O_HOME, O_LEFT, O_REFUSE, complete, decide, draw_materials
 Pending = tuple
 
 
-def sessions_of(ctx: Context, day: date):
+def sessions_of(ctx: Context, day: date, hall: int | None = None):
     """(number-taking intervals, breaks (start, end, closed share), closing second) or None if closed."""
-    h = ctx.scenario.hours
+    own = ctx.scenario.halls[hall].hours if hall is not None else None
+    h = own if own is not None else ctx.scenario.hours
     cal = ctx.work.calendar
     if cal.is_working_day(day):
         sess = [[hm(a), hm(b)] for a, b in h.weekday]
@@ -99,7 +100,7 @@ def simulate_hall(ctx: Context, h: int) -> tuple[dict[str, np.ndarray], dict[str
         if mk != month_key:
             rng, month_key = stream_rng(ctx.seed, h, mk), mk
         today_pending = pending.pop(o, [])
-        ses = sessions_of(ctx, day)
+        ses = sessions_of(ctx, day, h)
         if ses is None:
             # Closed: anyone planning to come back today comes on the next open working day.
             if today_pending:
@@ -223,7 +224,8 @@ def simulate_hall(ctx: Context, h: int) -> tuple[dict[str, np.ndarray], dict[str
         local = np.full(len(K), -1, dtype=np.int64)
         local[used] = np.arange(len(used))
         res = run_pools(t_num, local[pool], prio, svc, pat, [route.capacity[k] for k in used],
-                        breaks=breaks, close_at=close_at, serve_after_close=s.hours.serve_after_close)
+                        breaks=breaks, close_at=close_at,
+                        serve_after_close=(hall.hours or s.hours).serve_after_close)
         served = res.called >= 0
         outcome = np.where(res.sent_home, O_HOME, O_LEFT).astype(np.int8)
         p_miss = np.where(cols["low"], beh.p_missing_on_return, beh.p_material_missing)

@@ -77,3 +77,14 @@ def test_evolve_is_a_new_frozen_scenario():
         s.name = "x"  # type: ignore[misc]
     one = s.only_hall("化隆回族自治县")
     assert [h.name for h in one.halls] == ["化隆县政务服务中心"]
+
+
+def test_a_hall_can_have_its_own_hours():
+    s = sb.default_scenario()
+    s2 = s.evolve({"halls.0.hours.saturday": [["09:00", "12:00"]]})
+    assert s2.halls[0].hours.saturday == (("09:00", "12:00"),) and s2.halls[1].hours is None
+    assert s2.halls[0].hours.weekday == s.hours.weekday  # starts as a copy of the scenario's hours
+    assert from_dict(to_dict(s2)) == s2
+    with pytest.raises(ScenarioError) as e:
+        s.evolve({"halls.1.hours": {"weekday": [["19:00", "17:00"]]}})
+    assert e.value.field == "halls[1].hours.weekday[0]"

@@ -178,3 +178,21 @@ def test_case_journey_of_a_refused_then_accepted_matter():
     assert sb.case_journey(rec, online)[0]["step"] == "提交申请"
     with pytest.raises(KeyError):
         sb.case_journey(rec, 10**12)
+
+
+def test_demand_follows_weekdays_month_edges_and_the_spring_festival():
+    s = sb.default_scenario().only_hall(CITY)
+    rec = sb.simulate(s, 40, 13, start=date(2024, 1, 1), online=False)
+    c = rec.cases
+    fresh = (c["channel"] == 0) & (c["visit_no"] == 1)
+    day = c["t_arrive"][fresh] // 86400 + 719163
+    counts = {date.fromordinal(int(d)): n for d, n in zip(*np.unique(day, return_counts=True))}
+    surge = [n for d, n in counts.items() if date(2024, 1, 29) <= d <= date(2024, 2, 9)]
+    ordinary = [n for d, n in counts.items() if date(2024, 1, 8) <= d <= date(2024, 1, 26)]
+    assert np.mean(surge) > 1.1 * np.mean(ordinary)
+    mondays = [n for d, n in counts.items() if d.weekday() == 0 and d < date(2024, 1, 27)]
+    fridays = [n for d, n in counts.items() if d.weekday() == 4 and d < date(2024, 1, 27)]
+    assert np.mean(mondays) > 1.15 * np.mean(fridays)
+    social = np.isin(c["pool"][fresh], [WINDOW_KINDS.index("社会保障"), WINDOW_KINDS.index("住房公积金")])
+    edge = np.array([date.fromordinal(int(d)).day <= 3 or date.fromordinal(int(d)).day >= 29 for d in day])
+    assert social[edge].mean() > social[~edge].mean() + 0.03

@@ -10,8 +10,8 @@ simulated ticket's full history and how the tests prove the bulk records are leg
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from ..workdays import FIRST_YEAR, default_calendar
 from . import texts
 from .deadlines import DEFAULT_POLICY, DeadlinePolicy
 from .routing import HOTLINE_CENTRE, build_units, route_for
-from .taxonomy import CATEGORIES, SEASONS, TICKET_TYPES, monthly_weights, type_matrix
+from .taxonomy import CATEGORIES, TICKET_TYPES, monthly_weights, type_matrix
 from .tickets import NOT_ACCEPTED, RATINGS, Hotline
 from . import tickets as api
 

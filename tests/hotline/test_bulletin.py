@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from sandbox.hotline import bulletin, storage
+from sandbox.hotline import bulletin
 from sandbox.hotline.forecast import forecast_next, forecast_series
 from sandbox.hotline.simulate import HotlineScenario, simulate
 

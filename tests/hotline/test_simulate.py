@@ -1,7 +1,6 @@
 """The bulk simulation: determinism, legal paths, seasonality, texts, units, hot issues."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 from sandbox.geography import COUNTIES
 from sandbox.hotline.routing import build_units
 from sandbox.hotline.simulate import HotlineScenario, hot_issue, replay, simulate
-from sandbox.hotline.taxonomy import CATEGORIES, TICKET_TYPES
+from sandbox.hotline.taxonomy import TICKET_TYPES
 from sandbox.hotline.tickets import CHANNELS, check_invariants
 
 

@@ -125,11 +125,6 @@ class Records:
         return (f"Records({len(self)} cases, {len(self.hall_names)} halls, {self.start}+{self.days}d, "
                 f"seed={self.seed}, scenario={self.scenario_name!r})")
 
-    @cached_property
-    def row_of(self) -> np.ndarray:
-        """Row index of each case id (case ids are 1..n in row order)."""
-        return np.arange(len(self))
-
     def row(self, case_id: int) -> int:
         ids = self.cases["case_id"]
         i = int(np.searchsorted(ids, case_id))

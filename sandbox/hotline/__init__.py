@@ -16,7 +16,7 @@ bulletin.build / bulletin.write for the monthly report. Everything is synthetic 
 """
 from .deadlines import DEFAULT_POLICY, URGENCIES, DeadlinePolicy
 from .routing import HOTLINE_CENTRE, Route, build_units, route_for
-from .simulate import HotIssue, HotlineScenario, hot_issue, replay, simulate
+from .simulate import HotIssue, HotlineScenario, hot_issue, load_ticket, replay, simulate
 from .taxonomy import CATEGORIES, LEVEL1, TICKET_TYPES, tree
 from .tickets import (ALLOWED, CHANNELS, NOT_ACCEPTED, RATINGS, Event, Hotline, State, Ticket, TransitionError,
                       check_invariants, classify, close, close_direct, escalate, extend, follow_up, handle, merge,
@@ -26,6 +26,6 @@ __all__ = [
     "ALLOWED", "CATEGORIES", "CHANNELS", "DEFAULT_POLICY", "DeadlinePolicy", "Event", "HOTLINE_CENTRE", "HotIssue",
     "Hotline", "HotlineScenario", "LEVEL1", "NOT_ACCEPTED", "RATINGS", "Route", "State", "TICKET_TYPES", "Ticket",
     "TransitionError", "URGENCIES", "build_units", "check_invariants", "classify", "close", "close_direct",
-    "escalate", "extend", "follow_up", "handle", "hot_issue", "merge", "rate", "refuse", "reopen", "replay",
+    "escalate", "extend", "follow_up", "handle", "hot_issue", "load_ticket", "merge", "rate", "refuse", "reopen", "replay",
     "reply", "return_ticket", "route", "route_for", "sign", "simulate", "tree",
 ]

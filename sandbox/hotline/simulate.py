@@ -77,6 +77,7 @@ class HotlineScenario:
     reopen_share: float = 0.5  # of bad follow-ups that reopen the ticket
     frequent_callers: int = 12
     n_citizens: int = 20_000
+    satisfaction_shift: float = 0.0  # added to every latent rating: +2.5 gives Haixi's 98.7% skew, <0 more 差评
     population_seed: int | None = None  # None: the run's seed; fix it to reuse one population across runs
     policy: DeadlinePolicy = DEFAULT_POLICY
     hot_issues: tuple[HotIssue, ...] = ()
@@ -387,7 +388,7 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     fu = (dispatched & (rng.random(n) < sc.followup_share)) | (direct & (rng.random(n) < sc.direct_followup_share))
     followed_at = np.where(fu, _daytime(rng, closed_at + 2 * HOUR + rng.exponential(30 * HOUR, n).astype("int64")), NA)
     harsh = np.isin(types, ["投诉", "举报"])
-    z = (u_quality + rng.normal(0, 1, n) - 0.9 * overdue - 0.35 * harsh - 0.4 * returned - 0.3 * escalated
+    z = (sc.satisfaction_shift + u_quality + rng.normal(0, 1, n) - 0.9 * overdue - 0.35 * harsh - 0.4 * returned - 0.3 * escalated
          + 0.5 * direct + 2.0 * (types == "表扬"))
     lvl = _levels(z)
     solved = (z + rng.normal(0, 0.5, n)) > -1.7
@@ -515,3 +516,13 @@ def replay(rows: pd.DataFrame, desk: Hotline | None = None) -> list[api.Ticket]:
                 api.follow_up(desk, t, _dt(r.followed_up2_at), solved=bool(r.solved2), rating=r.rating2)
         out.append(t)
     return out
+
+
+def load_ticket(db, run_id: str, number: str) -> api.Ticket:
+    """One stored ticket with its full history, rebuilt through the public API."""
+    from . import storage
+
+    rows = storage.load(db, run_id, numbers=[number])
+    if rows.empty:
+        raise KeyError(f"运行 {run_id} 中没有工单 {number}")
+    return replay(rows)[0]

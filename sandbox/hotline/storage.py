@@ -129,8 +129,9 @@ def run_info(db: str | Path | Engine, run_id: str) -> dict | None:
 
 
 def load(db: str | Path | Engine, run_id: str, *, start: datetime | None = None,
-         end: datetime | None = None, columns: list[str] | None = None) -> pd.DataFrame:
-    """Tickets of a run received in [start, end), as a DataFrame with datetime columns."""
+         end: datetime | None = None, columns: list[str] | None = None,
+         numbers: list[str] | None = None) -> pd.DataFrame:
+    """Tickets of a run received in [start, end) (or with the given numbers), with datetime columns."""
     eng = db if isinstance(db, Engine) else engine_for(db)
     cols = columns or [c for c in COLUMNS if c != "run_id"]
     where = ["run_id = ?"]
@@ -141,6 +142,9 @@ def load(db: str | Path | Engine, run_id: str, *, start: datetime | None = None,
     if end is not None:
         where.append("received_at < ?")
         params.append(f"{end:%Y-%m-%d %H:%M:%S}")
+    if numbers is not None:
+        where.append(f"number IN ({', '.join('?' * len(numbers))})")
+        params.extend(numbers)
     sql = f"SELECT {', '.join(cols)} FROM hotline_tickets WHERE {' AND '.join(where)}"
     with eng.connect() as conn:
         rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()

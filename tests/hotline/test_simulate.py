@@ -53,6 +53,30 @@ def test_every_closed_ticket_has_ordered_timestamps(small_run):
     assert (closed["signed_at"].isna() == closed["direct"]).all()
 
 
+def test_a_stored_ticket_opens_with_its_full_history(small_run):
+    from sandbox.hotline import load_ticket
+
+    db, run_id, _, df = small_run
+    number = df[df["reopened_at"].notna()].iloc[0]["number"]
+    t = load_ticket(db, run_id, number)
+    actions = [e.action for e in t.history]
+    assert actions[:3] == ["受理", "分类", "派单"] or actions[:3] == ["受理", "分类", "改派"] or "退单" in actions
+    assert actions.count("回访") >= 1 and "重办" in actions and actions.count("办结") == 2
+    with pytest.raises(KeyError, match="没有工单"):
+        load_ticket(db, run_id, "HD000000-000000")
+
+
+def test_rating_skew_is_a_scenario_lever():
+    happy = simulate(HotlineScenario(start=date(2024, 3, 1), months=1, monthly_volume=1500, satisfaction_shift=2.5,
+                                     population_seed=0), 6)
+    angry = simulate(HotlineScenario(start=date(2024, 3, 1), months=1, monthly_volume=1500, satisfaction_shift=-1.5,
+                                     population_seed=0), 6)
+    top = lambda d: (d["rating"] == "非常满意").sum() / d["rating"].notna().sum()  # noqa: E731
+    bad = lambda d: d["rating"].isin(["不满意", "非常不满意"]).sum() / d["rating"].notna().sum()  # noqa: E731
+    assert top(happy) > 0.9 and bad(happy) < 0.005  # Haixi: 98.7% 非常满意, no 差评
+    assert bad(angry) > 0.15
+
+
 def test_fields_and_shares_are_plausible(small_run):
     _, _, _, df = small_run
     assert set(df["channel"]) <= set(CHANNELS) and "方言专席" in set(df["channel"])

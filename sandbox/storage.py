@@ -41,9 +41,10 @@ runs = Table(
     Column("summary_json", Text, nullable=False),
     Column("data_mark", String(20), nullable=False, default=SYNTHETIC_MARK),
 )
+# WITHOUT ROWID: rows live in the primary-key B-tree itself (one tree to write, not two).
 cases = Table("cases", metadata, Column("run_id", String(64), primary_key=True),
               *[Column(k, _TYPES[dt], primary_key=(k == "case_id"), nullable=False, comment=doc)
-                for k, (dt, doc) in CASE_COLUMNS.items()])
+                for k, (dt, doc) in CASE_COLUMNS.items()], sqlite_with_rowid=False)
 pools = Table("pools", metadata, Column("run_id", String(64), nullable=False, index=True),
               *[Column(k, _TYPES[dt], nullable=False, comment=doc) for k, (dt, doc) in POOL_COLUMNS.items()])
 halls = Table("halls", metadata, Column("run_id", String(64), primary_key=True),
@@ -170,11 +171,11 @@ def _columns(conn, table: str, names: list[str], spec: dict, run_id: str, order:
     cur = raw.cursor()
     ph = "?" if conn.engine.dialect.paramstyle == "qmark" else "%s"
     cur.execute(f"SELECT {', '.join(names)} FROM {table} WHERE run_id = {ph} ORDER BY {order}", (run_id,))
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in names}
+    blocks = []
     while rows := cur.fetchmany(CHUNK):
-        for k, v in zip(names, zip(*rows)):
-            parts[k].append(np.array(v, dtype=spec[k][0]))
-    return {k: (np.concatenate(v) if v else np.zeros(0, dtype=spec[k][0])) for k, v in parts.items()}
+        blocks.append(np.array(rows, dtype=np.int64))  # every stored column is an integer: one C loop
+    table_ = np.concatenate(blocks) if blocks else np.zeros((0, len(names)), np.int64)
+    return {k: table_[:, j].astype(spec[k][0]) for j, k in enumerate(names)}
 
 
 def load_records(db: str | Path | Engine, run_id: str | None = None) -> Records:

@@ -44,6 +44,21 @@ class ScenarioError(ValueError):
         super().__init__(f"场景参数 {field}: {message}")
 
 
+class FrozenMap(dict):
+    """A read-only, hashable dict (window counts), so a Scenario can be hashed, cached and pickled."""
+
+    def _readonly(self, *_a: Any, **_k: Any) -> None:
+        raise TypeError("场景不可修改：请用 Scenario.evolve({...}) 生成新场景")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _readonly  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+    def __reduce__(self):
+        return (FrozenMap, (dict(self),))
+
+
 def _hm(value: str, where: str) -> int:
     """'09:30' → seconds after midnight."""
     try:
@@ -159,7 +174,7 @@ class HallSpec:
     share: float  # share of the city's in-person demand
     local_share: float = 0.9  # share of its applicants living in its own county
     absent_share: float = 0.0  # 缺员: share of staff absent (windows closed)
-    windows: Mapping[str, int] = field(default_factory=dict)  # window kind -> windows
+    windows: Mapping[str, int] = field(default_factory=FrozenMap)  # window kind -> windows
     hours: Hours | None = None  # this hall's own opening hours; None = the scenario's [hours]
 
     def open_windows(self, kind: str) -> int:
@@ -348,7 +363,7 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
         if not isinstance(value, Mapping):
             raise ScenarioError(where, "应为表（键 = 值）")
         _, vt = typing.get_args(tp)
-        return {str(k): _convert(vt, x, f"{where}.{k}") for k, x in value.items()}
+        return FrozenMap({str(k): _convert(vt, x, f"{where}.{k}") for k, x in value.items()})
     if dataclasses.is_dataclass(tp):
         return _build(tp, value, where)
     raise TypeError(tp)  # pragma: no cover - schema bug

@@ -88,3 +88,13 @@ def test_a_hall_can_have_its_own_hours():
     with pytest.raises(ScenarioError) as e:
         s.evolve({"halls.1.hours": {"weekday": [["19:00", "17:00"]]}})
     assert e.value.field == "halls[1].hours.weekday[0]"
+
+
+def test_scenarios_are_hashable_picklable_and_read_only():
+    import pickle
+
+    s = sb.default_scenario()
+    assert hash(s) == hash(sb.default_scenario())
+    assert pickle.loads(pickle.dumps(s)) == s
+    with pytest.raises(TypeError):
+        s.halls[0].windows["税务"] = 1  # type: ignore[index]

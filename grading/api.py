@@ -322,7 +322,11 @@ def competence(course_id: str | None = None, out_dir: Path | None = None, root: 
             r["points"] += c["points"]
             r["max_points"] += c["max_points"]
         counted += store.save_competence(db, cid, rows.values())
+        store.refresh_scores(db, cid, scores["totals"])
     result: dict = {"courses": course_ids, "rows": counted, "profiles": profiles(db)}
+    from .progress import write_pages
+
+    write_pages(result["profiles"].keys(), db_url=db)  # pages follow every change of scores
     if out_dir is not None:
         result["files"] = [str(p) for p in export_csv(db, people_index(db), Path(out_dir))]
     return result

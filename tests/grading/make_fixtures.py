@@ -80,7 +80,8 @@ SCENARIOS = {
                               "def on_time_rate(records):\n    return 0.1\n",
                            q2="list = lambda x: ['HD2026-0002', 'HD2026-0004']\n"
                               "def overdue_ids(records):\n    return ['x']\n"),
-    "builtins-patched": dict(q1="import builtins\nbuiltins.abs = lambda x: 0\n"
+    "builtins-patched": dict(q1="import builtins, sys\n_abs = builtins.abs\n"
+                                "builtins.abs = lambda x: 0.0 if sys._getframe(1).f_globals.get('__name__') == '__main__' else _abs(x)\n"
                                 "def on_time_rate(records):\n    return float(0.1)\n", q2=Q2_GOOD),
     # every later cell containing "assert" runs as "pass": failing checks would look passed
     "errors-silenced": dict(q1="ip = get_ipython()\n_run, _run_async = ip.run_cell, ip.run_cell_async\n"

@@ -79,13 +79,17 @@ def _simulate(args: argparse.Namespace) -> int:
         raise UsageError(f"场景 {scenario.name} 是验证模式（mode = mmc）：请用 `python -m sandbox validate`")
     start = args.start or scenario.start_date
     err = Console(stderr=True)
-    show = (not args.json) and err.is_terminal or args.progress
+    # A bar on a terminal; with --progress and no terminal (logs, CI) one plain line per stream.
+    live = err.is_terminal
+    plain = args.progress and not live
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, disable=not show, transient=True) as bar:
+                  TimeElapsedColumn(), console=err, disable=not live, transient=True) as bar:
         task = bar.add_task(f"模拟 {args.days} 天", total=None)
 
         def progress(label: str, done: int, total: int) -> None:
             bar.update(task, description=f"模拟 {args.days} 天（{label}）", completed=done, total=total)
+            if plain:
+                print(f"进度 {done}/{total}（{label}）", file=sys.stderr, flush=True)
 
         records = simulate(scenario, args.days, args.seed, start, workers=args.workers, progress=progress)
         bar.update(task, description="写入数据库")

@@ -39,7 +39,7 @@ def draw_materials(ctx: Context, rng: np.random.Generator, item: np.ndarray, bun
     b = bundle >= 0
     if b.any():
         bm = t.bundle_materials[bundle[b]]
-        k = rng.binomial(bm, p_missing[b])
+        k = np.minimum(rng.binomial(bm, p_missing[b]), 62)
         missing[b] = (np.int64(1) << k.astype(np.int64)) - 1
         e = rng.binomial(bm, ctx.scenario.policy.elicence_coverage * 0.5)
         elic[b] = e

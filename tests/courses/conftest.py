@@ -125,15 +125,22 @@ class CourseRoot:
         for name, text in (files or {}).items():
             (dest / name).write_text(text, encoding="utf-8")
 
-    def autograde(self, student: str) -> dict[str, tuple[float | None, float]]:
-        """Autograde one submission; returns grade_id -> (score or None when hand-graded, max)."""
-        result = self._api().autograde(self.assignment, student, force=True, create=True)
-        assert result["success"], result["log"]
+    def autograde(self, students: list[str], workers: int = 2) -> dict[str, dict[str, tuple[float | None, float]]]:
+        """Grade submissions with grading's parallel autograde (sandboxed kernels, one gradebook).
+
+        Returns student -> grade_id -> (score, or None while a hand-graded task awaits the trainer; max).
+        """
+        from grading.autograde import autograde
         from grading.nbgrader_env import gradebook
+        report = autograde(self.course_id, self.assignment, self.root, workers=workers, students=students)
+        self.last_report = report
+        out = {}
         with gradebook(self.root) as gb:
-            nb = gb.find_submission_notebook(self.notebook, self.assignment, student)
-            return {g.name: (g.score if (g.auto_score is not None or g.manual_score is not None) else None,
-                             g.max_score) for g in nb.grades}
+            for student in students:
+                nb = gb.find_submission_notebook(self.notebook, self.assignment, student)
+                out[student] = {g.name: (g.score if (g.auto_score is not None or g.manual_score is not None) else None,
+                                         g.max_score) for g in nb.grades}
+        return out
 
     def autograded_nb(self, student: str) -> nbformat.NotebookNode:
         return nbformat.read(self.root / "autograded" / student / self.assignment / f"{self.notebook}.ipynb",

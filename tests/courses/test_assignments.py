@@ -66,12 +66,9 @@ def graded(request, course_root, tmp_path_factory):
 
     res = {"cid": cid, "root": root, "key": key, "release": release}
     root.put_submission("source", source)
-    res["source"] = root.autograde("source")
     root.put_submission("blank", release)
-    res["blank"] = root.autograde("blank")
     wrong = {q: _wrong(q, v) for q, v in key.items()}
     root.put_submission("wrong", release, {"answers.json": json.dumps(wrong, ensure_ascii=False)})
-    res["wrong"] = root.autograde("wrong")
     res["wrong_answers"] = wrong
 
     # A trainee: fetch (copy of release), run, answer through the widgets, submit via the exchange.
@@ -85,7 +82,8 @@ def graded(request, course_root, tmp_path_factory):
     nbformat.write(done, work / f"{root.notebook}.ipynb")
     res["trainee_saved"] = json.loads((work / "answers.json").read_text(encoding="utf-8"))
     root.submit("trainee", work)
-    res["trainee"] = root.autograde("trainee")
+    res.update(root.autograde(["source", "blank", "wrong", "trainee"]))
+    res["report"] = root.last_report
     return res
 
 

@@ -1,0 +1,142 @@
+"""Grading speed: 100 synthetic submissions of demo/ps1, the academy's parallel autograde
+(one worker per core, sandboxed kernels, tamper checks) against plain `nbgrader autograde`
+(stock nbgrader config, one command for all submissions) on the same submissions, same run.
+Also the grade-on-submit latency of one new submission (service.run_once). ``BENCH_GRADING_N``
+changes the number of submissions.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "grading" / "fixtures"
+# Ordinary submissions (right, wrong, partly right): what a cohort mostly sends.
+MIX = ["good", "wrong", "hardcoded", "tests-edited", "tests-deleted", "always-equal", "redefine-names"]
+
+STOCK_CONFIG = """c = get_config()
+c.CourseDirectory.course_id = "demo"
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = "sqlite:///{root}/gradebook.db"
+c.Exchange.root = {exchange!r}
+c.Exchange.path_includes_course = True
+c.Execute.timeout = 30
+"""
+
+
+def _submissions(root: Path, n: int) -> list[str]:
+    students = []
+    for i in range(n):
+        student = f"bench{i:03d}"
+        d = root / "submitted" / student / "ps1"
+        d.mkdir(parents=True, exist_ok=True)
+        shutil.copy(FIXTURES / f"submitted-{MIX[i % len(MIX)]}.ipynb", d / "ps1.ipynb")
+        (d / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+        students.append(student)
+    return students
+
+
+def run() -> dict:
+    n = int(os.environ.get("BENCH_GRADING_N", "100"))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    saved = {k: os.environ.get(k) for k in ("ACADEMY_ROOT", "ACADEMY_SINGLE_USER", "PATH")}
+    os.environ.update(ACADEMY_ROOT=str(tmp), ACADEMY_SINGLE_USER="1",
+                      PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    sys.path.insert(0, str(REPO))
+    try:
+        from grading.autograde import autograde
+        from grading.course_root import prepare
+        from grading.nbgrader_env import gradebook
+
+        ours = tmp / "courses" / "demo"
+        prepare(REPO / "courses" / "demo", ours, tmp / "exchange")
+        base = tmp / "baseline" / "demo"
+        shutil.copytree(ours, base)
+        (base / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(base), exchange=str(tmp / "exchange")))
+        students = _submissions(ours, n)
+        _submissions(base, n)
+
+        # baseline: plain nbgrader autograde, one command for all submissions
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", "ps1", "--force"],
+                              cwd=base, capture_output=True, text=True)
+        baseline_s = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr[-2000:])
+
+        workers = os.cpu_count() or 1
+        t0 = time.perf_counter()
+        report = autograde("demo", "ps1", ours, workers=workers, students=students)
+        ours_s = time.perf_counter() - t0
+
+        # same scores as stock nbgrader (tampering-free submissions)
+        with gradebook(ours) as gb_a, gradebook(base) as gb_b:
+            diff = sum(1 for s in students
+                       if gb_a.find_submission("ps1", s).score != gb_b.find_submission("ps1", s).score)
+
+        # grade on submit: one new submission in the exchange → feedback released
+        latency = _grade_on_submit_latency(tmp, ours)
+        return {
+            "submissions": n,
+            "workers": workers,
+            "baseline_nbgrader_autograde_s": round(baseline_s, 2),
+            "parallel_autograde_s": round(ours_s, 2),
+            "baseline_per_submission_s": round(baseline_s / n, 3),
+            "parallel_per_submission_s": round(ours_s / n, 3),
+            "speedup_ratio": round(baseline_s / ours_s, 2),
+            "failed_submissions": sum(1 for r in report["submissions"] if r["status"] != "graded"),
+            "score_mismatches_vs_nbgrader": diff,
+            "grade_on_submit_latency_s": latency,
+            # other work on the machine slows both runs and caps the parallel gain: say how busy it was
+            "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+        }
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _grade_on_submit_latency(tmp: Path, root: Path) -> float:
+    """Seconds from a submission landing in the exchange to its feedback being released."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
+    from traitlets.config import Config
+
+    from grading import api, service
+
+    api.release("demo", "ps1", root=root)
+    inbound = tmp / "exchange" / "demo" / "inbound"
+    state = {"demo": sorted(os.listdir(inbound)) if inbound.exists() else []}
+    cfg = Config()
+    cfg.CourseDirectory.course_id = "demo"
+    cfg.Exchange.root = str(tmp / "exchange")
+    cfg.Exchange.path_includes_course = True
+    home = tmp / "homes" / "latency"
+    home.mkdir(parents=True)
+    cwd = os.getcwd()
+    os.chdir(home)
+    try:
+        cd = CourseDirectory(config=cfg)
+        cd.assignment_id = "ps1"
+        ExchangeFetchAssignment(coursedir=cd, config=cfg, authenticator=Authenticator(config=cfg)).start()
+        shutil.copy(FIXTURES / "submitted-good.ipynb", home / "demo" / "ps1" / "ps1.ipynb")
+        cd.student_id = "latency"
+        ExchangeSubmit(coursedir=cd, config=cfg, authenticator=Authenticator(config=cfg)).start()
+    finally:
+        os.chdir(cwd)
+    t0 = time.perf_counter()
+    service.run_once(state)
+    return round(time.perf_counter() - t0, 2)
+
+
+if __name__ == "__main__":
+    print(run())

@@ -96,14 +96,14 @@ class HubRunner:
 
     def start(self) -> None:
         env = self.env()
-        jupyterhub = Path(sys.executable).parent / "jupyterhub"
+        # JupyterHub itself, patient with slow services (academy.hubapp).
         self.proc = subprocess.Popen(
-            [str(jupyterhub), "-f", str(CONFIG)], cwd=self.paths.hub_dir, env=env,
+            [sys.executable, "-m", "academy.hubapp", "-f", str(CONFIG)], cwd=self.paths.hub_dir, env=env,
         )
         self.api_url = f"http://127.0.0.1:{self.port}/hub/api"
         self.hub_api_port = env["ACADEMY_HUB_PORT"]
 
-    def wait_ready(self, timeout: float = 120) -> bool:
+    def wait_ready(self, timeout: float = 600) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -170,7 +170,9 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
         return 2
     print(f"准备运行目录 / preparing {paths.root} ({'root' if paths.root_mode else 'single-account'} mode)",
           flush=True)
+    t0 = time.monotonic()
     problems = state.prepare(paths)
+    print(f"state prepared in {time.monotonic() - t0:.1f} s", flush=True)
     if problems:
         print("运行环境检查未通过 / runtime check failed:", *problems, sep="\n  ", file=sys.stderr)
         return 3
@@ -179,8 +181,9 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
         if not roster.exists():
             demo_mod.write(roster)
     if roster is not None:
+        t0 = time.monotonic()
         report = import_roster(Path(roster), paths, passwords_file=paths.demo_passwords if demo else None)
-        print(f"名册 / roster {roster.name}: {report.summary()}", flush=True)
+        print(f"名册 / roster {roster.name}: {report.summary()} [{time.monotonic() - t0:.1f} s]", flush=True)
         for err in report.errors:
             print(f"  拒绝 / refused: {err}", flush=True)
         for note in report.notes:

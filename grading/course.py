@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,9 +85,13 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     if path.suffix == ".ipynb":
         return nbformat.read(path, as_version=4)
     nb = jupytext.read(path, fmt="py:percent")
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         cell.metadata.pop("lines_to_next_cell", None)
         cell.metadata.pop("lines_to_end_of_cell_marker", None)
+        # Stable cell ids (jupytext's percent format keeps none; nbformat would draw random ones):
+        # the nbgrader grade_id where there is one, else the cell's position.
+        gid = str(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
+        cell.id = gid if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", gid) else f"cell-{index}"
     nb.metadata.pop("jupytext", None)
     nb.metadata.setdefault("kernelspec", {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"})
     nb.metadata.setdefault("language_info", {"name": "python"})

@@ -64,6 +64,12 @@ def test_jupytext_round_trip_keeps_metadata(path):
     assert [c.source for c in nb.cells] == [c.source for c in again.cells]
     rendered = render(path)
     assert [c.metadata.get("nbgrader") for c in rendered.cells] == [c.metadata.get("nbgrader") for c in nb.cells]
+    assert [c.metadata.get("academy") for c in rendered.cells] == [c.metadata.get("academy") for c in nb.cells]
+    # Cell ids are stable across renders (the grade_id where there is one).
+    assert [c.id for c in rendered.cells] == [c.id for c in render(path).cells]
+    for c in rendered.cells:
+        if "nbgrader" in c.metadata:
+            assert c.id == c.metadata["nbgrader"]["grade_id"]
     assert "outputs" not in text and "execution_count" not in text  # no outputs in git
 
 

@@ -3,54 +3,17 @@
 Single-account variant (always runs): ACADEMY_SINGLE_USER=1 in a temporary ACADEMY_ROOT. Trainees
 fetch and submit through nbgrader's exchange classes (student ids given explicitly, since every
 trainee is the same Unix user here); the trainer collects, autogrades with 2 workers and
-releases feedback. The root variant with real Unix accounts is tests/grading/test_root_accounts.py.
+releases feedback. The root variant with real Unix accounts is test_grading_root.py.
+(No __init__.py here: a package named `grading` would shadow the real one.)
 """
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-FIXTURES = HERE / "fixtures"
-DEMO = REPO / "courses" / "demo"
-
-# scenario -> (expected autograded points out of 5, reason tag that must be recorded or None)
-EXPECTED = {
-    "good": (5, None),
-    "wrong": (0, None),
-    "hardcoded": (0, None),          # visible checks pass, hidden ones fail
-    "infinite-loop": (3, "timeout"),
-    "os-exit": (2, "kernel-died"),
-    "segfault": (0, "kernel-died"),
-    "tests-edited": (3, "tests-modified"),
-    "tests-deleted": (3, "tests-deleted"),
-    "invalid-json": (0, "invalid-notebook"),
-    "missing-notebook": (0, "missing-notebook"),
-    "huge-output": (5, "huge-output"),
-    "always-equal": (0, None),
-    "redefine-names": (0, None),
-    "builtins-patched": (3, "tampered"),   # q2 right, but tampering zeroes every check → 0
-    "errors-silenced": (0, "tampered"),
-}
-EXPECTED["builtins-patched"] = (0, "tampered")
-
-PEOPLE = {  # synthetic trainees (合成数据)
-    "good": ("马晓燕", "平安区政务服务中心", "平安区", "2026-一期"),
-    "wrong": ("李建国", "乐都区政务服务中心", "乐都区", "2026-一期"),
-    "hardcoded": ("韩国栋", "乐都区政务服务中心", "乐都区", "2026-二期"),
-}
-
-TIMEOUT = 5  # per-cell timeout of the test course (the infinite loop costs this much)
-
-
-def _person(account: str):
-    name, unit, county, cohort = PEOPLE.get(account, (f"学员{account}", "互助县政务服务中心", "互助土族自治县", "2026-二期"))
-    return {"account": account, "姓名": name, "单位": unit, "县区": county, "cohort": cohort}
+from grading_helpers import DEMO, EXPECTED, TIMEOUT, _add_people, _person, answer_like, trainee_fetch, trainee_submit
 
 
 @pytest.fixture(scope="session")
@@ -68,77 +31,6 @@ def academy_env(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
-
-
-def _add_people(db_url: str, accounts) -> None:
-    from academy import db as adb
-
-    with adb.session(db_url) as s:
-        for acc in accounts:
-            p = _person(acc)
-            s.merge(adb.Person(account=acc, name=p["姓名"], unit=p["单位"], county=p["县区"], role="trainee",
-                               cohort=p["cohort"], active=True))
-        s.commit()
-
-
-def _exchange_config(root: Path):
-    from traitlets.config import Config
-
-    cfg = Config()
-    cfg.CourseDirectory.course_id = "demo"
-    cfg.Exchange.root = str(root / "exchange")
-    cfg.Exchange.path_includes_course = True
-    return cfg
-
-
-def _auth(cfg):
-    from nbgrader.auth import Authenticator
-
-    return Authenticator(config=cfg)
-
-
-def trainee_fetch(root: Path, account: str) -> Path:
-    """A trainee fetches ps1 into their home through the exchange."""
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.exchange.default import ExchangeFetchAssignment
-
-    home = root / "homes" / account
-    home.mkdir(parents=True, exist_ok=True)
-    cfg = _exchange_config(root)
-    cd = CourseDirectory(config=cfg)
-    cd.assignment_id = "ps1"
-    cwd = os.getcwd()
-    os.chdir(home)
-    try:
-        ExchangeFetchAssignment(coursedir=cd, config=cfg, authenticator=_auth(cfg)).start()
-    finally:
-        os.chdir(cwd)
-    return home / "demo" / "ps1"  # Exchange.path_includes_course: <home>/<course>/<assignment>
-
-
-def trainee_submit(root: Path, account: str, folder: Path) -> None:
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.exchange.default import ExchangeSubmit
-
-    cfg = _exchange_config(root)
-    cd = CourseDirectory(config=cfg)
-    cd.assignment_id = "ps1"
-    cd.student_id = account
-    cwd = os.getcwd()
-    os.chdir(folder.parent.parent)  # the home: submit looks in <cwd>/<course>/<assignment>
-    try:
-        ExchangeSubmit(coursedir=cd, config=cfg, authenticator=_auth(cfg)).start()
-    finally:
-        os.chdir(cwd)
-
-
-def answer_like(folder: Path, scenario: str) -> None:
-    """The trainee's answers: the fixture named after the scenario replaces the fetched notebook."""
-    target = folder / "ps1.ipynb"
-    if scenario == "missing-notebook":
-        target.rename(folder / "草稿-ps1.ipynb.bak")
-        return
-    shutil.copy(FIXTURES / f"submitted-{scenario}.ipynb", target)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .conftest import EXPECTED
+from grading_helpers import EXPECTED
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -68,7 +68,7 @@ def test_trainee_fetches_feedback_through_exchange(cohort, academy_env):
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import ExchangeFetchFeedback
 
-    from .conftest import _auth, _exchange_config
+    from grading_helpers import _auth, _exchange_config
 
     import os
 

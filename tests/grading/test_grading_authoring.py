@@ -7,7 +7,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from .conftest import DEMO
+from grading_helpers import DEMO
 
 PS1 = DEMO / "assignments" / "ps1" / "ps1.py"
 

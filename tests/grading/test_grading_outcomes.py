@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO, EXPECTED
+from grading_helpers import DEMO, EXPECTED
 
 pytestmark = pytest.mark.timeout(600)
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from .conftest import _auth, _exchange_config, answer_like, trainee_fetch, trainee_submit
+from grading_helpers import _auth, _exchange_config, answer_like, trainee_fetch, trainee_submit
 
 pytestmark = pytest.mark.timeout(300)
 

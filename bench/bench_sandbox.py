@@ -68,13 +68,19 @@ def run() -> dict:
     sb.simulate(one, 3, 1, online=False)  # warm caches
     day_module.run_pools = counting
     try:
-        t0 = time.perf_counter()
         rec = sb.simulate(one, 30, 7, online=False)
-        hall_s = time.perf_counter() - t0
     finally:
         day_module.run_pools = real
     visits = int((rec.cases["channel"] == 0).sum())
-    bare_s, bare_events = _bare_mmc(visits)
+    # The machine is shared: alternate the two measurements and keep the best of three of each.
+    hall_times, bare_times = [], []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        sb.simulate(one, 30, 7, online=False)
+        hall_times.append(time.perf_counter() - t0)
+        b, bare_events = _bare_mmc(visits)
+        bare_times.append(b)
+    hall_s, bare_s = min(hall_times), min(bare_times)
     out["hall_month_visits"] = visits
     out["hall_month_hall_only_s"] = round(hall_s, 3)
     out["hall_us_per_visit"] = round(hall_s / visits * 1e6, 1)
@@ -86,16 +92,22 @@ def run() -> dict:
     out["bare_us_per_event"] = round(bare_s / bare_events * 1e6, 2)
 
     # -- one hall, one month, with its share of the online channels, and the slider what-if ---------
-    t0 = time.perf_counter()
-    full = sb.simulate(one, 30, 7)
-    out["hall_month_with_online_s"] = round(time.perf_counter() - t0, 3)
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        full = sb.simulate(one, 30, 7)
+        times.append(time.perf_counter() - t0)
+    out["hall_month_with_online_s"] = round(min(times), 3)
     out["hall_month_cases"] = len(full)
-    t0 = time.perf_counter()
-    what_if = one.evolve({"halls.0.windows.综合窗口": one.halls[0].windows["综合窗口"] + 2,
-                          "policy.green_channel": True})
-    r2 = sb.simulate(what_if, 30, 7, online=False)
-    sb.compare(rec, r2)
-    out["whatif_slider_rerun_s"] = round(time.perf_counter() - t0, 3)
+    times = []
+    for k in range(3):
+        t0 = time.perf_counter()
+        what_if = one.evolve({"halls.0.windows.综合窗口": one.halls[0].windows["综合窗口"] + 1 + k,
+                              "policy.green_channel": True})
+        r2 = sb.simulate(what_if, 30, 7, online=False)
+        sb.compare(rec, r2)
+        times.append(time.perf_counter() - t0)
+    out["whatif_slider_rerun_s"] = round(min(times), 3)
 
     # -- M/M/c validation ------------------------------------------------------------------------------
     v = sb.load_scenario("validation_mmc").evolve({"validation.horizon_hours": 1200.0,

@@ -48,12 +48,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_VENV_READY: list[Path] = []
+
+
 def shared_runtime_venv() -> Path:
-    """The runtime venv every test root links to (built or refreshed here; ~35 s the first time)."""
+    """The runtime venv every test root links to (built or refreshed here; ~35 s the first time).
+
+    Refreshed once per test session only: reinstalling under servers that are running from it
+    (other files changed meanwhile) would pull modules from under them.
+    """
+    if _VENV_READY:
+        return _VENV_READY[0]
     shared = Paths(root=SHARED_RUNTIME, root_mode=True)
     SHARED_RUNTIME.mkdir(parents=True, exist_ok=True)
     os.chmod(SHARED_RUNTIME, 0o755)
     runtime.ensure_runtime_venv(shared, REPO)
+    _VENV_READY.append(shared.venv)
     return shared.venv
 
 
@@ -208,6 +218,7 @@ c.ConfigurableHTTPProxy.auth_token = {proxy_token!r}
 c.JupyterHub.db_url = "sqlite:///{hub_dir}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = "{hub_dir}/jupyterhub_cookie_secret"
 c.JupyterHub.pid_file = "{hub_dir}/jupyterhub.pid"
+c.ConfigurableHTTPProxy.pid_file = "{hub_dir}/jupyterhub-proxy.pid"  # not in cwd: hubs would kill each other's proxy
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True

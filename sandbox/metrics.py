@@ -27,7 +27,7 @@ SUMMARY_LABELS = {
     "max_wait_min": "最长等候（分钟）", "abandonment_rate": "放弃离开率", "instant_rate": "即办率",
     "one_visit_rate": "一次办成率", "visits_per_matter": "每件到厅次数", "on_time_rate": "按时办结率",
     "mean_completion_days": "平均办结天数", "refusal_rate": "不予受理率", "rongque_cases": "容缺受理",
-    "pledge_cases": "告知承诺", "false_pledges": "虚假承诺", "cross_province_cases": "跨省通办",
+    "pledge_cases": "告知承诺", "false_pledges": "虚假承诺", "cross_province_cases": "跨省通办", "no_application_cases": "免申即享",
     "elicence_materials": "电子证照免交材料", "overtime_rate": "延时服务比例", "ratings": "评价数",
     "satisfaction_rate": "满意率", "bad_rating_rate": "差评率", "utilisation": "窗口利用率",
 }
@@ -88,6 +88,7 @@ def summary(records: Records, mask: np.ndarray | None = None) -> dict[str, Any]:
         "pledge_cases": int((sel & (outcome == OUTCOME["告知承诺"])).sum()),
         "false_pledges": int((sel & c["pledge_false"]).sum()),
         "cross_province_cases": int((sel & (c["cross"] > 0)).sum()),
+        "no_application_cases": int((sel & (c["channel"] == 4)).sum()),
         "elicence_materials": int(c["elicence"][sel].sum()),
         "overtime_rate": _rate((decided & c["overtime"]).sum(), decided.sum()),
         "ratings": int(rated.sum()),

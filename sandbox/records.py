@@ -21,7 +21,7 @@ __all__ = ["Records", "CASE_COLUMNS", "POOL_COLUMNS", "OUTCOMES", "CHANNELS", "R
 
 OUTCOMES = ("即办", "受理", "容缺受理", "告知承诺", "不予受理", "放弃离开", "闭厅未办")
 OUTCOME = {name: i for i, name in enumerate(OUTCOMES)}
-CHANNELS = ("窗口", "网上办", "自助终端", "异地代收")
+CHANNELS = ("窗口", "网上办", "自助终端", "异地代收", "免申即享")
 CHANNEL = {name: i for i, name in enumerate(CHANNELS)}
 RATING_LEVELS = ("", "非常满意", "满意", "基本满意", "不满意", "非常不满意")  # code 0 = no rating
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -259,8 +259,12 @@ def case_journey(records: Records, case_id: int) -> list[dict[str, Any]]:
                 add(int(c["t_left"][r]), out, hall, why, r)
                 place = hall
         else:
-            place = {1: "网上办事大厅（青海政务服务网）", 2: "自助服务终端", 3: "外省政务服务中心（跨省通办异地代收）"}[ch]
-            add(int(c["t_arrive"][r]), "提交申请", place, f"{CHANNELS[ch]} {what}{nth}", r)
+            place = {1: "网上办事大厅（青海政务服务网）", 2: "自助服务终端", 3: "外省政务服务中心（跨省通办异地代收）",
+                     4: "免申即享（数据比对后推送）"}[ch]
+            if ch == 4:
+                add(int(c["t_arrive"][r]), "系统推送", place, f"数据比对符合条件，推送 {what}，申请人在线确认", r)
+            else:
+                add(int(c["t_arrive"][r]), "提交申请", place, f"{CHANNELS[ch]} {what}{nth}", r)
         if c["t_end"][r] >= 0:
             if out == "不予受理":
                 miss = "、".join(_missing_list(records, r))

@@ -117,6 +117,7 @@ class Policy:
     appointment_share: float = 0.15  # share of hall visits booked ahead (预约)
     appointment_slot_min: int = 30
     bundle_share: float = 0.02  # share of hall demand that is a life event covered by a bundle
+    no_application_share: float = 0.0  # 免申即享: share of benefit (行政给付) demand paid after a data match
 
 
 @dataclass(frozen=True)
@@ -468,6 +469,7 @@ def _validate(s: Scenario) -> None:
     _rng("policy.elicence_coverage", p.elicence_coverage, 0, 1)
     _rng("policy.appointment_share", p.appointment_share, 0, 1)
     _rng("policy.bundle_share", p.bundle_share, 0, 0.5)
+    _rng("policy.no_application_share", p.no_application_share, 0, 1)
     if not 5 <= p.appointment_slot_min <= 240:
         raise ScenarioError("policy.appointment_slot_min", "应在 5 到 240 分钟之间")
     for b in p.one_window_blocks:

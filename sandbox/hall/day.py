@@ -155,6 +155,14 @@ def simulate_hall(ctx: Context, h: int) -> tuple[dict[str, np.ndarray], dict[str
             chunks.append(_remote_cases(ctx, rng, day_base, arrival_iv, item[remote], person[remote],
                                         firm[remote], county[remote], cross[remote], mkey[remote]))
         keep = ~remote
+        if pol.no_application_share > 0 and n_new:
+            # 免申即享: the data match finds the person; nobody comes to the hall.
+            pushed = keep & t.benefit[item] & (bundle < 0) & (rng.random(n_new) < pol.no_application_share)
+            if pushed.any():
+                chunks.append(_remote_cases(ctx, rng, day_base, arrival_iv, item[pushed], person[pushed],
+                                            firm[pushed], county[pushed], np.zeros(pushed.sum(), np.int64),
+                                            mkey[pushed], channel=CHANNEL["免申即享"]))
+                keep &= ~pushed
         rows = dict(mkey=mkey[keep], ekey=ekey[keep], life=life[keep], item=item[keep], bundle=bundle[keep],
                     person=person[keep], firm=firm[keep], county=county[keep],
                     visit=np.ones(keep.sum(), np.int64), cross=cross[keep],
@@ -289,12 +297,17 @@ def _firms(ctx: Context, rng, item: np.ndarray, county: np.ndarray) -> np.ndarra
     return firm
 
 
-def _remote_cases(ctx: Context, rng, day_base: int, arrival_iv, item, person, firm, county, cross, mkey):
-    """跨省通办 for people working in another province: fully online, or intake at a hall there."""
+def _remote_cases(ctx: Context, rng, day_base: int, arrival_iv, item, person, firm, county, cross, mkey,
+                  channel: int | None = None):
+    """跨省通办 for people working in another province (fully online, or intake at a hall there), and
+    免申即享 pushes: cases diverted from the hall to a no-queue channel."""
     from .online import no_queue_cases
     n = len(item)
     t_arr = day_base + _arrival_times(rng, n, _intervals(ctx, arrival_iv))
-    channel = np.where(cross == 1, CHANNEL["网上办"], CHANNEL["异地代收"])
+    if channel is None:
+        channel = np.where(cross == 1, CHANNEL["网上办"], CHANNEL["异地代收"])
+    else:
+        channel = np.full(n, channel, np.int64)
     return no_queue_cases(ctx, rng, item=item, person=person, firm=firm, county=county, channel=channel,
                           cross=cross, t_arrive=t_arr, mkey=mkey)
 

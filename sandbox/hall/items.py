@@ -35,6 +35,7 @@ class ItemTable:
     pledge_ok: np.ndarray  # bool
     rongque_ok: np.ndarray  # bool
     enterprise: np.ndarray  # bool
+    benefit: np.ndarray  # bool: 行政给付 (candidates for 免申即享)
     n_materials: np.ndarray  # int8
     required: np.ndarray  # int64 bit masks
     elicence: np.ndarray
@@ -119,6 +120,7 @@ def item_table(catalog=None) -> ItemTable:
         pledge_ok=np.array([bool(it.pledge_allowed) for it in items]),
         rongque_ok=np.array([bool(it.rongque_allowed) for it in items]),
         enterprise=np.array([it.block in ENTERPRISE_BLOCKS for it in items]),
+        benefit=np.array([it.item_type == "行政给付" for it in items]),
         n_materials=np.array([min(len(it.materials), MAX_MATERIALS) for it in items], dtype=np.int8),
         required=np.array(req, dtype=np.int64),
         elicence=np.array(el, dtype=np.int64),

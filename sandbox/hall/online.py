@@ -43,7 +43,10 @@ def no_queue_cases(ctx: Context, rng: np.random.Generator, *, item, person, firm
         bundle = np.full(n, -1, np.int64)
         instant = t.instant[item]
         t_end = t_arrive + np.where(instant, rng.integers(60, 600, n), rng.integers(300, 7200, n))
-        missing, elic, handed = draw_materials(ctx, rng, item, bundle, p_miss)
+        pushed = channel == CHANNEL["免申即享"]  # data match: nothing to hand in, nothing missing
+        missing, elic, handed = draw_materials(ctx, rng, item, bundle, np.where(pushed, 0.0, p_miss))
+        elic[pushed] = 0
+        handed[pushed] = 0
         outcome = decide(ctx, rng, item, bundle, missing)
         promised = t.promised[item].astype(np.int64)
         comp = complete(ctx, rng, outcome, t_end, promised, instant)
@@ -114,6 +117,9 @@ def simulate_online(ctx: Context, c: int) -> dict[str, np.ndarray]:
         county = np.full(n, c, np.int64)
         firm = _firms(ctx, rng, item, county)
         channel = np.where(rng.random(n) < s.demand.self_service_share, CHANNEL["自助终端"], CHANNEL["网上办"])
+        if s.policy.no_application_share > 0:
+            push = t.benefit[item] & (rng.random(n) < s.policy.no_application_share)
+            channel = np.where(push, CHANNEL["免申即享"], channel)
         cross = np.where(ctx.works_elsewhere[person] & (t.cross[item] == 1), 1, 0)
         if not s.policy.cross_province:
             cross[:] = 0

@@ -98,3 +98,21 @@ def test_online_share_moves_people_out_of_the_hall():
     s = sb.default_scenario().only_hall(SMALL)
     low, high = _pair(s, {"demand.online_share": 0.85})
     assert sb.summary(high)["hall_visits"] < 0.6 * sb.summary(low)["hall_visits"]
+
+
+def test_no_application_benefits_keep_people_out_of_the_hall():
+    s = sb.default_scenario().only_hall(CITY)
+    off, on = _pair(s.evolve({"policy.no_application_share": 0.0}), {"policy.no_application_share": 0.8})
+    from sandbox.hall.items import item_table
+
+    benefit = item_table().benefit
+
+    def benefit_visits(r):
+        c = r.cases
+        return ((c["channel"] == 0) & benefit[c["item"]]).sum()
+
+    assert sb.summary(on)["no_application_cases"] > 100
+    assert sb.summary(off)["no_application_cases"] == 0
+    assert benefit_visits(on) < 0.4 * benefit_visits(off)
+    pushed = on.cases["channel"] == sb.CHANNELS.index("免申即享")
+    assert (on.cases["materials"][pushed] == 0).all() and (on.cases["outcome"][pushed] <= 1).all()

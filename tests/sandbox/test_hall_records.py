@@ -132,7 +132,7 @@ def test_outcomes_channels_and_cross_province_modes_all_occur():
     c = rec.cases
     # Everything but 闭厅未办, which needs serve_after_close = false (see test_hall_levers).
     assert set(np.unique(c["outcome"]).tolist()) == set(range(len(sb.OUTCOMES) - 1))
-    assert set(np.unique(c["channel"]).tolist()) == {0, 1, 2, 3}
+    assert set(np.unique(c["channel"]).tolist()) == {0, 1, 2, 3, 4}  # 4: 免申即享
     assert {1, 2, 3} <= set(np.unique(c["cross"]).tolist())
     # 多地联办 is handled at the 跨省通办 window; remote intake never queues.
     assert (c["pool"][(c["cross"] == 3) & (c["channel"] == 0)] == WINDOW_KINDS.index("跨省通办")).mean() > 0.9

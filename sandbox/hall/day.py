@@ -125,7 +125,6 @@ def simulate_hall(ctx: Context, h: int) -> tuple[dict[str, np.ndarray], dict[str
             person = np.array([ctx.county_people[c][x % len(ctx.county_people[c])]
                                for c, x in zip(county.tolist(), rng.integers(0, 1 << 30, n_new).tolist())],
                               dtype=np.int64)
-        firm = _firms(ctx, rng, item, county)
         bundle = np.full(n_new, -1, dtype=np.int64)
         life = np.full(n_new, -1, dtype=np.int64)
         rest: list[tuple] = [()] * n_new
@@ -142,10 +141,11 @@ def simulate_hall(ctx: Context, h: int) -> tuple[dict[str, np.ndarray], dict[str
                     bundle[j] = b
                 else:
                     rest[j] = tuple(its[1:])
+        firm = _firms(ctx, rng, item, county)  # after the bundles: a firm's life event needs the firm
         cross = np.zeros(n_new, dtype=np.int64)
         if pol.cross_province and n_new:
             cm = t.cross[item].astype(np.int64)
-            elsewhere = (ctx.works_elsewhere[person] & (cm > 0) & (bundle < 0)
+            elsewhere = (ctx.works_elsewhere[person] & (cm > 0) & (life < 0)
                          & (rng.random(n_new) < beh.cross_province_share))
             cross = np.where(elsewhere, cm, 0)
         mkey = new_keys(n_new, 0)

@@ -401,9 +401,14 @@ def check_runtime(paths: Paths, *, user: str | None = None, checkout: Path | Non
             forbidden += [str(p) for p in sorted(paths.homes.iterdir()) if p.is_dir() and p.name != who]
         if checkout is not None and is_source_checkout(Path(checkout)):
             forbidden += [str(checkout), str(Path(checkout) / "courses"), str(Path(checkout) / ".git")]
+    # both probes at once: each is mostly Python start-up and imports
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(2) as pool:
+        f_probe = pool.submit(_as_user, who or "", [str(vbin / "python"), "-c", _PROBE,
+                                                    json.dumps([str(paths.exchange), str(paths.lessons), forbidden])])
+        f_su = pool.submit(_as_user, who or "", [str(vbin / "jupyterhub-singleuser"), "--version"])
     try:
-        proc = _as_user(who or "", [str(vbin / "python"), "-c", _PROBE,
-                                   json.dumps([str(paths.exchange), str(paths.lessons), forbidden])])
+        proc = f_probe.result()
     except subprocess.TimeoutExpired:
         return problems + ["运行环境检查超时 / runtime probe timed out"]
     if proc.returncode != 0:
@@ -415,7 +420,7 @@ def check_runtime(paths: Paths, *, user: str | None = None, checkout: Path | Non
     for p in out["readable"]:
         problems.append(f"学员账号 {who} 能读取 {p}（应不可读）/ academy account {who} can read {p} (must not)")
     try:
-        su = _as_user(who or "", [str(vbin / "jupyterhub-singleuser"), "--version"])
+        su = f_su.result()
         if su.returncode != 0:
             problems.append(f"账号 {who} 无法运行 jupyterhub-singleuser / cannot run jupyterhub-singleuser: "
                             f"{(su.stderr or su.stdout).strip()[-500:]}")

@@ -93,7 +93,9 @@ class SandboxKernelManager(AsyncKernelManager):
             pw = pwd.getpwnam(self.kernel_account)
         except KeyError:
             pw = None
-        if pw is not None and _can_switch_user() and _world_executable(python):
+        why = ("no-kernel-account" if pw is None else "no-setuid-capability" if not _can_switch_user()
+               else f"python-not-shared:{python}" if not _world_executable(python) else "")
+        if not why:
             for dirpath, dirnames, filenames in os.walk(work):
                 os.chmod(dirpath, 0o777)
                 for f in filenames:
@@ -110,7 +112,7 @@ class SandboxKernelManager(AsyncKernelManager):
                       "--inh-caps=-all", "--ambient-caps=-all", "--"] + prefix
             self.isolation = f"account:{self.kernel_account}"
         else:
-            self.isolation = "same-user"
+            self.isolation = f"same-user({why})"
         kw["cwd"] = str(work)
         kw["env"] = env
         await super()._async_launch_kernel(prefix + cmd, **kw)
@@ -125,6 +127,11 @@ class SafeExecute(Execute):
     def __init__(self, *args, **kwargs):
         kwargs["kernel_manager_class"] = SandboxKernelManager
         super().__init__(*args, **kwargs)
+
+    def create_kernel_manager(self):
+        # nbclient drops self.km when it cleans up; keep ours for the workdir and isolation report
+        self._sandbox_km = super().create_kernel_manager()
+        return self._sandbox_km
 
     # -- hooks ------------------------------------------------------------------------------
     def on_cell_executed(self, **kwargs):
@@ -155,6 +162,7 @@ class SafeExecute(Execute):
                             execution_count=None)
 
     def preprocess(self, nb, resources=None, km=None):
+        self._sandbox_km = None
         self._replies: dict[int, str] = {}
         self._out_chars: dict[int, int] = {}
         self._truncated: set[int] = set()
@@ -174,11 +182,11 @@ class SafeExecute(Execute):
         except Exception as exc:  # DeadKernelError, unresponsive kernel, failed start …
             died = exc
         finally:
-            manager = getattr(self, "km", None)
+            manager = getattr(self, "_sandbox_km", None)
             workdir = getattr(manager, "workdir", None)
             if workdir:
                 shutil.rmtree(workdir, ignore_errors=True)
-        isolation = getattr(getattr(self, "km", None), "isolation", "same-user")
+        isolation = getattr(manager, "isolation", "unknown")
         if died is not None:
             name = type(died).__name__
             if "Dead" in name:

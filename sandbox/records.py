@@ -139,8 +139,8 @@ class Records:
         m = c["matter_id"]
         order = np.lexsort((c["t_arrive"], m))
         ms = m[order]
-        starts = np.flatnonzero(np.r_[True, ms[1:] != ms[:-1]])
-        ends = np.r_[starts[1:], len(ms)] - 1
+        starts = np.flatnonzero(np.r_[True, ms[1:] != ms[:-1]]) if len(ms) else np.zeros(0, np.int64)
+        ends = np.r_[starts[1:], len(ms)].astype(np.int64) - 1 if len(ms) else np.zeros(0, np.int64)
         first = order[starts]
         last = order[ends]
         hall_visit = (c["channel"][order] == 0).astype(np.int64)

@@ -98,3 +98,13 @@ def test_real_run_breakdowns_are_consistent():
     s = sb.summary(r)
     assert 0.9 < s["satisfaction_rate"] <= 1 and 0.9 < s["on_time_rate"] <= 1
     assert s["mean_wait_min"] < 15  # a normal day is lightly loaded (DOMAIN §8)
+
+
+def test_an_empty_run_gives_empty_figures_not_errors(tmp_path):
+    r = sb.simulate(sb.default_scenario().only_hall(0), 1, 1, online=False)  # 2024-01-01: New Year holiday
+    assert len(r) == 0
+    s = sb.summary(r)
+    assert s["cases"] == 0 and np.isnan(s["mean_wait_min"])
+    assert len(sb.breakdown(r, "hall")) == 0 and len(sb.bundle_report(r)) == 0
+    rid = sb.save_run(tmp_path / "e.sqlite", r)
+    assert len(sb.load_records(tmp_path / "e.sqlite", rid)) == 0

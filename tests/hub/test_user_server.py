@@ -1,0 +1,53 @@
+"""What a trainee's own server gets from the academy: Chinese JupyterLab, nbgrader exchange, lessons."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from tests.hub.helpers import start_own_server
+
+pytestmark = [pytest.mark.hub, pytest.mark.timeout(300)]
+
+
+def test_lab_defaults_to_chinese_and_nbgrader_uses_the_shared_exchange(academy_hub):
+    hub = academy_hub
+    s = hub.login("stu_c")
+    start_own_server(hub, s, "stu_c")
+    base = hub.url + "user/stu_c/"
+    s.get(base + "lab", timeout=60)
+    xsrf = s.cookies.get("_xsrf", path="/user/stu_c/") or ""
+    r = s.get(base + "lab/api/settings/@jupyterlab/translation-extension:plugin",
+              headers={"X-XSRFToken": xsrf}, timeout=60)
+    assert r.status_code == 200, r.status_code
+    body = r.json()
+    # The override becomes the schema default; nobody has chosen otherwise yet.
+    assert body["schema"]["properties"]["locale"]["default"] == "zh_CN"
+    assert body["settings"].get("locale", "zh_CN") == "zh_CN"
+    # The zh-CN language pack is installed and offered.
+    r = s.get(base + "lab/api/translations", headers={"X-XSRFToken": xsrf}, timeout=60)
+    assert "zh_CN" in r.json()["data"]
+    # nbgrader in the server reads the academy's exchange settings.
+    cfg = (hub.root / "etc" / "jupyter" / "nbgrader_config.py").read_text()
+    assert "path_includes_course = True" in cfg and str(hub.root / "exchange") in cfg
+
+
+def test_lessons_are_copied_once_and_never_overwritten(tmp_path, monkeypatch):
+    from academy.spawner import copy_lessons
+
+    monkeypatch.setenv("ACADEMY_ROOT", str(tmp_path / "root"))
+    monkeypatch.setenv("ACADEMY_SINGLE_USER", "1")
+    lessons = tmp_path / "root" / "lessons" / "demo"
+    lessons.mkdir(parents=True)
+    (lessons / "01-入门.ipynb").write_text(json.dumps({"cells": []}), encoding="utf-8")
+    (lessons / "data").mkdir()
+    (lessons / "data" / "办件.csv").write_text("a,b\n", encoding="utf-8")
+    groups = [SimpleNamespace(name="course-demo"), SimpleNamespace(name="trainees")]
+    spawner = SimpleNamespace(user=SimpleNamespace(orm_user=SimpleNamespace(groups=groups)))
+    home = tmp_path / "home"
+    copy_lessons(spawner, home, None)
+    assert (home / "demo" / "01-入门.ipynb").exists() and (home / "demo" / "data" / "办件.csv").exists()
+    (home / "demo" / "01-入门.ipynb").write_text("my own work", encoding="utf-8")
+    copy_lessons(spawner, home, None)
+    assert (home / "demo" / "01-入门.ipynb").read_text(encoding="utf-8") == "my own work"

@@ -19,6 +19,8 @@ def test_kernel_past_the_limit_fails_alone(iso_env):
     k = env.kernel(env.a)
     limits = k.json("import resource, json; print(json.dumps(resource.getrlimit(resource.RLIMIT_AS)))")
     assert limits == [2 * GiB, 2 * GiB], "default limit is 2 GiB, soft and hard"
+    nproc = k.json("import resource, json; print(json.dumps(resource.getrlimit(resource.RLIMIT_NPROC)))")
+    assert nproc == [512, 512], "a fork bomb stops at 512 tasks of this account"
     # room for real work under the limit: the course stack imports and runs
     out, err = k.run("import pandas, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt\n"
                      "print(pandas.DataFrame({'x': range(1000)}).x.sum())")

@@ -53,8 +53,8 @@ def load(qid: str, default: Any = None) -> Any:
 def require(qid: str) -> Any:
     """The saved answer, or :class:`NotSaved` with a plain Chinese message (used by graded cells)."""
     value = load_all().get(qid, _MISSING)
-    if value is _MISSING or value in (None, "", [], {}):
-        raise NotSaved(f"第 {qid} 题还没有保存答案：请在上面的表单中作答，并点击“保存答案”。")
+    if value is _MISSING or value is None or value == "":  # an empty list is a saved answer ("none")
+        raise NotSaved(f"这道题（{qid}）没有保存答案：请在表单中作答，并点击“保存答案”。")
     return value
 
 
@@ -62,10 +62,10 @@ def saved(qid: str) -> Any:
     """Visible check cells: show whether ``qid`` is saved, never fail (so 运行全部 does not stop);
     the hidden tests do the strict checking with :func:`require`."""
     value = load_all().get(qid)
-    if value in (None, "", [], {}):
-        print(f"第 {qid} 题：还没有保存答案。请在上面的表单中作答，并点击“保存答案”。")
+    if value is None or value == "":
+        print("⬜ 这道题还没有保存答案。请在上面的表单中作答，并点击“保存答案”。")
         return None
-    print(f"第 {qid} 题：已保存。对错在提交并评分后公布。")
+    print("✅ 这道题已保存。对错在提交并评分后公布。")
     return value
 
 

@@ -110,13 +110,23 @@ def before_after(before: Mapping[str, float], after: Mapping[str, float], metric
     return fig
 
 
+def png(fig) -> bytes:
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()
+
+
 def show(fig, out=None) -> None:
-    """Draw a figure into an ipywidgets Output (cleared first) or the cell's output, then close it."""
-    from IPython.display import display
+    """Draw a figure as a PNG into an ipywidgets Output (cleared first) or the cell's output, then
+    close it. PNG bytes work whatever matplotlib backend the kernel uses (inline, Agg in nbclient and
+    autograde, Voila) and stay visible in the formgrader's static HTML."""
+    from IPython.display import Image, display
+    image = Image(data=png(fig), format="png")
+    plt.close(fig)
     if out is None:
-        display(fig)
+        display(image)
     else:
         out.clear_output(wait=True)
         with out:
-            display(fig)
-    plt.close(fig)
+            display(image)

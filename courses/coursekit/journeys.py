@@ -53,7 +53,7 @@ def metrics(records) -> dict[str, float]:
     return dict(_sandbox().summary(records))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _run(scenario_name: str, hall: str | int | None, seed: int, days: int):
     sc = load(scenario_name)
     if hall is not None:
@@ -119,6 +119,10 @@ def steps_from_journey(journey: Sequence[Mapping[str, Any]]) -> list[Step]:
             steps.append(Step(day(b["time"]), _minutes(b["time"]), 480 * max(days_back, 1), "后台办理",
                               f"后台审批 {days_back} 天，{s['detail']}"))
             steps.append(Step(day(t), 0, 5, "办结", s["detail"]))
+    if "home" in last:  # sent home (or gave up) and not back yet within the run: one more trip ahead
+        h = last.pop("home")
+        steps.append(Step(day(h["time"]), _minutes(h["time"]), 5, "回家补材料",
+                          f"第{day(h['time'])}天回家，还要再跑一趟：{h['detail'][:40]}"))
     return steps
 
 
@@ -169,7 +173,7 @@ def _waits_of_matter(records, matter: int) -> list[float]:
     return [round((int(c["t_called"][r]) - int(c["t_number"][r])) / 60) for r in rows]
 
 
-def _pick(records, population, persona: str) -> list[int]:
+def _pick(records, population, persona: str, strict: bool = False) -> list[int]:
     """case_ids whose journeys make up the persona's story (first match in case order: deterministic)."""
     c = records.cases
     hall = c["channel"] == 0
@@ -177,6 +181,7 @@ def _pick(records, population, persona: str) -> list[int]:
     if persona == "farmer":
         hualong = _county_index("化隆回族自治县")
         fallback: list[int] = []
+        repeat_only: list[int] = []
         for r in np.flatnonzero(hall & first & (c["county"] == hualong) & c["elderly"]).tolist():
             pid = int(c["person"][r])
             person = population.citizens[pid] if 0 <= pid < len(population.citizens) else None
@@ -192,7 +197,10 @@ def _pick(records, population, persona: str) -> list[int]:
                 return [int(c["case_id"][r])]
             if (long_wait or overdue) and not fallback:
                 fallback = [int(c["case_id"][r])]
-        return fallback
+            repeat_only = repeat_only or [int(c["case_id"][r])]
+        if fallback:
+            return fallback
+        return repeat_only if not strict else []
     if persona == "noodle":
         hualong = _county_index("化隆回族自治县")
         for cond in ((c["cross"] == 2) & (c["county"] == hualong), (c["cross"] > 0) & (c["county"] == hualong),
@@ -213,7 +221,10 @@ def _pick(records, population, persona: str) -> list[int]:
         cand = np.flatnonzero((c["life_event"] == idx) & first)
         return [int(c["case_id"][cand[0]])] if len(cand) else []
     cand = np.flatnonzero((c["firm"] >= 0) & hall & first & (c["t_called"] >= 0))
-    return [int(c["case_id"][cand[0]])] if len(cand) else []
+    for r in cand.tolist():  # a firm that met a 迟滞 (a long queue), as the assignment needs
+        if max(_waits_of_matter(records, int(c["matter_id"][r])), default=0) >= DELAY_WAIT_MIN + 10:
+            return [int(c["case_id"][r])]
+    return [int(c["case_id"][cand[0]])] if len(cand) and not strict else []
 
 
 def _county_index(name: str) -> int:
@@ -227,14 +238,27 @@ def _bundle_index(records, name: str) -> int | None:
 
 
 @functools.lru_cache(maxsize=8)
-def persona_journey(persona: str, seed: int = EXERCISE["seed"], days: int = EXERCISE["days"]):
-    """(masked person fields, journey steps) of a persona in the fixed stressed run."""
+def persona_journey(persona: str, seed: int = EXERCISE["seed"], days: int = EXERCISE["days"], tries: int = 8):
+    """(masked person fields, journey steps) of a persona in the fixed stressed run.
+
+    Tries ``seed``, ``seed + 1`` … until the run holds such a person, so that a change in the
+    simulation cannot leave an exercise without its case (still deterministic for a sandbox version).
+    """
     hall = PERSONAS[persona][1]
-    sc, rec = _run(JOURNEY_SCENARIO, hall, seed, days)
-    pop = _population(sc)
-    case_ids = _pick(rec, pop, persona)
-    if not case_ids:
+    found = None
+    for strict in (True, False):  # prefer a run where the persona meets both 梗阻 and 迟滞
+        for k in range(tries):
+            sc, rec = _run(JOURNEY_SCENARIO, hall, seed + k, days)
+            pop = _population(sc)
+            case_ids = _pick(rec, pop, persona, strict=strict and persona == "firm")
+            if case_ids:
+                found = sc, rec, pop, case_ids
+                break
+        if found:
+            break
+    if not found:
         return {}, []
+    sc, rec, pop, case_ids = found
     journey: list[dict] = []
     for cid in case_ids:
         journey += _sandbox().case_journey(rec, cid)

@@ -18,7 +18,7 @@
 #
 # | 题目 | 内容 | 分值 |
 # |---|---|---|
-# | 第一题 | 老农的办事路：梗阻和迟滞 | 4 分 |
+# | 第一题 | 两段办事路：梗阻和迟滞 | 4 分 |
 # | 第二题 | 拉面店老板：跨省通办 | 2 分 |
 # | 第三题 | 新生儿出生一件事 | 2 分 |
 # | 第四题 | 问题交给谁：四种角色 | 2 分 |
@@ -34,22 +34,24 @@ ck.terms("梗阻", "迟滞", "跨省通办", "一件事", "帮办代办", "一�
          "政务服务体验员")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "j-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 第一题：老农的办事路（4 分）
+# ## 第一题：两段办事路上的梗阻和迟滞（4 分）
 #
-# 一位从化隆来的老人，不会说普通话（只会说本民族语言或方言），到县政务服务中心办事。下面是他这次办事的路线图和明细表。
-# 1. 勾出路线图里 **所有梗阻** 的环节（被卡住：回家补材料、转办交接、放弃离开）；（2 分）
-# 2. 勾出路线图里 **所有迟滞** 的环节（慢下来：排队等候 30 分钟以上，或者后台办理超过承诺时限、超期办结）。（2 分）
+# 1. 一位从化隆来的老人，不会说普通话（只会说本民族语言或方言），到县政务服务中心办事。
+#    请勾出他路线图里 **所有梗阻** 的环节（被卡住：回家补材料、转办交接、放弃离开）。（2 分）
+# 2. 一家新企业的经办人到市政务服务中心办事，正赶上周一高峰、人手不足。
+#    请勾出路线图里 **所有迟滞** 的环节（慢下来：排队等候 30 分钟以上，或者后台办理超过承诺时限、超期办结）。（2 分）
 
 # %% nbgrader={"grade": false, "grade_id": "j-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
 _steps = jr.exercise_journey("farmer")
 jr.show_journey(_steps, "化隆老农的办事路线图")
-_labels = jr.step_labels(_steps)
-_q1 = ck.ask("blockage", "哪些环节是梗阻？", ck.checklist("", _labels))
-_q2 = ck.ask("delay", "哪些环节是迟滞？", ck.checklist("", _labels))
+_q1 = ck.ask("blockage", "老农的路线图里，哪些环节是梗阻？", ck.checklist("", jr.step_labels(_steps)))
+_steps2 = jr.exercise_journey("firm")
+jr.show_journey(_steps2, "新企业经办人的办事路线图")
+_q2 = ck.ask("delay", "企业的路线图里，哪些环节是迟滞？", ck.checklist("", jr.step_labels(_steps2)))
 with ck.answer_key():
     ### BEGIN SOLUTION
     _q1.set(jr.expected_blockages(_steps)); _q1.save()
-    _q2.set(jr.expected_delays(_steps)); _q2.save()
+    _q2.set(jr.expected_delays(_steps2)); _q2.save()
     ### END SOLUTION
 display(_q1, _q2)
 
@@ -66,7 +68,7 @@ assert sorted(_a) == sorted(jr.expected_blockages(jr.exercise_journey("farmer"))
 _a = ck.saved("delay")
 ### BEGIN HIDDEN TESTS
 _a = ck.require("delay")
-assert sorted(_a) == sorted(jr.expected_delays(jr.exercise_journey("farmer"))), "迟滞环节没有找全或找错了"
+assert sorted(_a) == sorted(jr.expected_delays(jr.exercise_journey("firm"))), "迟滞环节没有找全或找错了"
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "x-text", "locked": true, "schema_version": 3, "solution": false, "task": false}

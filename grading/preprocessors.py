@@ -51,6 +51,18 @@ GUARD_KEY = "academy_guard"
 from .preprocessors_util import can_switch_user as _can_switch_user, world_executable as _world_executable
 
 
+def _grader_without_isolation() -> bool:
+    """Root mode, running as a course grader account that cannot switch users."""
+    import pwd
+
+    if os.environ.get("ACADEMY_SINGLE_USER", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return False
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name.startswith("grader-")
+    except KeyError:
+        return False
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """Launch the kernel under ``grading.kernel_launcher`` limits, as the kernel account when
     this process may switch users, in a private scratch directory outside the course root."""
@@ -95,6 +107,12 @@ class SandboxKernelManager(AsyncKernelManager):
             pw = None
         why = ("no-kernel-account" if pw is None else "no-setuid-capability" if not _can_switch_user()
                else f"python-not-shared:{python}" if not _world_executable(python) else "")
+        if why and _grader_without_isolation():
+            # e.g. the formgrader's "autograde" button: a kernel as grader-<course> could read the
+            # gradebook and the solutions. Grade with `python -m grading autograde` or the service.
+            raise RuntimeError("拒绝在评分账号下直接运行学员代码（无法切换到隔离账号）；请使用 "
+                               "python -m grading autograde 或自动评分服务 / refusing to run a submission "
+                               f"as the grader account without isolation ({why})")
         if not why:
             for dirpath, dirnames, filenames in os.walk(work):
                 os.chmod(dirpath, 0o777)

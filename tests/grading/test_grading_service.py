@@ -27,3 +27,58 @@ def test_new_submission_is_graded_and_fed_back(cohort, course, academy_env):
     assert list((academy_env / "exchange" / "demo" / "feedback").glob("*.html"))
     assert (academy_env / "homes" / "late-comer" / PAGE_NAME).exists()
     assert service.run_once(state) == []  # nothing new: nothing graded twice
+
+
+def test_cli_autograde_json(cohort, capsys):
+    import json
+
+    from grading.cli import main
+
+    assert main(["autograde", "demo", "ps1", "--student", "wrong", "--workers", "1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [r["student"] for r in report["submissions"]] == ["wrong"] and report["submissions"][0]["score"] == 0
+
+
+def test_late_and_too_late_submissions(cohort, course, tmp_path):
+    """Due 2026-12-31 18:00 +08:00, 补考 until 2027-01-15 18:00 +08:00 (courses/demo/course.toml)."""
+    import shutil
+
+    from grading import api
+    from grading.course_root import prepare
+    from grading_helpers import DEMO, FIXTURES
+
+    copy = tmp_path / "courses" / "demo"
+    shutil.copytree(course, copy)
+    prepare(DEMO, copy, tmp_path / "exchange", cell_timeout=5)
+    for student, stamp in (("in-time", "2026-12-31 09:00:00.000000 UTC"), ("resit", "2027-01-05 10:00:00.000000 UTC"),
+                           ("too-late", "2027-02-01 10:00:00.000000 UTC")):
+        d = copy / "submitted" / student / "ps1"
+        d.mkdir(parents=True)
+        shutil.copy(FIXTURES / "submitted-good.ipynb", d / "ps1.ipynb")
+        (d / "timestamp.txt").write_text(stamp)
+    report = api.autograde("demo", "ps1", workers=2, students=["in-time", "resit", "too-late"], root=copy,
+                           course_src=DEMO, progress_pages=False)
+    rows = {r["student"]: r for r in report["submissions"]}
+    assert not rows["in-time"]["late"] and rows["in-time"]["score"] == 5
+    assert rows["resit"]["late"] and "late" in rows["resit"]["reasons"] and rows["resit"]["score"] == 5
+    assert rows["too-late"]["status"] == "rejected" and rows["too-late"]["score"] == 0
+    assert "超过补考截止时间，不予评分" in rows["too-late"]["reasons_zh"]
+
+
+def test_hub_fragment_registers_the_service(monkeypatch):
+    from traitlets.config import Config
+
+    from grading_helpers import REPO
+
+    c = Config()
+    ns = {"get_config": lambda: c, "c": c}
+    exec(compile((REPO / "hub_config" / "grading_service.py").read_text(), "grading_service.py", "exec"), ns)
+    names = [s["name"] for s in c.JupyterHub.services]
+    assert "grade-on-submit" in names
+    svc = c.JupyterHub.services[names.index("grade-on-submit")]
+    assert svc["command"][1:4] == ["-m", "grading", "service"]
+    monkeypatch.setenv("ACADEMY_GRADE_ON_SUBMIT", "0")
+    c2 = Config()
+    exec(compile((REPO / "hub_config" / "grading_service.py").read_text(), "grading_service.py", "exec"),
+         {"get_config": lambda: c2})
+    assert "services" not in c2.JupyterHub or not c2.JupyterHub.services

@@ -29,6 +29,16 @@ c.Execute.timeout = 30
 """
 
 
+def _cpu() -> float:
+    import resource
+
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        total += r.ru_utime + r.ru_stime
+    return total
+
+
 def _submissions(root: Path, n: int) -> list[str]:
     students = []
     for i in range(n):
@@ -62,17 +72,21 @@ def run() -> dict:
         _submissions(base, n)
 
         # baseline: plain nbgrader autograde, one command for all submissions
+        c0 = _cpu()
         t0 = time.perf_counter()
         proc = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", "ps1", "--force"],
                               cwd=base, capture_output=True, text=True)
         baseline_s = time.perf_counter() - t0
+        baseline_cpu = _cpu() - c0
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr[-2000:])
 
         workers = os.cpu_count() or 1
+        c0 = _cpu()
         t0 = time.perf_counter()
         report = autograde("demo", "ps1", ours, workers=workers, students=students)
         ours_s = time.perf_counter() - t0
+        ours_cpu = _cpu() - c0
 
         # same scores as stock nbgrader (tampering-free submissions)
         with gradebook(ours) as gb_a, gradebook(base) as gb_b:
@@ -89,6 +103,10 @@ def run() -> dict:
             "baseline_per_submission_s": round(baseline_s / n, 3),
             "parallel_per_submission_s": round(ours_s / n, 3),
             "speedup_ratio": round(baseline_s / ours_s, 2),
+            # CPU seconds (this process + every reaped child: workers, kernels, nbgrader) per
+            # submission; on an idle machine the wall-clock ratio tends to workers × cpu ratio
+            "baseline_cpu_per_submission_s": round(baseline_cpu / n, 3),
+            "parallel_cpu_per_submission_s": round(ours_cpu / n, 3),
             "failed_submissions": sum(1 for r in report["submissions"] if r["status"] != "graded"),
             "score_mismatches_vs_nbgrader": diff,
             "grade_on_submit_latency_s": latency,

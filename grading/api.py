@@ -28,13 +28,20 @@ def course_root(course_id: str) -> Path:
 
 # -- course set-up -------------------------------------------------------------------------------
 def prepare(course_id: str, course_src: Path | None = None, root: Path | None = None,
-            exchange: Path | None = None) -> dict:
+            exchange: Path | None = None, release_all: bool = False) -> dict:
+    """Build/update the course root; with ``release_all``, also release every assignment to the
+    exchange (what a trainer does before a cohort starts; the demo course wants it at `make up`)."""
     from .course_root import prepare as _prepare
 
     src = Path(course_src or paths.course_src(course_id))
     root = Path(root or course_root(course_id))
     _prepare(src, root, Path(exchange or paths.exchange_dir()))
-    return {"course": course_id, "root": str(root)}
+    released = []
+    if release_all:
+        for a in load_course(src).assignments:
+            release(course_id, a.id, root=root)
+            released.append(a.id)
+    return {"course": course_id, "root": str(root), "released": released}
 
 
 def _sync_students(root: Path, rows: list[dict]) -> dict:
@@ -369,7 +376,30 @@ def certificate(course_id: str, account: str, out_dir: Path | None = None, db_ur
         return {"issued": False, "problems": standing["problems"], "standing": standing}
     person = people_index(db_url).get(account)
     out_dir = Path(out_dir or (paths.data_dir() / "certificates"))
-    return issue(standing, person, out_dir, _db(db_url), today=today)
+    result = issue(standing, person, out_dir, _db(db_url), today=today)
+    result["home_copy"] = _copy_to_home(account, Path(result["path"]), f"结业证明-{course_id}.pdf")
+    from .progress import write_pages
+
+    write_pages([account], db_url=_db(db_url))
+    return result
+
+
+def _copy_to_home(account: str, src: Path, name: str) -> str | None:
+    """The trainee gets their certificate in their own home (root-owned, 0644, like the progress page)."""
+    import os
+    import shutil
+
+    home = paths.homes_dir() / account
+    if not home.is_dir():
+        return None
+    dest = home / name
+    tmp = home / f".{name}.tmp"
+    shutil.copyfile(src, tmp)
+    if os.geteuid() == 0:
+        os.chown(tmp, 0, 0)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, dest)
+    return str(dest)
 
 
 # -- authoring ------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ def test_certificate_pdf(trainer_graded, course, academy_env):
     else:  # poppler-utils missing: at least the font file is inside
         assert b"FontFile2" in pdf.read_bytes()
     assert verify(_db(academy_env), out["number"])["valid"]
+    assert Path(out["home_copy"]).read_bytes() == pdf.read_bytes()  # in the trainee's own home
     assert verify(_db(academy_env), "HDXY-2026-DEMO-00000000") is None
     again = api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO)
     assert again["number"] == out["number"]  # issued once

@@ -9,12 +9,12 @@ What the fragment sets:
   on Kubernetes, z2jh/KubeSpawner enforces the same trait as a cgroup limit).
 - ``c.Spawner.environment`` MALLOC_ARENA_MAX=2 (glibc reserves 64 MiB of address space per
   thread arena; without the cap a threaded kernel hits an AS limit long before it uses memory).
-- NOT the spawner class: a fragment loaded with ``load_subconfig`` gets its own empty config
-  (merged afterwards), so it cannot see — and must not override — the class the main config
-  picked. The limits hold because the spawner classes inherit ``MemoryLimitMixin`` first
-  (``academy.spawner.AcademySpawner`` and ``SingleAccountSpawner`` do; ``LimitedLocalProcessSpawner``
-  and ``with_limits(cls)`` are here for anything else). tests/isolation checks the running hub's
-  spawner class and the limit inside a real kernel.
+- the spawner class only if it lacks the limits: the classes should inherit ``MemoryLimitMixin``
+  first (``academy.spawner.AcademySpawner`` and ``SingleAccountSpawner`` do); a class configured
+  before this fragment without it is wrapped by ``with_limits`` (visible only when the fragments
+  share one config, as hub_config/jupyterhub_config.py runs them — with traitlets'
+  ``load_subconfig`` a fragment gets a fresh config and must not touch the class at all).
+  tests/isolation checks the running hub's spawner class and the limits inside a real kernel.
 
 Why RLIMIT_AS and not a cgroup: on this kind of machine cgroups are v1/hybrid and not delegated
 (no writable cgroup v2 subtree), so a per-server cgroup scope is not available. RLIMIT_AS is set
@@ -97,3 +97,9 @@ if "get_config" in globals():  # loaded as a config fragment
     c.Spawner.mem_limit = mem_limit_from_env()
     c.MemoryLimitMixin.nproc_limit = int(os.environ.get("ACADEMY_NPROC_LIMIT") or DEFAULT_NPROC_LIMIT)
     c.Spawner.environment.update({"MALLOC_ARENA_MAX": "2"})
+    _cls = c.JupyterHub.get("spawner_class") if "spawner_class" in c.JupyterHub else None
+    if isinstance(_cls, str) and "." in _cls:
+        from traitlets.utils.importstring import import_item
+        _cls = import_item(_cls)
+    if isinstance(_cls, type) and _cls is not with_limits(_cls):
+        c.JupyterHub.spawner_class = with_limits(_cls)

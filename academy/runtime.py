@@ -95,7 +95,7 @@ def is_source_checkout(path: Path) -> bool:
 
 
 def protect_checkout(checkout: Path = CHECKOUT) -> bool:
-    """Root mode: make the checkout's top directory 0700 root so no other account can enter it.
+    """Root mode: make the checkout's top directory 0700 so no other account can enter it.
 
     Returns True if the mode changed. Does nothing for a path that is not a source checkout
     (e.g. when the academy runs from the runtime venv).
@@ -105,9 +105,8 @@ def protect_checkout(checkout: Path = CHECKOUT) -> bool:
         return False
     st = checkout.stat()
     changed = False
-    if st.st_uid != 0:
-        os.chown(checkout, 0, st.st_gid)
-        changed = True
+    # The owner stays (root on servers and CI; a developer who runs `sudo make up` in their own
+    # clone keeps it): only group and others lose access.
     if stat.S_IMODE(st.st_mode) & 0o077:
         os.chmod(checkout, stat.S_IMODE(st.st_mode) & 0o700)
         changed = True

@@ -648,6 +648,19 @@ def leader_visit():
     return box
 
 
+def experience_record():
+    """政务服务体验员: the structured record an experiencer fills in after doing a matter (not graded)."""
+    from .questions import ask, choice, number, text
+    return ask("notes-experience", "政务服务体验记录（不计分）", {
+        "办理的事项": text("办理的事项", rows=1),
+        "跑了几趟": number("跑了几趟", minimum=0, maximum=10),
+        "等了多久（分钟）": number("等了多久（分钟）", minimum=0, maximum=600),
+        "指南清不清楚": choice("指南清不清楚", ["清楚", "基本清楚", "看不懂"]),
+        "工作人员态度": choice("工作人员态度", ["热情", "一般", "冷淡"]),
+        "意见和建议": text("意见和建议", rows=3),
+    })
+
+
 def sample_proposal_text() -> str:
     return ("我以一把手进大厅的身份，按普通群众的方式在周一上午取号，陪一位化隆来的老人办理社保业务。"
             "路线图显示：老人第一次来因材料不全被退回，回家补材料两天后再来，这是梗阻；周一上午排队最长等了四十多分钟，"

@@ -100,7 +100,7 @@ def summary(steps: Iterable[Step]) -> dict[str, Any]:
         "窗口办理共计（分钟）": round(sum(s.minutes for s in steps if s.kind == "窗口办理")),
         "转办交接次数": sum(1 for s in steps if s.kind == "转办交接"),
         "回家补材料次数": sum(1 for s in steps if s.kind == "回家补材料"),
-        "用了几个工作日": max((s.day for s in steps), default=0),
+        "经历了几天": max((s.day for s in steps), default=0),
     }
 
 

@@ -56,6 +56,13 @@ journeys.whatif_panel()
 journeys.leader_visit()
 
 # %% [markdown]
+# 再换成 **政务服务体验员** 的身份：回想你在第一课看过的一段办事路（或者你自己最近一次办事），
+# 填一份体验记录。真实的体验记录就是这样几栏，交给大厅后要逐条回复。
+
+# %% jupyter={"source_hidden": true}
+journeys.experience_record()
+
+# %% [markdown]
 # ## 小结
 #
 # - 先看数据找准问题，再选手柄：排长队要看窗口和高峰，跑多趟要看一次性告知、容缺和电子证照；

@@ -236,7 +236,8 @@ def _cell_dimensions(root: Path) -> dict[tuple[str, str, str], str]:
         for cell in nb.cells:
             meta = cell.metadata
             gid = meta.get("nbgrader", {}).get("grade_id")
-            if gid and meta.get("nbgrader", {}).get("grade"):
+            # Hand-graded tasks (nbgrader task cells, used by widget-answered courses) count too.
+            if gid and (meta.get("nbgrader", {}).get("grade") or meta.get("nbgrader", {}).get("task")):
                 dims[(path.parent.name, path.stem, gid)] = meta.get("academy", {}).get("competence", "")
     return dims
 
@@ -254,7 +255,7 @@ def gradebook_scores(root: Path) -> dict:
                 except Exception:
                     sub = None
                 for nb in assignment.notebooks:
-                    for gc in nb.grade_cells:
+                    for gc in list(nb.grade_cells) + list(nb.task_cells):
                         points = 0.0
                         if sub is not None:
                             try:

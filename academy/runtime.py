@@ -7,6 +7,7 @@ Interfaces:
     prepare_course_root(paths, course_id, *, root_mode) -> Path
     protect_checkout(checkout) -> bool            # root mode: checkout → 0700 root (trainees can't read)
     ensure_runtime_venv(paths, checkout) -> str   # "built" | "updated" | "unchanged"
+    answer_files(venv) / close_answer_files(venv) # solutions shipped as package data → root-only
     check_runtime(paths, *, user=None, checkout=CHECKOUT) -> list[str]   # problems; [] = fine
     copy_tree_as_user(src, dst, user) -> None     # copy missing files into a person's home AS them
     single_user_warning() -> str                  # the start-up banner of single-account mode
@@ -28,6 +29,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -50,6 +52,12 @@ STAMP_NAME = ".academy-stamp.json"
 # runtime state, caches and the parts that are never installed (tests, benchmarks, docs).
 _SKIP_DIRS = {"node_modules", "__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".hypothesis", "build"}
 _SKIP_TOP = {".git", ".venv", "var", "tests", "bench", "docs", "out", ".ci", "bench.json", "Makefile"}
+
+# A line that is only an nbgrader solution / hidden-test marker: course material with answers.
+_ANSWER_MARK = re.compile(rb"^\s*(?:#\s*)?#{2,}\s*BEGIN (?:SOLUTION|HIDDEN TESTS)\s*$", re.M)
+# The project's own packages inside the runtime venv (the third-party ones carry test notebooks
+# with markers, e.g. nbgrader's own tests, which are no course's answers).
+PROJECT_PACKAGES = ("academy", "grading", "sandbox", "coursekit")
 
 # (attribute of Paths, mode) for the directories every mode has; owner root in root mode.
 _ROOT_OWNED_DIRS: tuple[tuple[str, int], ...] = (
@@ -206,6 +214,40 @@ def _project_hash(checkout: Path) -> str:
     return h.hexdigest()
 
 
+def _site_packages(venv: Path) -> list[Path]:
+    return sorted(venv.glob("lib/python3*/site-packages"))
+
+
+def answer_files(venv: Path) -> list[Path]:
+    """Files in the venv's project packages that hold solutions or hidden tests (e.g. a course
+    template shipped as package data)."""
+    found: list[Path] = []
+    for sp in _site_packages(venv):
+        for pkg in PROJECT_PACKAGES:
+            for dirpath, dirnames, filenames in os.walk(sp / pkg):
+                dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+                for fn in filenames:
+                    p = Path(dirpath, fn)
+                    try:
+                        if _ANSWER_MARK.search(p.read_bytes()):
+                            found.append(p)
+                            # pip compiled it too: the bytecode holds the same answers
+                            found += sorted((p.parent / "__pycache__").glob(f"{p.stem}.*.pyc"))
+                    except OSError:
+                        continue
+    return found
+
+
+def close_answer_files(venv: Path) -> list[Path]:
+    """Root mode: answers shipped inside the runtime venv become root-only (0600)."""
+    closed = []
+    for p in answer_files(venv):
+        if stat.S_IMODE(p.stat().st_mode) & 0o077:
+            os.chmod(p, 0o600)
+            closed.append(p)
+    return closed
+
+
 @contextlib.contextmanager
 def _flock(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -249,6 +291,8 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
         if stamp.exists() and vpy.exists():
             try:
                 if json.loads(stamp.read_text()).get("hash") == digest:
+                    if os.geteuid() == 0:
+                        close_answer_files(venv)
                     return "unchanged"
             except (ValueError, OSError):
                 pass
@@ -282,6 +326,7 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
             os.umask(old_umask)
         if os.geteuid() == 0:
             _open_up(venv)
+            close_answer_files(venv)
         stamp.write_text(json.dumps({"hash": digest, "python": str(python)}))
         os.chmod(stamp, 0o644)
         return result
@@ -400,6 +445,7 @@ def check_runtime(paths: Paths, *, user: str | None = None, checkout: Path | Non
             forbidden += [str(p) for p in sorted(paths.homes.iterdir()) if p.is_dir() and p.name != who]
         if checkout is not None and is_source_checkout(Path(checkout)):
             forbidden += [str(checkout), str(Path(checkout) / "courses"), str(Path(checkout) / ".git")]
+        forbidden += [str(p) for p in answer_files(paths.venv)]
     # both probes at once: each is mostly Python start-up and imports
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(2) as pool:

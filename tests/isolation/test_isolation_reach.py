@@ -73,6 +73,8 @@ def test_forbidden_paths_are_unreadable(iso_env):
         str(paths.home(env.b)), str(paths.home(env.b) / "secret-b.txt"),
         f"/proc/{_server_pid(env.b)}/environ",   # B's server token lives in its environment
         "/root",
+        # answers shipped inside the runtime venv as package data (a course template)
+        *(str(p) for p in runtime.answer_files(paths.venv)),
     ]
     # every path exists (seen as root), so "denied" below is the permission, not a typo
     for p in forbidden:

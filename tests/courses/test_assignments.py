@@ -118,3 +118,23 @@ def test_release_has_no_solution_and_no_hidden_test(graded):
     text = nbformat.writes(graded["release"])
     for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "expected_", "reference_proposal", "sample_", "9103"):
         assert marker not in text, marker
+
+
+HAND_GRADED = {"guides": "letter", "walkthrough": "improve"}
+
+
+def test_hand_graded_answer_reaches_the_grader_with_its_rubric(graded):
+    """The saved free text is in the autograded notebook (what the formgrader shows), the task awaits
+    the trainer, and it counts in the competence profile under its dimension."""
+    cid, root = graded["cid"], graded["root"]
+    task = HAND_GRADED[cid]
+    assert graded["trainee"][task][0] is None  # needs the trainer's grade, not auto-zeroed
+    nb = root.autograded_nb("trainee")
+    form = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{task}-form")
+    shown = json.dumps(form.outputs, ensure_ascii=False)
+    assert graded["key"][task][:30].replace("\n", "\\n")[:20] in shown
+    rubric_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == task)
+    assert "评分要点" in rubric_cell.source and rubric_cell.metadata["academy"]["rubric"]
+    from grading.api import gradebook_scores
+    rows = [c for c in gradebook_scores(root.root)["cells"] if c["account"] == "trainee" and c["cell"] == task]
+    assert rows and rows[0]["dimension"] in ("业务办理", "服务意识与流程优化")

@@ -41,6 +41,41 @@ def render_lessons(paths: Paths, course_id: str, src: Path) -> list[Path]:
     return out
 
 
+def source_stamp(src: Path) -> str:
+    """Cheap fingerprint of a course source tree (paths, sizes, mtimes)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted(Path(src).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            st = path.stat()
+            h.update(f"{path.relative_to(src)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _stamp_file(paths: Paths, course_id: str) -> Path:
+    return paths.data_dir / f"course-{course_id}.stamp"
+
+
+def course_is_current(paths: Paths, src: Path) -> bool:
+    """True if `src` was added before, unchanged since, and its course root is still there —
+    then `make up` need not rebuild it (saves the nbgrader work on every start)."""
+    import tomllib
+
+    try:
+        course_id = tomllib.loads((Path(src) / "course.toml").read_text(encoding="utf-8"))["id"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return False
+    known = {c.id for c in adb.courses(paths.academy_db_url)} if paths.academy_db.exists() else set()
+    stamp = _stamp_file(paths, course_id)
+    return (
+        course_id in known
+        and (paths.course_root(course_id) / "gradebook.db").exists()
+        and stamp.exists()
+        and stamp.read_text() == source_stamp(Path(src).resolve())
+    )
+
+
 def add_course(paths: Paths, src: Path, *, sync_students: bool = True) -> adb.CourseRecord:
     """Idempotent: re-running it updates the course root from its sources."""
     from academy import runtime
@@ -55,6 +90,7 @@ def add_course(paths: Paths, src: Path, *, sync_students: bool = True) -> adb.Co
     # The root-mode helper chowns files written as root to the grader again.
     runtime.prepare_course_root(paths, spec.id, root_mode=paths.root_mode)
     render_lessons(paths, spec.id, src)
+    _stamp_file(paths, spec.id).write_text(source_stamp(src))
     if sync_students:
         students = [p for p in adb.people(paths.academy_db_url, course=spec.id) if p.role == "trainee"]
         if students:

@@ -307,7 +307,12 @@ def import_roster(
     for row in rows:
         if not row.active:
             hub.disable(row.account)
-    _nbgrader_students(paths, {c for r in rows for c in r.courses}, report)
+    # Gradebooks only for courses whose people changed (add-course syncs a new course in full).
+    changed = set(report.created) | set(report.updated) | set(report.disabled)
+    courses = {c for r in rows if r.account in changed for c in r.courses}
+    if report.updated:  # a person may have left a course: sync the courses they were in, too
+        courses |= {c.id for c in adb.courses(paths.academy_db_url)}
+    _nbgrader_students(paths, courses, report)
     return report
 
 

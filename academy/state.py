@@ -89,10 +89,13 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     adb.engine(paths.academy_db_url)  # tables
     os.chmod(paths.academy_db, 0o600)
     if demo_course and DEMO_COURSE.exists():
-        from academy.courses import add_course
+        from academy.courses import add_course, course_is_current
 
-        record = add_course(paths, DEMO_COURSE)
-        log(f"  course {record.id} ({record.title}) at {paths.course_root(record.id)}")
+        if course_is_current(paths, DEMO_COURSE):
+            log(f"  course demo: unchanged")
+        else:
+            record = add_course(paths, DEMO_COURSE)
+            log(f"  course {record.id} ({record.title}) at {paths.course_root(record.id)}")
     problems: list[str] = []
     if paths.root_mode:
         problems = runtime.check_runtime(paths)

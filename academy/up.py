@@ -99,6 +99,9 @@ class HubRunner:
         # JupyterHub itself, patient with slow services (academy.hubapp).
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "academy.hubapp", "-f", str(CONFIG)], cwd=self.paths.hub_dir, env=env,
+            # Its own session: a terminal's Ctrl-C reaches only `up`, which then stops the hub
+            # once, with SIGTERM (the hub's orderly shutdown), instead of every process at once.
+            start_new_session=True,
         )
         self.api_url = f"http://127.0.0.1:{self.port}/hub/api"
         self.hub_api_port = env["ACADEMY_HUB_PORT"]

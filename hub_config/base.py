@@ -14,7 +14,6 @@ c.JupyterHub.hub_port = int(os.environ.get("ACADEMY_HUB_PORT", "8081"))
 c.JupyterHub.db_url = P.hub_db_url
 c.JupyterHub.cookie_secret_file = str(P.cookie_secret)
 c.JupyterHub.pid_file = str(P.hub_dir / "jupyterhub.pid")
-c.JupyterHub.data_files_path = str(Paths.from_env().bin_dir.parent / "share" / "jupyterhub")
 # Stop every user server and the proxy with the hub: nothing may outlive `make up`.
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True

@@ -130,3 +130,30 @@ def test_landing_pages_per_role(academy_hub):
     for account, where in expect.items():
         s = academy_hub.login(account)
         assert s.login_location.endswith(where), (account, s.login_location)
+
+
+def test_dashboards_offer_no_kernel_api_even_to_an_allowed_token(academy_hub):
+    """A token that may use the dashboards (so auth passes) still cannot start a kernel,
+    open Lab or a terminal there: those routes do not exist in the service."""
+    s = academy_hub.login("ops")
+    r = hub_api(academy_hub, s, "POST", "/users/ops/tokens",
+                json={"scopes": ["access:services!service=dashboards"], "expires_in": 600})
+    assert r.status_code == 201, r.text
+    import requests
+
+    auth = {"Authorization": f"token {r.json()['token']}"}
+    base = academy_hub.url + "services/dashboards/"
+    assert requests.get(base, headers=auth, timeout=60).status_code == 200  # the token works
+    for method, path in [("POST", "api/kernels"), ("GET", "api/kernels"), ("GET", "lab"),
+                         ("GET", "terminals/1"), ("POST", "api/terminals"), ("GET", "api/contents"),
+                         ("POST", "api/sessions"), ("GET", "tree")]:
+        r = requests.request(method, base + path, headers=auth, json={}, timeout=60)
+        assert r.status_code == 403, (method, path, r.status_code)
+
+
+def test_refusal_page_is_chinese(academy_hub):
+    s = academy_hub.login("stu_a")
+    r = s.get(academy_hub.url + "hub/admin", timeout=60)
+    assert r.status_code == 403
+    r.encoding = "utf-8"
+    assert "无权访问" in r.text and "stu_b" not in r.text

@@ -1,6 +1,7 @@
-"""`academy up` stops everything on SIGTERM, and a second start reuses the state."""
+"""`academy up` stops everything on SIGINT (Ctrl-C) and SIGTERM; a second start reuses the state."""
 from __future__ import annotations
 
+import signal
 import socket
 import time
 
@@ -35,7 +36,7 @@ def names(procs: list[psutil.Process]) -> list[str]:
     return out
 
 
-def test_sigterm_leaves_no_process_and_restart_reuses_state(tmp_path):
+def test_stop_leaves_no_process_and_restart_reuses_state(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     hub = start_hub(tmp_path / "root", single_user=True, roster=roster,
@@ -54,7 +55,7 @@ def test_sigterm_leaves_no_process_and_restart_reuses_state(tmp_path):
         cookie_secret = (hub.root / "hub" / "jupyterhub_cookie_secret").read_bytes()
         password = hub.password("sd_stu")
     finally:
-        code = hub.stop()
+        code = hub.stop(sig=signal.SIGINT)  # as Ctrl-C in `make up`
     assert code == 0, hub.log()[-3000:]
     time.sleep(0.5)
     alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
@@ -73,4 +74,4 @@ def test_sigterm_leaves_no_process_and_restart_reuses_state(tmp_path):
         assert again.login("sd_stu", password).login_status == 302
         print(f"first start {hub.started_in:.1f} s, second start {again.started_in:.1f} s")
     finally:
-        assert again.stop() == 0
+        assert again.stop(sig=signal.SIGTERM) == 0

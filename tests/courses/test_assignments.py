@@ -9,7 +9,7 @@ import json
 import nbformat
 import pytest
 
-from conftest import ASSIGNMENTS, execute, errors, render, COURSES_DIR
+from course_helpers import ASSIGNMENTS, execute, errors, render, COURSES_DIR
 
 NEEDS = {"guides": ("sandbox.guides", "sandbox.acceptance"), "walkthrough": ("sandbox.hall",)}
 pytestmark = pytest.mark.timeout(900)

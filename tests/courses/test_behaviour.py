@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import COURSES_DIR
+from course_helpers import COURSES_DIR
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -5,7 +5,7 @@ import importlib.util
 
 import pytest
 
-from conftest import errors, execute, lesson_paths, render, stream_text
+from course_helpers import errors, execute, lesson_paths, render, stream_text
 
 # Sandbox parts a lesson needs; a lesson whose part has not landed is skipped with the reason.
 NEEDS = {"02-acceptance": "sandbox.acceptance", "01-four-roles": "sandbox.hall", "02-what-if": "sandbox.hall"}

@@ -6,7 +6,7 @@ import tomllib
 import jupytext
 import pytest
 
-from conftest import COURSE_IDS, COURSES_DIR, assignment_paths, lesson_paths, render
+from course_helpers import COURSE_IDS, COURSES_DIR, assignment_paths, lesson_paths, render
 
 COMPETENCES = {"业务办理", "平台操作", "数据分析与技术应用", "服务意识与流程优化", "信息安全"}
 

@@ -164,7 +164,7 @@ with ck.answer_key():
 _form
 
 # %% nbgrader={"grade": true, "grade_id": "proposal-check", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化"} jupyter={"source_hidden": true}
-# 检查：改进方案（公开部分只检查方案是否有效；效果用没见过的日子检验）
+# 检查：改进方案（这里只看是否已保存；效果在评分时用没见过的日子检验）
 _a = ck.saved("proposal")
 ### BEGIN HIDDEN TESTS
 _a = ck.require("proposal")

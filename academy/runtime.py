@@ -8,6 +8,7 @@ Interfaces:
     protect_checkout(checkout) -> bool            # root mode: checkout → 0700 root (trainees can't read)
     ensure_runtime_venv(paths, checkout) -> str   # "built" | "updated" | "unchanged"
     answer_files(venv) / close_answer_files(venv) # solutions shipped as package data → root-only
+    published_answers(paths) -> list[Path]        # lessons / released assignments still holding answers
     check_runtime(paths, *, user=None, checkout=CHECKOUT) -> list[str]   # problems; [] = fine
     copy_tree_as_user(src, dst, user) -> None     # copy missing files into a person's home AS them
     single_user_warning() -> str                  # the start-up banner of single-account mode
@@ -55,6 +56,8 @@ _SKIP_TOP = {".git", ".venv", "var", "tests", "bench", "docs", "out", ".ci", "be
 
 # A line that is only an nbgrader solution / hidden-test marker: course material with answers.
 _ANSWER_MARK = re.compile(rb"^\s*(?:#\s*)?#{2,}\s*BEGIN (?:SOLUTION|HIDDEN TESTS)\s*$", re.M)
+# The same marker as a line inside a notebook's JSON source strings.
+_ANSWER_MARK_IPYNB = re.compile(rb'"\s*(?:#\s*)?#{2,}\s*BEGIN (?:SOLUTION|HIDDEN TESTS)\s*(?:\\n)?"')
 # The project's own packages inside the runtime venv (the third-party ones carry test notebooks
 # with markers, e.g. nbgrader's own tests, which are no course's answers).
 PROJECT_PACKAGES = ("academy", "grading", "sandbox", "coursekit")
@@ -235,6 +238,24 @@ def answer_files(venv: Path) -> list[Path]:
                             found += sorted((p.parent / "__pycache__").glob(f"{p.stem}.*.pyc"))
                     except OSError:
                         continue
+    return found
+
+
+def published_answers(paths: Paths) -> list[Path]:
+    """Files trainees are meant to read (lessons, released assignments) that still hold answers."""
+    found: list[Path] = []
+    tops = [paths.lessons, *sorted(paths.exchange.glob("*/outbound"))] if paths.exchange.is_dir() else [paths.lessons]
+    for top in tops:
+        for dirpath, _dirnames, filenames in os.walk(top):
+            for fn in filenames:
+                p = Path(dirpath, fn)
+                try:
+                    data = p.read_bytes()
+                except OSError:
+                    continue
+                mark = _ANSWER_MARK_IPYNB if fn.endswith(".ipynb") else _ANSWER_MARK
+                if mark.search(data):
+                    found.append(p)
     return found
 
 
@@ -446,6 +467,9 @@ def check_runtime(paths: Paths, *, user: str | None = None, checkout: Path | Non
         if checkout is not None and is_source_checkout(Path(checkout)):
             forbidden += [str(checkout), str(Path(checkout) / "courses"), str(Path(checkout) / ".git")]
         forbidden += [str(p) for p in answer_files(paths.venv)]
+    for p in published_answers(paths):
+        problems.append(f"{p} 含有答案或隐藏测试，学员可读 / holds solutions or hidden tests and is readable "
+                        "by trainees (lessons and released assignments must not)")
     # both probes at once: each is mostly Python start-up and imports
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(2) as pool:

@@ -118,6 +118,14 @@ def test_runtime_check_reports_an_open_data_dir(iso_env):
         os.chmod(paths.data_dir, 0o700)
         os.chmod(paths.academy_db, 0o600)
     assert any(str(paths.data_dir) in p for p in problems), problems
+    # a lesson that still carries an answer key is reported too
+    leak = paths.lessons / iso_env.course_id / "02-leak.ipynb"
+    leak.write_text('{"cells": [{"source": ["def f():\\n", "    ### BEGIN SOLUTION\\n", "    return 1\\n"]}]}')
+    try:
+        problems = runtime.check_runtime(paths, user=iso_env.a, checkout=REPO)
+    finally:
+        leak.unlink()
+    assert any("02-leak.ipynb" in p for p in problems), problems
     # and prepare_runtime puts modes right again, idempotently
     os.chmod(paths.hub_dir, 0o755)
     done = runtime.prepare_runtime(paths, root_mode=True, checkout=REPO)

@@ -71,6 +71,7 @@ class SandboxKernelManager(AsyncKernelManager):
     kernel_account = Unicode("academy-grade").tag(config=True)
     workdir: str | None = None
     isolation: str = "same-user"
+    prestarted: bool = False  # started before its submission was known: files copied in later
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         import pwd
@@ -82,7 +83,7 @@ class SandboxKernelManager(AsyncKernelManager):
         work = Path(tempfile.mkdtemp(prefix="run-", dir=base))
         self.workdir = str(work)
         # Only the submission's own files (data beside the notebook), never the course root.
-        for item in Path(src_cwd).iterdir():
+        for item in ([] if self.prestarted else Path(src_cwd).iterdir()):
             if item.suffix == ".ipynb" or item.name.startswith("."):
                 continue
             dest = work / item.name
@@ -149,6 +150,8 @@ class SafeExecute(Execute):
     def create_kernel_manager(self):
         # nbclient drops self.km when it cleans up; keep ours for the workdir and isolation report
         self._sandbox_km = super().create_kernel_manager()
+        self._sandbox_km.memory_limit_mb = self.memory_limit_mb
+        self._sandbox_km.kernel_account = self.kernel_account
         return self._sandbox_km
 
     # -- hooks ------------------------------------------------------------------------------
@@ -195,15 +198,25 @@ class SafeExecute(Execute):
             cells += [self._guard_cell(FINGERPRINT_SRC, "fp-end"), self._guard_cell(CANARY_SRC, "canary")]
             nb.cells = cells
         died = None
+        pooled = _take_prestarted(self, nb, resources) if km is None else None
+        if pooled is not None:
+            km = self._sandbox_km = pooled
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
         except Exception as exc:  # DeadKernelError, unresponsive kernel, failed start …
             died = exc
         finally:
+            if pooled is not None:  # not owned by nbclient: shut it down ourselves
+                try:
+                    self._cleanup_kernel()
+                except Exception:
+                    pass
             manager = getattr(self, "_sandbox_km", None)
             workdir = getattr(manager, "workdir", None)
             if workdir:
                 shutil.rmtree(workdir, ignore_errors=True)
+            if prewarm_enabled():
+                _prestart(self, nb.metadata.get("kernelspec", {}).get("name") or "python3")
         isolation = getattr(manager, "isolation", "unknown")
         if died is not None:
             name = type(died).__name__
@@ -308,3 +321,92 @@ class StripHiddenTests(NbGraderPreprocessor):
                                         evalue=out.get("evalue", ""), traceback=shown))
         cell.outputs = outputs
         return cell, resources
+
+
+# -- kernel pre-warming (autograde workers only) ----------------------------------------------------
+# A worker grades many submissions one after the other. While nbgrader saves the grades of one
+# submission and sanitizes the next, the next submission's kernel boots in the background: a fresh
+# kernel per submission as before (never reused), started a little earlier. Enabled by
+# grading.worker (ACADEMY_KERNEL_PREWARM=1); the formgrader and one-off runs start kernels as usual.
+_PREWARMED: SandboxKernelManager | None = None
+
+
+def prewarm_enabled() -> bool:
+    return os.environ.get("ACADEMY_KERNEL_PREWARM") == "1"
+
+
+def _prestart(ex: "SafeExecute", kernel_name: str) -> None:
+    global _PREWARMED
+    if _PREWARMED is not None:
+        return
+    from jupyter_core.utils import run_sync
+
+    try:
+        km = SandboxKernelManager(kernel_name=kernel_name, config=ex.config)
+        km.memory_limit_mb = ex.memory_limit_mb
+        km.kernel_account = ex.kernel_account
+        km.prestarted = True
+        args = list(ex.extra_arguments)
+        if not any(a.startswith("--HistoryManager.hist_file") for a in args):
+            args.append("--HistoryManager.hist_file=:memory:")
+        run_sync(km.start_kernel)(extra_arguments=args)
+        _PREWARMED = km
+    except Exception:  # pre-warming is an optimisation: the next submission starts its own kernel
+        _PREWARMED = None
+
+
+def _take_prestarted(ex: "SafeExecute", nb, resources) -> SandboxKernelManager | None:
+    """The pre-started kernel, with this submission's data files copied into its directory."""
+    global _PREWARMED
+    km, _PREWARMED = _PREWARMED, None
+    if km is None:
+        return None
+    from jupyter_core.utils import run_sync
+
+    try:
+        wanted = nb.metadata.get("kernelspec", {}).get("name") or "python3"
+        if km.kernel_name != wanted or not run_sync(km.is_alive)():
+            raise RuntimeError("stale pre-started kernel")
+        src = (resources or {}).get("metadata", {}).get("path")
+        if src and km.workdir:
+            for item in Path(src).iterdir():
+                if item.suffix == ".ipynb" or item.name.startswith("."):
+                    continue
+                dest = Path(km.workdir) / item.name
+                if item.is_dir():
+                    shutil.copytree(item, dest)
+                else:
+                    shutil.copy2(item, dest)
+                if km.isolation.startswith("account:"):  # readable by the kernel account
+                    _share_with_kernel(dest)
+        return km
+    except Exception:
+        discard_prestarted(km)
+        return None
+
+
+def discard_prestarted(km: SandboxKernelManager | None = None) -> None:
+    """Shut down a pre-started kernel (the worker calls this when it has no more work)."""
+    global _PREWARMED
+    if km is None:
+        km, _PREWARMED = _PREWARMED, None
+    if km is None:
+        return
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:
+        pass
+    if km.workdir:
+        shutil.rmtree(km.workdir, ignore_errors=True)
+
+
+def _share_with_kernel(path: Path) -> None:
+    if path.is_file():
+        os.chmod(path, 0o644)
+        return
+    for dirpath, dirnames, filenames in os.walk(path):
+        os.chmod(dirpath, 0o777)
+        for f in filenames:
+            os.chmod(os.path.join(dirpath, f), 0o644)

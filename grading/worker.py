@@ -54,7 +54,10 @@ def grade_one(nbapi, root: Path, assignment: str, student: str) -> dict:
 
 
 def main() -> None:
+    import os
+
     job = json.loads(sys.stdin.read())
+    os.environ["ACADEMY_KERNEL_PREWARM"] = os.environ.get("ACADEMY_KERNEL_PREWARM", "1")
     from .nbgrader_env import api
 
     root = Path(job["root"])
@@ -67,6 +70,9 @@ def main() -> None:
             out = {"student": student, "success": False, "error": repr(exc), "log": "", "notes": [],
                    "isolation": "", "seconds": 0}
         print(json.dumps(out, ensure_ascii=False), flush=True)
+    from .preprocessors import discard_prestarted
+
+    discard_prestarted()
 
 
 if __name__ == "__main__":

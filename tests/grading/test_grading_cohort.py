@@ -61,7 +61,9 @@ def test_feedback_has_no_hidden_tests(cohort, course):
     hardcoded = html_text((course / "feedback" / "hardcoded" / "ps1" / "ps1.html").read_text(encoding="utf-8"))
     assert "隐藏检查未通过" in hardcoded and "没有办件时应返回 0.0" in hardcoded  # names the failed check
     good = html_text((course / "feedback" / "good" / "ps1" / "ps1.html").read_text(encoding="utf-8"))
-    assert "隐藏检查未通过" not in good
+    assert "隐藏检查未通过" not in good and "评分说明" not in good
+    died = html_text((course / "feedback" / "os-exit" / "ps1" / "ps1.html").read_text(encoding="utf-8"))
+    assert "评分说明" in died and "内核意外退出" in died  # the trainee is told why
 
 
 def test_trainee_fetches_feedback_through_exchange(cohort, academy_env):

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
         "--Voila.identity_provider_class=jupyterhub.singleuser.extension.JupyterHubIdentityProvider",
         "--Voila.authorizer_class=jupyterhub.singleuser.extension.JupyterHubAuthorizer",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|gif|svg|css|csv)']",
+        r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|gif|svg|css)",
         # Each page view starts a kernel: end idle ones.
         "--MappingKernelManager.cull_idle_timeout=600",
         "--MappingKernelManager.cull_interval=60",

@@ -171,6 +171,21 @@ def register_course(db_url: str, course_id: str, title: str, source: str, port: 
         return CourseRecord(c.id, c.title, c.source, c.port)
 
 
+def move_busy_ports(db_url: str, is_free) -> list[str]:
+    """Give a course a new port if its own is taken by someone else (checked before the hub
+    starts, when none of our services runs). Returns the ids of the courses moved."""
+    moved = []
+    with session(db_url) as s:
+        used = set(s.scalars(select(Course.port)))
+        for c in s.scalars(select(Course).order_by(Course.id)):
+            if not is_free(c.port):
+                c.port = _free_port(used)
+                used.add(c.port)
+                moved.append(c.id)
+        s.commit()
+    return moved
+
+
 def _free_port(avoid: Iterable[int]) -> int:
     import socket
 

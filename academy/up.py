@@ -179,6 +179,10 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
     if problems:
         print("运行环境检查未通过 / runtime check failed:", *problems, sep="\n  ", file=sys.stderr)
         return 3
+    from academy import db as adb
+
+    for course in adb.move_busy_ports(paths.academy_db_url, port_is_free):
+        print(f"  course {course}: its formgrader port was taken, moved to a free one", flush=True)
     if roster is None and demo:
         roster = demo_mod.DEMO_ROSTER
         if not roster.exists():

@@ -1,0 +1,52 @@
+"""academy.db: the people interface other parts use, and course ports."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from academy import db as adb
+from academy.roster import import_roster
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def test_people_filters_and_records(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACADEMY_ROOT", str(tmp_path / "root"))
+    monkeypatch.setenv("ACADEMY_SINGLE_USER", "1")
+    from academy.paths import Paths
+
+    p = Paths.from_env()
+    p.hub_dir.mkdir(parents=True)
+    p.data_dir.mkdir()
+    adb.register_course(p.academy_db_url, "demo", "演示课程", "", None)
+    import_roster(
+        "account,姓名,单位,县区,role,courses,cohort,active\n"
+        "ma_li,马丽（合成）,市医保局驻厅窗口,乐都区,trainee,demo,2026年第一期,1\n"
+        "han_bo,韩博（合成）,互助土族自治县政务服务中心综合窗口,互助土族自治县,trainee,demo,2026年第一期,0\n"
+        "du_fei,杜飞（合成）,市政务服务中心综合受理科,乐都区,trainer,demo,,1\n",
+        p,
+    )
+    everyone = adb.people(p.academy_db_url)
+    assert [x.account for x in everyone] == ["du_fei", "han_bo", "ma_li"]
+    ma = everyone[2]
+    assert (ma.name, ma.unit, ma.county, ma.role, ma.cohort, ma.active, ma.courses) == (
+        "马丽（合成）", "市医保局驻厅窗口", "乐都区", "trainee", "2026年第一期", True, ("demo",))
+    assert ma.family_name == "马" and ma.role_label == "学员"
+    assert [x.account for x in adb.people(p.academy_db_url, course="demo", role="trainee")] == ["han_bo", "ma_li"]
+    assert [x.account for x in adb.people(p.academy_db_url, active_only=True, role="trainee")] == ["ma_li"]
+    with pytest.raises(AttributeError):
+        ma.name = "x"  # frozen: no session behind it
+
+
+def test_busy_course_port_is_moved(tmp_path):
+    from academy.up import port_is_free
+
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    course = adb.register_course(url, "demo", "演示课程", "", None)
+    assert adb.register_course(url, "demo", "演示课程", "", None).port == course.port  # stable
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", course.port))
+        sock.listen()
+        assert adb.move_busy_ports(url, port_is_free) == ["demo"]
+    assert adb.courses(url)[0].port != course.port

@@ -34,6 +34,8 @@ def _wrong(qid, value):
         return value[:-1] if value else ["（错误选项）"]
     if isinstance(value, int):
         return value + 1
+    if qid == "xsheng":  # the usual confusion: "it can all be done online"
+        return "全程网办" if value != "全程网办" else "多地联办"
     if isinstance(value, str):
         return value + "？"
     if isinstance(value, dict):

@@ -113,15 +113,17 @@ def _is_solution(gb, grade_cell) -> bool:
 
 # -- 2. workers --------------------------------------------------------------------------------------
 def worker_command(course_id: str) -> list[str]:
-    """The worker runs as grader-<course> with CAP_SETUID/CAP_SETGID kept only to start kernels
-    as the unprivileged kernel account; without root it runs as the current user."""
+    """The worker runs as grader-<course> with CAP_SETUID/CAP_SETGID/CAP_KILL kept only to start,
+    interrupt and stop kernels as the unprivileged kernel account; without root it runs as the
+    current user."""
     if privileges.is_root():
         pw = privileges.ensure_grader(course_id)
         py = privileges.grader_python()
         if pw is not None and py is not None:
             privileges.ensure_kernel_account()
             return ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups",
-                    "--inh-caps=+setuid,+setgid", "--ambient-caps=+setuid,+setgid",
+                    # setuid/setgid to start kernels as academy-grade, kill to interrupt/stop them
+                    "--inh-caps=+setuid,+setgid,+kill", "--ambient-caps=+setuid,+setgid,+kill",
                     "--", py, "-m", "grading.worker"]
     return [sys.executable, "-m", "grading.worker"]
 

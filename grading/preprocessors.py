@@ -121,8 +121,10 @@ class SandboxKernelManager(AsyncKernelManager):
                     os.chmod(os.path.join(dirpath, f), 0o644)
             os.chmod(work, 0o777)
             env["PYTHONPATH"] = str(work / ".grading-lib")
-            shutil.copytree(Path(__file__).resolve().parent, work / ".grading-lib" / "grading",
-                            ignore=shutil.ignore_patterns("__pycache__"))
+            lib = work / ".grading-lib" / "grading"  # only what the kernel needs to start
+            lib.mkdir(parents=True)
+            (lib / "__init__.py").write_text("")
+            shutil.copyfile(Path(__file__).resolve().parent / "kernel_launcher.py", lib / "kernel_launcher.py")
             for dirpath, dirnames, filenames in os.walk(work / ".grading-lib"):
                 os.chmod(dirpath, 0o755)
                 for f in filenames:
@@ -212,9 +214,7 @@ class SafeExecute(Execute):
                 except Exception:
                     pass
             manager = getattr(self, "_sandbox_km", None)
-            workdir = getattr(manager, "workdir", None)
-            if workdir:
-                shutil.rmtree(workdir, ignore_errors=True)
+            remove_workdir(manager)
             if prewarm_enabled():
                 _prestart(self, nb.metadata.get("kernelspec", {}).get("name") or "python3")
         isolation = getattr(manager, "isolation", "unknown")
@@ -225,7 +225,7 @@ class SafeExecute(Execute):
             elif "Timeout" in name or "Unresponsive" in name:
                 notes.append("timeout: 代码运行超时且无法中断，之后的检查均记 0 分")
             else:
-                notes.append(f"execution-failed: 执行失败（{name}），未完成的检查记 0 分")
+                notes.append(f"execution-failed: 执行失败（{name}: {str(died)[:300]}），未完成的检查记 0 分")
         if self._truncated:
             notes.append("huge-output: 输出过长，已截断")
         tampered = False
@@ -258,6 +258,10 @@ class SafeExecute(Execute):
         nb.metadata.setdefault("academy", {})
         nb.metadata["academy"][NOTES_KEY] = notes
         nb.metadata["academy"]["isolation"] = isolation
+        if died is not None:  # for the trainer's log (grading.worker reports it), never the feedback
+            import traceback
+
+            nb.metadata["academy"]["error"] = "".join(traceback.format_exception(died)[-4:])[-2000:]
         return nb, resources
 
 
@@ -398,8 +402,28 @@ def discard_prestarted(km: SandboxKernelManager | None = None) -> None:
         run_sync(km.shutdown_kernel)(now=True)
     except Exception:
         pass
-    if km.workdir:
-        shutil.rmtree(km.workdir, ignore_errors=True)
+    remove_workdir(km)
+
+
+def remove_workdir(km) -> None:
+    """Remove a kernel's scratch directory; files the kernel account made there are removed as
+    that account first (the grader may not delete them)."""
+    import subprocess
+
+    workdir = getattr(km, "workdir", None)
+    if not workdir or not os.path.isdir(workdir):
+        return
+    if getattr(km, "isolation", "").startswith("account:"):
+        import pwd
+
+        try:
+            pw = pwd.getpwnam(km.kernel_account)
+            subprocess.run(["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups",
+                            "--inh-caps=-all", "--ambient-caps=-all", "--", "find", workdir, "-mindepth", "1",
+                            "-user", km.kernel_account, "-delete"], capture_output=True, timeout=60)
+        except Exception:
+            pass
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _share_with_kernel(path: Path) -> None:

@@ -28,6 +28,8 @@ def notebook_notes(autograded: Path) -> tuple[list[str], str]:
             continue
         meta = nb.metadata.get("academy", {})
         notes += list(meta.get("grading_notes", []))
+        if meta.get("error"):
+            logging.getLogger("grading.worker").warning("%s: %s", path, meta["error"])
         isolation = meta.get("isolation", isolation)
     return notes, isolation
 

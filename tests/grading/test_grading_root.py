@@ -135,10 +135,20 @@ def graded(root_course):
     return {"report": {r["student"]: r for r in report["submissions"]}, "feedback": fb, **rc}
 
 
+def _outputs(graded, student) -> str:
+    cid = graded["cid"]
+    path = graded["paths"].course_root(cid) / "autograded" / student / "ps1" / "ps1.ipynb"
+    if not path.exists():
+        return "(no autograded notebook)"
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(str(o.get("text") or o.get("evalue") or o.get("traceback"))
+                     for c in nb.cells for o in c.get("outputs", []))[-3000:]
+
+
 def test_trainees_graded_as_real_accounts(graded):
     good, snoop = graded["trainees"]
     rows = graded["report"]
-    assert rows[good]["score"] == 5 and rows[snoop]["score"] == 5, rows
+    assert rows[good]["score"] == 5 and rows[snoop]["score"] == 5, (rows, _outputs(graded, good))
     assert rows[good]["isolation"] == "account:academy-grade", rows[good]
     assert not graded["feedback"]["failed"]
 

@@ -32,13 +32,22 @@ def _owner(path: Path) -> str | None:
 
 
 def quarantine_forged(inbound: Path, quarantine: Path) -> list[str]:
-    """Move inbound submissions not owned by the account they name; returns the moved names."""
+    """Move inbound submissions not owned by the (existing) account they name; returns the names.
+
+    Only names of existing Unix accounts are checked, so single-account mode (where every
+    submission belongs to the hub's own account) is left alone."""
     moved: list[str] = []
     inbound, quarantine = Path(inbound), Path(quarantine)
     if not inbound.is_dir():
         return moved
     for entry in sorted(inbound.iterdir()):
         claimed = entry.name.split("+", 1)[0]
+        try:
+            pwd.getpwnam(claimed)
+        except KeyError:
+            # no such Unix account: single-account mode (everything belongs to the hub's account),
+            # or a name that is nobody's work to replace — nothing to protect
+            continue
         if entry.is_symlink() or _owner(entry) != claimed:
             quarantine.mkdir(mode=0o700, parents=True, exist_ok=True)
             shutil.move(str(entry), str(quarantine / entry.name))

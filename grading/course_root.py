@@ -38,6 +38,8 @@ c.CourseDirectory.db_url = {db_url!r}
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".academy*"]
 c.Exchange.root = {exchange!r}
 c.Exchange.path_includes_course = True
+# A submission forged in another trainee's name is quarantined, not collected (docs/isolation.md).
+c.ExchangeFactory.collect = "academy.exchange_guard.OwnerCheckedCollect"
 c.Exchange.timezone = "Asia/Shanghai"
 c.Exchange.timestamp_format = "%Y-%m-%d %H:%M:%S.%f %Z"
 

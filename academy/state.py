@@ -70,6 +70,23 @@ def copy_dashboards(paths: Paths) -> Path:
     return dest
 
 
+def release_demo(paths: Paths, log=print) -> None:
+    """The demo course is for trying things: its assignments are released to the exchange at once
+    (once; a trainer may withdraw or re-release them in the formgrader)."""
+    import tomllib
+
+    spec = tomllib.loads((DEMO_COURSE / "course.toml").read_text(encoding="utf-8"))
+    pending = [a["id"] for a in spec.get("assignments", [])
+               if not (paths.exchange / spec["id"] / "outbound" / a["id"]).exists()]
+    if not pending:
+        return
+    from grading import api as grading_api
+
+    for assignment in pending:
+        grading_api.release(spec["id"], assignment, root=paths.course_root(spec["id"]))
+        log(f"  course {spec['id']}: released {assignment}")
+
+
 def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     """Everything the hub needs before it starts. Returns problems (empty = fine)."""
     from academy import runtime
@@ -92,10 +109,11 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
         from academy.courses import add_course, course_is_current
 
         if course_is_current(paths, DEMO_COURSE):
-            log(f"  course demo: unchanged")
+            log("  course demo: unchanged")
         else:
             record = add_course(paths, DEMO_COURSE)
             log(f"  course {record.id} ({record.title}) at {paths.course_root(record.id)}")
+        release_demo(paths, log)
     problems: list[str] = []
     if paths.root_mode:
         problems = runtime.check_runtime(paths)

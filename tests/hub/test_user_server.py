@@ -51,3 +51,25 @@ def test_lessons_are_copied_once_and_never_overwritten(tmp_path, monkeypatch):
     (home / "demo" / "01-入门.ipynb").write_text("my own work", encoding="utf-8")
     copy_lessons(spawner, home, None)
     assert (home / "demo" / "01-入门.ipynb").read_text(encoding="utf-8") == "my own work"
+
+
+def test_trainees_see_exactly_their_courses_assignments(academy_hub):
+    """The demo assignment is released by `up`; nbgrader in a trainee's server lists it through the
+    shared exchange (path_includes_course) and the academy's hub-group auth plug-in."""
+    hub = academy_hub
+    assert (hub.root / "exchange" / "demo" / "outbound" / "ps1").is_dir()
+    found = {}
+    for account in ("stu_a", "stu_c"):  # stu_a takes demo, stu_c only demo2
+        s = hub.login(account)
+        start_own_server(hub, s, account)
+        base = hub.url + f"user/{account}/"
+        xsrf = s.cookies.get("_xsrf", path=f"/user/{account}/") or ""
+        r = s.get(base + "assignments", params={"course_id": "demo"}, headers={"X-XSRFToken": xsrf}, timeout=120)
+        assert r.status_code == 200, r.text[:300]
+        body = r.json()
+        assert body["success"], body
+        found[account] = {a["assignment_id"] for a in body["value"] if a["course_id"] == "demo"}
+        r = s.get(base + "courses", headers={"X-XSRFToken": xsrf}, timeout=120)
+        found[account + ":courses"] = r.json().get("value") if r.status_code == 200 else r.status_code
+    assert found["stu_a"] == {"ps1"}, found
+    assert found["stu_c"] == set(), found

@@ -63,6 +63,31 @@ def _grader_without_isolation() -> bool:
         return False
 
 
+_BASE: Path | None = None
+
+
+def _private_base() -> Path:
+    """A directory only this account owns, searchable (0711) but not listable by others, so the
+    kernels' random scratch names (and their connection files) cannot be found. A same-named
+    directory planted by someone else in /tmp is never used."""
+    global _BASE
+    if _BASE is not None and _BASE.is_dir():
+        return _BASE
+    base = Path(tempfile.gettempdir()) / f"academy-grading-{os.getuid()}"
+    try:
+        base.mkdir(mode=0o711)
+    except FileExistsError:
+        pass
+    st = os.lstat(base)
+    import stat as stat_mod
+
+    if not stat_mod.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        base = Path(tempfile.mkdtemp(prefix="academy-grading-"))
+    os.chmod(base, 0o711)
+    _BASE = base
+    return base
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """Launch the kernel under ``grading.kernel_launcher`` limits, as the kernel account when
     this process may switch users, in a private scratch directory outside the course root."""
@@ -77,9 +102,7 @@ class SandboxKernelManager(AsyncKernelManager):
         import pwd
 
         src_cwd = kw.get("cwd") or os.getcwd()
-        base = Path(tempfile.gettempdir()) / f"academy-grading-{os.getuid()}"
-        base.mkdir(mode=0o711, exist_ok=True)
-        os.chmod(base, 0o711)
+        base = _private_base()
         work = Path(tempfile.mkdtemp(prefix="run-", dir=base))
         self.workdir = str(work)
         # Only the submission's own files (data beside the notebook), never the course root.

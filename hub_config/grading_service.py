@@ -25,11 +25,10 @@ except Exception:  # the hub helper's module is not there: still a valid fragmen
     _env = {k: os.environ[k] for k in ("ACADEMY_ROOT", "ACADEMY_SINGLE_USER", "PATH") if k in os.environ}
 
 if os.environ.get("ACADEMY_GRADE_ON_SUBMIT", "1") != "0":
-    services = list(c.JupyterHub.services) if "services" in c.JupyterHub else []
-    services.append({
+    # append (lazily): each fragment gets a fresh `c`, merged into the main config afterwards
+    c.JupyterHub.services.append({
         "name": "grade-on-submit",
         "command": [_python, "-m", "grading", "service",
                     f"--interval={float(os.environ.get('ACADEMY_GRADE_INTERVAL', '5'))}"],
         "environment": _env,
     })
-    c.JupyterHub.services = services

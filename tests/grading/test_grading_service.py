@@ -66,19 +66,23 @@ def test_late_and_too_late_submissions(cohort, course, tmp_path):
 
 
 def test_hub_fragment_registers_the_service(monkeypatch):
+    """Loaded like jupyterhub_config.py loads fragments: a fresh `c`, merged into the main one."""
     from traitlets.config import Config
 
     from grading_helpers import REPO
 
-    c = Config()
-    ns = {"get_config": lambda: c, "c": c}
-    exec(compile((REPO / "hub_config" / "grading_service.py").read_text(), "grading_service.py", "exec"), ns)
-    names = [s["name"] for s in c.JupyterHub.services]
-    assert "grade-on-submit" in names
-    svc = c.JupyterHub.services[names.index("grade-on-submit")]
-    assert svc["command"][1:4] == ["-m", "grading", "service"]
+    def load(env_off: bool = False) -> list[dict]:
+        main = Config()
+        main.JupyterHub.services = [{"name": "demo"}, {"name": "dashboards"}]
+        frag = Config()
+        exec(compile((REPO / "hub_config" / "grading_service.py").read_text(), "grading_service.py", "exec"),
+             {"get_config": lambda: frag})
+        main.merge(frag)
+        return main.JupyterHub.services
+
+    services = load()
+    names = [s["name"] for s in services]
+    assert names == ["demo", "dashboards", "grade-on-submit"]  # appended, nothing replaced
+    assert services[2]["command"][1:4] == ["-m", "grading", "service"]
     monkeypatch.setenv("ACADEMY_GRADE_ON_SUBMIT", "0")
-    c2 = Config()
-    exec(compile((REPO / "hub_config" / "grading_service.py").read_text(), "grading_service.py", "exec"),
-         {"get_config": lambda: c2})
-    assert "services" not in c2.JupyterHub or not c2.JupyterHub.services
+    assert [s["name"] for s in load()] == ["demo", "dashboards"]

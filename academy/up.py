@@ -79,6 +79,18 @@ class HubRunner:
         self.proc: subprocess.Popen | None = None
         self.restart_requested = False
         self.stopping = False
+        # Every process the hub started (proxy, services, user servers), remembered while it
+        # runs: if the hub dies abruptly they are re-parented to init and no longer its children.
+        self.tree: dict[int, psutil.Process] = {}
+
+    def remember_tree(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            for p in psutil.Process(self.proc.pid).children(recursive=True):
+                self.tree.setdefault(p.pid, p)
+        except psutil.Error:
+            pass
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -109,7 +121,8 @@ class HubRunner:
     def wait_ready(self, timeout: float = 600) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
+            self.remember_tree()
+            if self.proc.poll() is not None or self.stopping:
                 return False
             try:
                 if requests.get(self.api_url + "/", timeout=2).ok:
@@ -129,20 +142,19 @@ class HubRunner:
 
     def stop(self, timeout: float = 60) -> None:
         """SIGTERM the hub, wait, then kill anything of its tree still alive."""
-        if self.proc is None or self.proc.poll() is not None:
+        if self.proc is None:
             return
-        try:
-            tree = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.Error:
-            tree = []
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
-        # Processes started meanwhile (a spawn in progress) are children too: look again.
-        leftovers = [p for p in tree if p.is_running()]
+        self.remember_tree()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        # is_running() also checks the start time, so a reused pid is never hit.
+        leftovers = [p for p in self.tree.values() if p.is_running()]
+        self.tree = {}
         for p in leftovers:
             try:
                 p.terminate()
@@ -212,15 +224,22 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
         while True:
             t0 = time.monotonic()
             runner.start()
-            if not runner.wait_ready() and not runner.stopping:
+            ready = runner.wait_ready()
+            if runner.stopping:
+                break
+            if not ready:
                 print("hub 启动失败 / the hub did not start", file=sys.stderr)
                 code = 1
                 break
             runner.write_running()
             print(f"hub ready in {time.monotonic() - t0:.1f} s", flush=True)
             print(banner(paths, f"http://127.0.0.1:{port}/"), flush=True)
+            ticks = 0
             while not runner.stopping and not runner.restart_requested and runner.proc.poll() is None:
                 time.sleep(0.2)
+                ticks += 1
+                if ticks % 10 == 0:  # every 2 s: user servers come and go
+                    runner.remember_tree()
             if runner.proc.poll() is not None and not runner.stopping and not runner.restart_requested:
                 print(f"hub exited with {runner.proc.returncode}", file=sys.stderr)
                 code = runner.proc.returncode or 1

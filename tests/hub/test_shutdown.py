@@ -75,3 +75,24 @@ def test_stop_leaves_no_process_and_restart_reuses_state(tmp_path):
         print(f"first start {hub.started_in:.1f} s, second start {again.started_in:.1f} s")
     finally:
         assert again.stop(sig=signal.SIGTERM) == 0
+
+
+def test_a_hub_that_dies_leaves_nothing_behind(tmp_path):
+    """If the hub process itself is killed (no clean-up of its own), `up` still ends the proxy and
+    the services it had started, and exits with an error."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    hub = start_hub(tmp_path / "root", single_user=True, roster=roster,
+                    extra_env={"ACADEMY_GRADE_ON_SUBMIT": "0", "ACADEMY_CULL_TIMEOUT": "0"})
+    try:
+        tree = hub.descendants()
+        hub_proc = psutil.Process(hub.hub_pid())
+        assert any("configurable-http-proxy" in " ".join(p.cmdline()) for p in tree)
+        hub_proc.kill()  # SIGKILL: the hub cannot stop anything itself
+        hub.proc.wait(120)
+    finally:
+        hub.stop()
+    assert hub.proc.returncode != 0
+    time.sleep(0.5)
+    alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not alive, names(alive)

@@ -51,6 +51,13 @@ GUARD_KEY = "academy_guard"
 from .preprocessors_util import can_switch_user as _can_switch_user, world_executable as _world_executable
 
 
+def _single_user() -> bool:
+    """Single-account demo mode (academy.paths): nobody is kept apart, kernels run as we do."""
+    if os.environ.get("ACADEMY_SINGLE_USER", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    return os.geteuid() != 0 and not _can_switch_user()
+
+
 def _grader_without_isolation() -> bool:
     """Root mode, running as a course grader account that cannot switch users."""
     import pwd
@@ -129,7 +136,7 @@ class SandboxKernelManager(AsyncKernelManager):
             pw = pwd.getpwnam(self.kernel_account)
         except KeyError:
             pw = None
-        why = ("no-kernel-account" if pw is None else "no-setuid-capability" if not _can_switch_user()
+        why = ("single-account-mode" if _single_user() else "no-kernel-account" if pw is None else "no-setuid-capability" if not _can_switch_user()
                else f"python-not-shared:{python}" if not _world_executable(python) else "")
         if why and _grader_without_isolation():
             # e.g. the formgrader's "autograde" button: a kernel as grader-<course> could read the

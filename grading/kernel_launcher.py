@@ -1,6 +1,7 @@
 """Start an ipykernel under resource limits (used for every kernel that runs a submission).
 
-Usage: python -m grading.kernel_launcher --memory-mb N [--fsize-mb M] -- <kernel argv...>
+Usage: python -m grading.kernel_launcher --memory-mb N [--fsize-mb M] [--nproc K] -- <kernel argv...>
+(Fallback when util-linux `prlimit` is missing; see SandboxKernelManager._limits_prefix.)
 The limits apply to the kernel and everything it starts; the grader is not affected.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 
 
 def main(argv: list[str]) -> None:
-    memory_mb, fsize_mb, nproc = 1024, 64, 64
+    memory_mb, fsize_mb, nproc = 1024, 64, 0
     while argv and argv[0] != "--":
         flag, value = argv[0], argv[1]
         argv = argv[2:]

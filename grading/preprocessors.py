@@ -105,6 +105,18 @@ class SandboxKernelManager(AsyncKernelManager):
     isolation: str = "same-user"
     prestarted: bool = False  # started before its submission was known: files copied in later
 
+    def _limits_prefix(self, python: str, isolated: bool) -> list[str]:
+        """Resource limits for the kernel: util-linux prlimit (no extra interpreter start), else
+        grading.kernel_launcher. RLIMIT_NPROC (threads count too) only for the kernel account."""
+        mb = int(self.memory_limit_mb)
+        if shutil.which("prlimit"):
+            limits = ([f"--as={mb * 1024 * 1024}"] if mb > 0 else []) + [f"--fsize={64 * 1024 * 1024}", "--core=0"]
+            if isolated:
+                limits.append("--nproc=256")
+            return ["prlimit", *limits, "--"]
+        return [python, "-m", "grading.kernel_launcher", "--memory-mb", str(mb),
+                "--nproc", "256" if isolated else "0", "--"]
+
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         import pwd
 
@@ -128,10 +140,12 @@ class SandboxKernelManager(AsyncKernelManager):
             shutil.copy2(cmd[i], conn)
             cmd[i] = str(conn)
         python = cmd[0]
-        prefix = [python, "-m", "grading.kernel_launcher", "--memory-mb", str(self.memory_limit_mb), "--"]
+        prefix = self._limits_prefix(python, isolated=False)
         env = dict(kw.get("env") or os.environ)
         env.update(HOME=str(work), IPYTHONDIR=str(work / ".ipython"), MPLCONFIGDIR=str(work / ".mpl"),
-                   JUPYTER_RUNTIME_DIR=str(work / ".runtime"), PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+                   JUPYTER_RUNTIME_DIR=str(work / ".runtime"), PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+                   # glibc reserves 64 MB of address space per thread arena; RLIMIT_AS counts it
+                   MALLOC_ARENA_MAX="2")
         try:
             pw = pwd.getpwnam(self.kernel_account)
         except KeyError:
@@ -160,7 +174,7 @@ class SandboxKernelManager(AsyncKernelManager):
                 for f in filenames:
                     os.chmod(os.path.join(dirpath, f), 0o644)
             prefix = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups",
-                      "--inh-caps=-all", "--ambient-caps=-all", "--"] + prefix
+                      "--inh-caps=-all", "--ambient-caps=-all", "--"] + self._limits_prefix(python, isolated=True)
             self.isolation = f"account:{self.kernel_account}"
         else:
             self.isolation = f"same-user({why})"

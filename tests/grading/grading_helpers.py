@@ -32,6 +32,7 @@ EXPECTED = {
     "invalid-json": (0, "invalid-notebook"),
     "missing-notebook": (0, "missing-notebook"),
     "huge-output": (5, "huge-output"),
+    "memory-hog": (2, None),
     "always-equal": (0, None),
     "redefine-names": (0, None),
     "builtins-patched": (3, "tampered"),   # q2 right, but tampering zeroes every check → 0

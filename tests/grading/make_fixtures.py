@@ -54,6 +54,8 @@ def answer(nb, q1=None, q2=None, q3=None, edit=None, delete=()):
             cell.source = edit[gid]
         if gid in delete:
             nb.cells.remove(cell)
+    for i, cell in enumerate(nb.cells):  # stable ids: regenerating gives clean diffs
+        cell["id"] = f"cell-{i:02d}"
     return nb
 
 
@@ -70,6 +72,8 @@ SCENARIOS = {
     "tests-edited": dict(q1="def on_time_rate(records):\n    return 0.5\n", q2=Q2_GOOD,
                          edit={"q1-check": "# 检查：按时办结率\npass\n"}),
     "tests-deleted": dict(q1="def on_time_rate(records):\n    return 0.5\n", q2=Q2_GOOD, delete=("q1-check",)),
+    # 2 GB inside a 1 GB RLIMIT_AS: MemoryError in that cell, the kernel and the cohort go on
+    "memory-hog": dict(q1=Q1_GOOD, q2="hog = bytearray(2 * 1024 ** 3)\n" + Q2_GOOD),
     "huge-output": dict(q1=Q1_GOOD + "print('办' * 5_000_000)\nfor i in range(20000):\n    print(i)\n", q2=Q2_GOOD),
     "always-equal": dict(q1="class Anything(float):\n    def __eq__(self, other):\n        return True\n"
                             "    def __sub__(self, other):\n        return 0.0\n    def __lt__(self, other):\n        return True\n"

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.timeout(120)
 
 def show_config(tmp_path: Path, **env) -> dict:
     (tmp_path / "root" / "hub").mkdir(parents=True, exist_ok=True)  # the hub writes its pid file
-    full = dict(os.environ, ACADEMY_ROOT=str(tmp_path / "root"), **env)
+    # Other areas' session fixtures may leave ACADEMY_SINGLE_USER in os.environ: each call here
+    # states its mode explicitly.
+    base = {k: v for k, v in os.environ.items() if k != "ACADEMY_SINGLE_USER"}
+    full = dict(base, ACADEMY_ROOT=str(tmp_path / "root"), **env)
     full["PATH"] = f"{JUPYTERHUB.parent}:{full['PATH']}"
     out = subprocess.run([str(JUPYTERHUB), "--show-config-json", "-f", str(CONFIG)], env=full,
                          capture_output=True, text=True, timeout=100, cwd=tmp_path)

@@ -157,9 +157,9 @@ def check_account_name(name: str) -> None:
 
 
 @contextlib.contextmanager
-def _accounts_lock() -> Iterator[None]:
-    """Serialise account changes across processes (flock is released if the process dies)."""
-    path = _LOCK_FILE if _LOCK_FILE.parent.is_dir() else Path("/tmp/academy-accounts.lock")
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive flock on path, across processes (released if the process dies)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -167,6 +167,11 @@ def _accounts_lock() -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _accounts_lock() -> contextlib.AbstractContextManager[None]:
+    """Serialise account changes across processes."""
+    return file_lock(_LOCK_FILE if _LOCK_FILE.parent.is_dir() else Path("/tmp/academy-accounts.lock"))
 
 
 def _run(args: list[str], *, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:

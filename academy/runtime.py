@@ -26,7 +26,6 @@ parent of ``$ACADEMY_ROOT`` must be traversable by all (``check_runtime`` report
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -269,18 +268,6 @@ def close_answer_files(venv: Path) -> list[Path]:
     return closed
 
 
-@contextlib.contextmanager
-def _flock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
 def _open_up(tree: Path) -> None:
     """Root-owned, world-readable/executable, writable by root only."""
     for dirpath, dirnames, filenames in os.walk(tree):
@@ -307,7 +294,7 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
     venv = paths.venv
     digest = _project_hash(checkout)
     stamp = venv / STAMP_NAME
-    with _flock(venv.parent / ".venv.lock"):
+    with accounts.file_lock(venv.parent / ".venv.lock"):
         vpy = venv / "bin" / "python"
         if stamp.exists() and vpy.exists():
             try:

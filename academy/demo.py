@@ -29,9 +29,12 @@ CITY_UNITS = (
 )
 COUNTY_UNITS = ("政务服务中心综合窗口", "政务服务中心帮办代办窗口", "政务服务中心跨省通办窗口")
 COHORTS = ("2026年第一期", "2026年第二期")
+# Every demo trainee takes the shipped courses; each trainer teaches the demo course and one other.
+TRAINEE_COURSES = ("demo", "guides", "walkthrough")
+TRAINER_COURSES = (("demo", "guides"), ("demo", "walkthrough"))
 
 
-def generate(seed: int = SEED, trainees: int = 32, course: str = "demo") -> str:
+def generate(seed: int = SEED, trainees: int = 32) -> str:
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
@@ -51,9 +54,11 @@ def generate(seed: int = SEED, trainees: int = 32, course: str = "demo") -> str:
             unit, county = rng.choice(CITY_UNITS), "乐都区"  # the city centre sits in Ledu
         else:
             unit = county + rng.choice(COUNTY_UNITS)
-        rows.append((f"xueyuan{i:02d}", name(), unit, county, "trainee", course, COHORTS[i % 2], "1"))
-    for i in (1, 2):
-        rows.append((f"peixun{i:02d}", name(), "市政务服务中心综合受理科", "乐都区", "trainer", course, "", "1"))
+        rows.append((f"xueyuan{i:02d}", name(), unit, county, "trainee", ";".join(TRAINEE_COURSES),
+                     COHORTS[i % 2], "1"))
+    for i, taught in ((1, TRAINER_COURSES[0]), (2, TRAINER_COURSES[1])):
+        rows.append((f"peixun{i:02d}", name(), "市政务服务中心综合受理科", "乐都区", "trainer", ";".join(taught),
+                     "", "1"))
     rows.append(("lingdao01", name(), "市政务服务监督管理局", "乐都区", "leader", "", "", "1"))
     rows.append(("lingdao02", name(), "平安区政务服务中心", "平安区", "leader", "", "", "1"))
     rows.append(("guanli01", name(), "市政务服务中心信息科", "乐都区", "admin", "", "", "1"))

@@ -2,7 +2,8 @@
 
 The tree itself (owners, modes, runtime venv, grader accounts) is academy.runtime's (isolation);
 this module adds what the hub needs: cookie secret and ops token (0600), the Jupyter config that
-user servers and services read (JUPYTER_CONFIG_PATH), the dashboards, and the demo course.
+user servers and services read (JUPYTER_CONFIG_PATH), the dashboards, and the shipped courses
+(demo, guides, walkthrough; `ACADEMY_COURSES` limits them).
 """
 from __future__ import annotations
 
@@ -15,7 +16,19 @@ from pathlib import Path
 from academy import db as adb
 from academy.paths import CHECKOUT, Paths
 
-DEMO_COURSE = CHECKOUT / "courses" / "demo"
+COURSES_DIR = CHECKOUT / "courses"
+
+
+def shipped_courses() -> list[Path]:
+    """The course sources shipped in the checkout (folders with a course.toml), demo first.
+
+    `ACADEMY_COURSES=id,id` limits which ones `up` builds; the test hubs use it to stay small."""
+    dirs = [p.parent for p in COURSES_DIR.glob("*/course.toml")]
+    wanted = os.environ.get("ACADEMY_COURSES", "").strip()
+    if wanted:
+        keep = {x.strip() for x in wanted.split(",") if x.strip()}
+        dirs = [d for d in dirs if d.name in keep]
+    return sorted(dirs, key=lambda d: (d.name != "demo", d.name))
 DASHBOARDS_SRC = CHECKOUT / "dashboards"
 
 NBGRADER_CONFIG = """\
@@ -70,12 +83,13 @@ def copy_dashboards(paths: Paths) -> Path:
     return dest
 
 
-def release_demo(paths: Paths, log=print) -> None:
-    """The demo course is for trying things: its assignments are released to the exchange at once
-    (once; a trainer may withdraw or re-release them in the formgrader)."""
+def release_shipped(paths: Paths, src: Path, log=print) -> None:
+    """Shipped courses are for trying things: their assignments are released to the exchange at
+    once (once; a trainer may withdraw or re-release them with `python -m grading release` or in the
+    formgrader). A real cohort's trainer releases with `python -m grading release`."""
     import tomllib
 
-    spec = tomllib.loads((DEMO_COURSE / "course.toml").read_text(encoding="utf-8"))
+    spec = tomllib.loads((src / "course.toml").read_text(encoding="utf-8"))
     pending = [a["id"] for a in spec.get("assignments", [])
                if not (paths.exchange / spec["id"] / "outbound" / a["id"]).exists()]
     if not pending:
@@ -105,15 +119,16 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     copy_dashboards(paths)
     adb.engine(paths.academy_db_url)  # tables
     os.chmod(paths.academy_db, 0o600)
-    if demo_course and DEMO_COURSE.exists():
+    if demo_course:
         from academy.courses import add_course, course_is_current
 
-        if course_is_current(paths, DEMO_COURSE):
-            log("  course demo: unchanged")
-        else:
-            record = add_course(paths, DEMO_COURSE)
-            log(f"  course {record.id} ({record.title}) at {paths.course_root(record.id)}")
-        release_demo(paths, log)
+        for src in shipped_courses():
+            if course_is_current(paths, src):
+                log(f"  course {src.name}: unchanged")
+            else:
+                record = add_course(paths, src)
+                log(f"  course {record.id} ({record.title}) at {paths.course_root(record.id)}")
+            release_shipped(paths, src, log)
     problems: list[str] = []
     if paths.root_mode:
         problems = runtime.check_runtime(paths)

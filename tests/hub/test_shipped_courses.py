@@ -1,0 +1,72 @@
+"""`make up` delivers the shipped courses (demo, 办事指南与受理审查, 我陪群众走流程) to the people the
+demo roster enrols: course roots built, assignments released to the exchange, lessons rendered, hub
+groups and nbgrader students set. (That a trainee's server lists exactly their courses' released
+assignments is shown against the running hub in test_user_server.py.)"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from academy import db as adb
+from academy import demo, state
+from academy.paths import Paths
+from academy.roster import import_roster
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture
+def prepared(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACADEMY_ROOT", str(tmp_path / "root"))
+    monkeypatch.setenv("ACADEMY_SINGLE_USER", "1")
+    monkeypatch.delenv("ACADEMY_COURSES", raising=False)
+    paths = Paths.from_env()
+    assert state.prepare(paths, log=lambda *a: None) == []
+    roster = tmp_path / "roster.csv"
+    roster.write_text(demo.generate(), encoding="utf-8")
+    report = import_roster(roster, paths)
+    assert not report.errors, report.errors
+    return paths
+
+
+def hub_groups(paths: Paths) -> dict[str, set[str]]:
+    from jupyterhub import orm
+
+    db = orm.new_session_factory(paths.hub_db_url)()
+    try:
+        return {g.name: {u.name for u in g.users} for g in db.query(orm.Group)}
+    finally:
+        db.close()
+
+
+def test_shipped_courses_reach_the_enrolled(prepared):
+    paths = prepared
+    assert [p.name for p in state.shipped_courses()] == ["demo", "guides", "walkthrough"]
+    assert {c.id for c in adb.courses(paths.academy_db_url)} == {"demo", "guides", "walkthrough"}
+    for course, assignment in (("demo", "ps1"), ("guides", "review"), ("walkthrough", "walk")):
+        released = paths.exchange / course / "outbound" / assignment
+        assert released.is_dir(), released
+        # The released notebooks carry neither answer keys nor hidden tests.
+        for nb in released.glob("*.ipynb"):
+            text = nb.read_text(encoding="utf-8")
+            assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text, nb
+    for course in ("guides", "walkthrough"):
+        lessons = sorted(p.name for p in (paths.lessons / course).rglob("*.ipynb"))
+        assert len(lessons) >= 2, lessons
+    groups = hub_groups(paths)
+    trainees = {p.account for p in adb.people(paths.academy_db_url) if p.role == "trainee"}
+    assert len(trainees) >= 30
+    for course in ("demo", "guides", "walkthrough"):
+        assert groups[f"course-{course}"] == trainees
+    assert groups["formgrade-guides"] == {"peixun01"}
+    assert groups["formgrade-walkthrough"] == {"peixun02"}
+    assert groups["formgrade-demo"] == {"peixun01", "peixun02"}
+
+
+def test_a_second_prepare_rebuilds_nothing(prepared):
+    lines: list[str] = []
+    assert state.prepare(prepared, log=lines.append) == []
+    assert {"  course demo: unchanged", "  course guides: unchanged",
+            "  course walkthrough: unchanged"} <= set(lines), lines
+    assert not any("released" in line for line in lines)

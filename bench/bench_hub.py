@@ -18,7 +18,9 @@ def run() -> dict:
 
     out: dict[str, float] = {}
     base = Path(tempfile.mkdtemp(prefix="bench-hub-"))
-    env = {"ACADEMY_GRADE_ON_SUBMIT": "0", "ACADEMY_CULL_TIMEOUT": "0"}
+    # All shipped courses, as `make up` builds them (the test hubs default to the demo course only).
+    env = {"ACADEMY_GRADE_ON_SUBMIT": "0", "ACADEMY_CULL_TIMEOUT": "0",
+           "ACADEMY_COURSES": "demo,guides,walkthrough"}
     try:
         hub = start_hub(base / "root", single_user=True, extra_env=env)  # demo roster, 37 people
         out["hub_cold_start_s"] = round(hub.started_in, 2)

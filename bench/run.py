@@ -47,12 +47,18 @@ def main(argv: list[str]) -> int:
         for key, value in figures.items():
             print(f"   {key:<48} {value}")
         results[name] = figures
+    target = ROOT / "bench.json"
+    if only and target.exists():  # a partial run updates its own sections and keeps the others
+        try:
+            results = {**json.loads(target.read_text(encoding="utf-8")).get("results", {}), **results}
+        except (ValueError, AttributeError):
+            pass
     out = {
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
         "results": results,
     }
-    (ROOT / "bench.json").write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"wrote {ROOT / 'bench.json'}")
+    target.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"wrote {target}")
     return 1 if failed else 0
 
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from .catalog import Material, ServiceItem
 from .ids import SYNTHETIC_MARK, mask_id, mask_name
+from .rng import as_random
 from .population import Citizen, Firm, Population
 from .workdays import WorkCalendar, default_calendar
 
@@ -297,14 +298,6 @@ def decide(application: Application, policy: AcceptancePolicy = DEFAULT_POLICY,
 
 # ---- generating exercise cases ---------------------------------------------------------------
 
-def _rand(rng: random.Random | np.random.Generator) -> random.Random:
-    if isinstance(rng, random.Random):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return random.Random(int(rng.integers(0, 2**63 - 1)))
-    raise TypeError("rng must be random.Random or numpy.random.Generator")
-
-
 _FIRM_BLOCKS = {"市场主体登记", "企业开办", "工程建设项目审批"}
 _FIRM_MATERIALS = {"营业执照", "法定代表人身份证件"}
 # difficulty -> (P missing, P flawed, P e-licence held, P unmet condition, P bad credit, P false pledge)
@@ -366,7 +359,7 @@ def make_application(item: ServiceItem, rng: random.Random | np.random.Generator
         difficulty = DIFFICULTIES[difficulty - 1]
     if difficulty not in _PROFILE:
         raise ValueError(f"difficulty 应为 {'/'.join(DIFFICULTIES)}，实际是 {difficulty!r}")
-    r = _rand(rng)
+    r = as_random(rng)
     cal = calendar if calendar is not None else default_calendar()
     p_miss, p_flaw, p_elic, p_cond, p_credit, p_false = _PROFILE[difficulty]
 

@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .rng import as_random
 from .catalog import ITEM_TYPES, TYPE_CODES, Catalog, Material, ServiceItem, load_catalog
 
 __all__ = ["Guide", "Defect", "DEFECT_KINDS", "render_guide", "guide_markdown", "guide_html",
@@ -334,15 +335,6 @@ def check_guide(guide: Guide, catalog: Catalog | None = None, *, item: ServiceIt
 
 # ---- defect injection --------------------------------------------------------------------------
 
-def _rand(rng: random.Random | np.random.Generator) -> random.Random:
-    """Accept either kind of generator; derive a stdlib Random deterministically from numpy's."""
-    if isinstance(rng, random.Random):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return random.Random(int(rng.integers(0, 2**63 - 1)))
-    raise TypeError("rng must be random.Random or numpy.random.Generator")
-
-
 def applicable_defects(item: ServiceItem) -> tuple[str, ...]:
     """Defect kinds that can be injected into this item's guide."""
     out = []
@@ -403,7 +395,7 @@ def make_defective_guide(item: ServiceItem, rng: random.Random | np.random.Gener
     ``kinds`` names the defects (DEFECT_KINDS codes); by default 1–3 applicable kinds are drawn,
     at most one per group of defects that touch the same fields (``n`` fixes how many).
     """
-    r = _rand(rng)
+    r = as_random(rng)
     possible = applicable_defects(item)
     if kinds is None:
         count = n if n is not None else r.choice((1, 1, 2, 2, 3))

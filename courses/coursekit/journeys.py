@@ -455,38 +455,24 @@ def pool_p90(records) -> dict[str, float]:
     return out
 
 
-class ProposalForm(W.VBox):
-    """Levers of the stressed scenario's city hall; 试一试 runs practice seeds; 保存答案 saves."""
+class LeverControls:
+    """The hall levers a trainee pulls (added windows per kind, 延时, appointment share, green channel),
+    shared by the proposal form and the what-if panel; values use the keys apply_levers reads."""
 
-    def __init__(self, qid: str):
-        self.qid = qid
-        kinds = window_kinds()
-        self.kind_boxes = {k: W.BoundedIntText(value=0, min=0, max=5, description=k,
+    def __init__(self, kinds, max_added: int):
+        self.kind_boxes = {k: W.BoundedIntText(value=0, min=0, max=max_added, description=k,
                                                style={"description_width": "120px"},
                                                layout=W.Layout(width="220px")) for k in kinds}
         self.ext = W.Dropdown(options=list(EXTENDED_OPTIONS), value="不延时", description="延时服务")
         self.appt = W.IntSlider(value=15, min=0, max=80, step=5, description="预约比例（%）",
                                 style={"description_width": "initial"})
         self.green = W.Checkbox(value=True, description="老年人、残疾人绿色通道", indent=False)
-        self.try_button = W.Button(description="试一试", icon="play")
-        self.save_button = W.Button(description="保存答案", button_style="primary", icon="save")
-        self.status = W.HTML()
-        self.saved_view = W.HTML()
-        self.out = W.Output()
-        self.try_button.on_click(self._on_try)
-        self.save_button.on_click(self._on_save)
-        grid = W.GridBox(list(self.kind_boxes.values()),
-                         layout=W.Layout(grid_template_columns="repeat(3, 230px)"))
-        super().__init__([W.HTML(f"<h4>第五题：我的改进方案{badge_html()}</h4><b>增加窗口（合计不超过两个）</b>"),
-                          grid, self.ext, self.appt, self.green,
-                          W.HBox([self.try_button, self.save_button, self.status]), self.saved_view, self.out],
-                         layout=W.Layout(border="1px solid #cbd5e0", padding="8px"))
-        saved = answers.load(qid)
-        if saved:
-            self.set(saved)
-            self._show_saved(saved)
-        REGISTRY[qid] = self  # type: ignore[assignment]
-        testing.register(self)
+        self.grid = W.GridBox(list(self.kind_boxes.values()),
+                              layout=W.Layout(grid_template_columns="repeat(3, 230px)"))
+
+    @property
+    def widgets(self) -> list[W.Widget]:
+        return [self.grid, self.ext, self.appt, self.green]
 
     def value(self) -> dict[str, Any]:
         return {"增加窗口": {k: int(b.value) for k, b in self.kind_boxes.items() if b.value},
@@ -498,6 +484,38 @@ class ProposalForm(W.VBox):
         self.ext.value = value.get("延时服务", "不延时")
         self.appt.value = int(value.get("预约比例（%）", 15))
         self.green.value = bool(value.get("绿色通道", True))
+
+
+class ProposalForm(W.VBox):
+    """Levers of the stressed scenario's city hall; 试一试 runs practice seeds; 保存答案 saves."""
+
+    def __init__(self, qid: str):
+        self.qid = qid
+        self.controls = LeverControls(window_kinds(), max_added=5)
+        self.kind_boxes = self.controls.kind_boxes  # the test hooks drive these
+        self.try_button = W.Button(description="试一试", icon="play")
+        self.save_button = W.Button(description="保存答案", button_style="primary", icon="save")
+        self.status = W.HTML()
+        self.saved_view = W.HTML()
+        self.out = W.Output()
+        self.try_button.on_click(self._on_try)
+        self.save_button.on_click(self._on_save)
+        super().__init__([W.HTML(f"<h4>第五题：我的改进方案{badge_html()}</h4><b>增加窗口（合计不超过两个）</b>"),
+                          *self.controls.widgets,
+                          W.HBox([self.try_button, self.save_button, self.status]), self.saved_view, self.out],
+                         layout=W.Layout(border="1px solid #cbd5e0", padding="8px"))
+        saved = answers.load(qid)
+        if saved:
+            self.set(saved)
+            self._show_saved(saved)
+        REGISTRY[qid] = self  # type: ignore[assignment]
+        testing.register(self)
+
+    def value(self) -> dict[str, Any]:
+        return self.controls.value()
+
+    def set(self, value: Mapping[str, Any]) -> None:
+        self.controls.set(value)
 
     def save(self):
         self.save_button.click()
@@ -569,29 +587,20 @@ class WhatIfPanel(W.VBox):
     def __init__(self, scenario_name: str = "stressed", hall: str = PROPOSAL_HALL, days: int = 30, seed: int = 5):
         self.base = load(scenario_name).only_hall(hall)
         self.days, self.seed = days, seed
-        kinds = window_kinds(self.base)
-        self.kind_boxes = {k: W.BoundedIntText(value=0, min=0, max=10, description=k,
-                                               style={"description_width": "120px"},
-                                               layout=W.Layout(width="220px")) for k in kinds}
-        self.ext = W.Dropdown(options=list(EXTENDED_OPTIONS), value="不延时", description="延时服务")
-        self.appt = W.IntSlider(value=15, min=0, max=80, step=5, description="预约比例（%）",
-                                style={"description_width": "initial"})
-        self.green = W.Checkbox(value=True, description="老年人、残疾人绿色通道", indent=False)
+        self.controls = LeverControls(window_kinds(self.base), max_added=10)
+        self.kind_boxes, self.ext = self.controls.kind_boxes, self.controls.ext  # the test hooks drive these
         self.run_button = W.Button(description="重新模拟", button_style="primary", icon="refresh")
         self.status = W.HTML()
         self.out = W.Output()
         self.run_button.on_click(self._on_run)
-        grid = W.GridBox(list(self.kind_boxes.values()),
-                         layout=W.Layout(grid_template_columns="repeat(3, 230px)"))
         super().__init__([W.HTML(f"<h4>模拟大厅：{esc(hall)}（{esc(self.base.title)}，{days}天）{badge_html()}</h4>"
-                                 "<b>增加窗口</b>"), grid, self.ext, self.appt, self.green,
+                                 "<b>增加窗口</b>"), *self.controls.widgets,
                           W.HBox([self.run_button, self.status]), self.out])
         self._before: dict[str, float] | None = None
         testing.register(self)
 
     def levers(self) -> dict[str, Any]:
-        return {"增加窗口": {k: int(b.value) for k, b in self.kind_boxes.items() if b.value},
-                "延时服务": self.ext.value, "预约比例（%）": int(self.appt.value), "绿色通道": bool(self.green.value)}
+        return self.controls.value()
 
     def _on_run(self, _b=None) -> float:
         t0 = time.perf_counter()

@@ -1,0 +1,489 @@
+"""政务数据目录 and sharing (task 9): 数据多跑路，群众少跑腿.
+
+* The catalogue (data/platform/datashare_catalog.toml): data items per department with the
+  共享责任清单 columns — provider (数源部门), sharing type (无条件/有条件/不予共享), update cycle — and
+  the catalogue materials (sandbox.catalog) each item can stand in for.
+* Share requests between departments (:mod:`sandbox.platform.datashare_requests`): approval and
+  reply deadlines in working days of the sandbox calendar.
+* Data quality — timeliness, completeness, errors — decides whether a shared item may replace the
+  paper material. Operators see *measured* quality (a sample); the true rates stay grader-side.
+* A year of applications asks for government-issued materials; each is replaced by a share call
+  when the applying department has access and the item's measured quality passes, else it is asked
+  for on paper — and asking for paper when the data was shareable but never requested counts as
+  重复收集, which the regulation forbids.
+
+Metrics are plain functions over :class:`SharingRun`; :func:`share_calls` fills the platform
+summary. Pure core: no I/O besides reading the package's own data file.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from sandbox.catalog import Catalog, load_catalog
+from sandbox.ids import SYNTHETIC_MARK
+from sandbox.platform.datashare_requests import (SHARE_TYPES, ShareRequest, ShareRules, act, is_open,
+                                                 reply_late, delivery_late, submit)
+from sandbox.workdays import WorkCalendar, default_calendar
+
+__all__ = [
+    "CYCLES", "OUTCOMES", "CATALOG_FILE", "DataShareScenarioError", "DataItem", "DataCatalogue",
+    "load_data_catalogue", "responsibility_list", "DataShareScenario", "datashare_scenario", "QualityReport",
+    "true_quality", "measure_quality", "can_replace", "quality_truth", "SharingRun", "simulate_sharing",
+    "share_calls", "materials_replaced", "repeated_collection", "outcome_counts", "request_figures",
+    "replaced_by_item",
+]
+
+CATALOG_FILE = Path(__file__).resolve().parent.parent / "data" / "platform" / "datashare_catalog.toml"
+# Update cycle → days a copy may be old and still be current.
+CYCLES = {"实时": 0, "每日": 1, "每周": 7, "每月": 31, "每季度": 92, "每年": 366}
+# What happened to one government-issued material an application needed.
+OUTCOMES = ("共享替代", "本部门数据", "纸质:未申请共享", "纸质:申请未开通", "纸质:不予共享", "纸质:质量不达标")
+
+
+class DataShareScenarioError(ValueError):
+    """A data-sharing scenario or catalogue value is wrong; ``field`` names it."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field = field_name
+        super().__init__(f"场景参数 datashare.{field_name}: {message}")
+
+
+# ---- the catalogue --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DataItem:
+    code: str
+    name: str
+    department: str  # 数源部门 (provider)
+    share_type: str
+    update_cycle: str
+    fields: tuple[str, ...]
+    replaces: tuple[str, ...]  # catalogue material names
+    condition: str = ""  # 有条件共享: the condition of use
+    basis: str = ""  # 不予共享: the legal basis
+
+
+@dataclass(frozen=True)
+class DataCatalogue:
+    items: tuple[DataItem, ...]
+
+    def item(self, code: str) -> DataItem:
+        for it in self.items:
+            if it.code == code:
+                return it
+        raise KeyError(f"政务数据目录中没有数据项 {code!r}")
+
+    def for_material(self, material: str) -> DataItem | None:
+        for it in self.items:
+            if material in it.replaces:
+                return it
+        return None
+
+
+def _data_item(raw: Mapping[str, Any], i: int) -> DataItem:
+    where = f"item[{i}]"
+    for key in ("code", "name", "department", "share_type", "update_cycle", "fields", "replaces"):
+        if key not in raw:
+            raise DataShareScenarioError(f"{where}.{key}", "缺少此项")
+    if raw["share_type"] not in SHARE_TYPES:
+        raise DataShareScenarioError(f"{where}.share_type", f"应为 {'、'.join(SHARE_TYPES)} 之一")
+    if raw["update_cycle"] not in CYCLES:
+        raise DataShareScenarioError(f"{where}.update_cycle", f"应为 {'、'.join(CYCLES)} 之一")
+    if raw["share_type"] == "不予共享" and not raw.get("basis"):
+        raise DataShareScenarioError(f"{where}.basis", "不予共享的数据项须注明法律依据")
+    if raw["share_type"] == "有条件共享" and not raw.get("condition"):
+        raise DataShareScenarioError(f"{where}.condition", "有条件共享的数据项须注明共享条件")
+    return DataItem(raw["code"], raw["name"], raw["department"], raw["share_type"], raw["update_cycle"],
+                    tuple(raw["fields"]), tuple(raw["replaces"]), raw.get("condition", ""), raw.get("basis", ""))
+
+
+def parse_data_catalogue(text: str) -> DataCatalogue:
+    raw = tomllib.loads(text)
+    items = tuple(_data_item(r, i) for i, r in enumerate(raw.get("item", [])))
+    if not items:
+        raise DataShareScenarioError("item", "政务数据目录为空")
+    codes = [it.code for it in items]
+    if len(set(codes)) != len(codes):
+        raise DataShareScenarioError("item", "数据项编码重复")
+    seen: dict[str, str] = {}
+    for it in items:  # 一数一源: one material, one source
+        for m in it.replaces:
+            if m in seen:
+                raise DataShareScenarioError(f"{it.code}.replaces", f"材料 {m!r} 已由 {seen[m]} 提供（一数一源）")
+            seen[m] = it.code
+    return DataCatalogue(items)
+
+
+@lru_cache(maxsize=4)
+def load_data_catalogue(path: Path | str = CATALOG_FILE) -> DataCatalogue:
+    return parse_data_catalogue(Path(path).read_text(encoding="utf-8"))
+
+
+def responsibility_list(cat: DataCatalogue) -> tuple[dict[str, str], ...]:
+    """共享责任清单: one row per data item, for a table a trainee reads."""
+    return tuple({"数据项编码": it.code, "数据项名称": it.name, "数源部门": it.department, "共享类型": it.share_type,
+                  "更新周期": it.update_cycle, "共享条件或不予共享依据": it.condition or it.basis or "—",
+                  "可替代材料": "、".join(it.replaces) or "—", "标注": SYNTHETIC_MARK} for it in cat.items)
+
+
+# ---- scenario -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DataShareScenario:
+    rules: ShareRules = ShareRules()
+    daily_applications: float = 3000.0  # applications per working day that need government-issued materials
+    p_apply: float = 0.7  # a department applies for a 有条件共享 item its items need …
+    apply_window_days: int = 120  # … within this many calendar days of the start
+    p_reply_on_time: float = 0.85
+    p_approve: float = 0.85
+    p_escalate: float = 0.5  # a refused requester takes it to the 主管部门
+    p_coordinate_approve: float = 0.7
+    p_deliver_on_time: float = 0.9
+    min_completeness: float = 0.98  # quality thresholds for replacing a paper material
+    max_error_rate: float = 0.01
+    grace_days: int = 1  # a copy may be this many days older than its cycle allows
+    completeness_range: tuple[float, float] = (0.978, 1.0)  # true quality drawn per item
+    error_rate_range: tuple[float, float] = (0.0, 0.0125)
+    p_stale: float = 0.1  # an item whose provider has stopped updating it on time
+    sample_size: int = 400  # records checked per item when quality is measured
+
+
+_SHARES = ("p_apply", "p_reply_on_time", "p_approve", "p_escalate", "p_coordinate_approve", "p_deliver_on_time",
+           "min_completeness", "max_error_rate", "p_stale")
+
+
+def _range(name: str, v: Any) -> tuple[float, float]:
+    if (not isinstance(v, (list, tuple)) or len(v) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float))
+                                                                  for x in v) or not 0 <= v[0] <= v[1] <= 1):
+        raise DataShareScenarioError(name, f"应为 [下限, 上限]，0 ≤ 下限 ≤ 上限 ≤ 1，而不是 {v!r}")
+    return float(v[0]), float(v[1])
+
+
+def _value(name: str, v: Any) -> Any:
+    if name in ("completeness_range", "error_rate_range"):
+        return _range(name, v)
+    integer = name in ("apply_window_days", "grace_days", "sample_size")
+    lo, hi = (0, 1) if name in _SHARES else ((1, 100_000) if name in ("apply_window_days", "sample_size")
+                                              else (0, 1e7))
+    ok = isinstance(v, int) if integer else isinstance(v, (int, float))
+    if isinstance(v, bool) or not ok or not lo <= v <= hi:
+        raise DataShareScenarioError(name, f"应为 {lo} 到 {hi} 之间的{'整数' if integer else '数'}，而不是 {v!r}")
+    return v if integer else float(v)
+
+
+def datashare_scenario(values: Mapping[str, Any] | None = None) -> DataShareScenario:
+    """Fill defaults, check types and ranges; ``rules`` is a table of working-day limits."""
+    values = dict(values or {})
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if k not in DataShareScenario.__dataclass_fields__:
+            raise DataShareScenarioError(k, "未知参数")
+        if k == "rules":
+            if not isinstance(v, Mapping) or set(v) - set(ShareRules.__dataclass_fields__):
+                raise DataShareScenarioError("rules", "应为 reply_days、deliver_days、coordinate_days 的表")
+            try:
+                out[k] = ShareRules(**v)
+            except ValueError as e:
+                raise DataShareScenarioError("rules", str(e)) from None
+        else:
+            out[k] = _value(k, v)
+    return DataShareScenario(**out)
+
+
+# ---- quality --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QualityReport:
+    """Measured quality of one data item on a day: what an operator sees."""
+    item: str
+    on: date
+    last_update: date
+    checked: int  # records sampled
+    incomplete: int  # with a required field empty
+    errors: int  # failing a check (check character, date, code list)
+
+    @property
+    def lag_days(self) -> int:
+        return (self.on - self.last_update).days
+
+    @property
+    def completeness(self) -> float:
+        return 1.0 - self.incomplete / self.checked if self.checked else 0.0
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / self.checked if self.checked else 1.0
+
+
+@dataclass(frozen=True)
+class _TrueQuality:
+    completeness: float
+    error_rate: float
+    lag_days: int
+
+
+def true_quality(sc: DataShareScenario, cat: DataCatalogue, seed: int) -> dict[str, _TrueQuality]:
+    """Grader side: the true rates per item (the operator only ever sees a sample)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xDA7A]))
+    out = {}
+    for it in cat.items:
+        allowed = CYCLES[it.update_cycle] + sc.grace_days
+        stale = rng.random() < sc.p_stale
+        lag = allowed + int(rng.integers(1, 30)) if stale else int(rng.integers(0, allowed + 1))
+        out[it.code] = _TrueQuality(float(rng.uniform(*sc.completeness_range)),
+                                    float(rng.uniform(*sc.error_rate_range)), lag)
+    return out
+
+
+def measure_quality(sc: DataShareScenario, cat: DataCatalogue, seed: int, on: date) -> tuple[QualityReport, ...]:
+    """What the platform's quality check finds on ``on``: a sample per item drawn from the true rates."""
+    truth = true_quality(sc, cat, seed)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5A3F, on.toordinal()]))
+    out = []
+    for it in cat.items:
+        q = truth[it.code]
+        n = sc.sample_size
+        out.append(QualityReport(it.code, on, on - timedelta(days=q.lag_days), n,
+                                 int(rng.binomial(n, 1 - q.completeness)), int(rng.binomial(n, q.error_rate))))
+    return tuple(out)
+
+
+def can_replace(report: QualityReport, item: DataItem, sc: DataShareScenario) -> tuple[bool, tuple[str, ...]]:
+    """May this shared item stand in for the paper material? With the reasons (Chinese) when not."""
+    why = []
+    if report.lag_days > CYCLES[item.update_cycle] + sc.grace_days:
+        why.append(f"数据不及时：已 {report.lag_days} 天未更新（更新周期{item.update_cycle}）")
+    if report.completeness < sc.min_completeness:
+        why.append(f"数据不完整：完整率 {report.completeness:.1%}，低于 {sc.min_completeness:.0%}")
+    if report.error_rate > sc.max_error_rate:
+        why.append(f"数据差错：差错率 {report.error_rate:.1%}，高于 {sc.max_error_rate:.0%}")
+    return not why, tuple(why)
+
+
+def quality_truth(sc: DataShareScenario, cat: DataCatalogue, seed: int) -> dict[str, bool]:
+    """Grader side: whether each item *truly* meets the thresholds (the sample may mislead)."""
+    out = {}
+    for code, q in true_quality(sc, cat, seed).items():
+        allowed = CYCLES[cat.item(code).update_cycle] + sc.grace_days
+        out[code] = q.lag_days <= allowed and q.completeness >= sc.min_completeness and q.error_rate <= sc.max_error_rate
+    return out
+
+
+# ---- a run: requests over the horizon and the material look-ups of applications -------------------
+@dataclass(frozen=True)
+class Link:
+    """A catalogue material that a data item can replace, for one service item."""
+    service_item: str  # catalogue item code
+    material: str
+    data_item: str
+    requester: str  # the service item's department
+    provider: str
+
+
+@dataclass(frozen=True)
+class SharingRun:
+    start: date
+    days: int
+    links: tuple[Link, ...]
+    requests: tuple[ShareRequest, ...]
+    quality: tuple[QualityReport, ...]  # measured at the first working day of each month
+    # One row per day and link with applications that needed the material; read-only columns.
+    day: np.ndarray  # date ordinal
+    link: np.ndarray  # index into links
+    outcome: np.ndarray  # index into OUTCOMES
+    count: np.ndarray  # materials
+
+    def __post_init__(self) -> None:
+        for a in (self.day, self.link, self.outcome, self.count):
+            a.flags.writeable = False
+
+
+def catalogue_links(cat: DataCatalogue, catalog: Catalog) -> tuple[Link, ...]:
+    """Every government-issued material of the service catalogue that a data item covers."""
+    out = []
+    for code in sorted(catalog.items):
+        si = catalog.items[code]
+        for m in si.materials:
+            it = cat.for_material(m.name)
+            if m.source == "政府部门核发" and it is not None:
+                out.append(Link(code, m.name, it.code, si.department, it.department))
+    return tuple(out)
+
+
+def _working(cal: WorkCalendar, d: date, n: int) -> date:
+    return cal.add_working_days(d, n) if n else (d if cal.is_working_day(d) else cal.next_working_day(d))
+
+
+def _late(rng: np.random.Generator, p_on_time: float, limit: int) -> int:
+    """Working days taken: within the limit with probability p_on_time, else 1–10 days over."""
+    return int(rng.integers(1, limit + 1)) if rng.random() < p_on_time else limit + int(rng.integers(1, 11))
+
+
+def _deliver(rng: np.random.Generator, sc: DataShareScenario, r: ShareRequest, cal: WorkCalendar,
+             end: date) -> ShareRequest:
+    on = _working(cal, r.history[-1].on, _late(rng, sc.p_deliver_on_time, sc.rules.deliver_days))
+    return act(r, "deliver", on, sc.rules, cal) if on <= end else r
+
+
+def _life(rng: np.random.Generator, sc: DataShareScenario, r: ShareRequest, cal: WorkCalendar,
+          end: date) -> ShareRequest:
+    """Play one 有条件共享 request forward through the state machine up to ``end``."""
+    on = _working(cal, r.submitted, _late(rng, sc.p_reply_on_time, sc.rules.reply_days))
+    if on > end:
+        return r
+    if rng.random() < sc.p_approve:
+        return _deliver(rng, sc, act(r, "approve", on, sc.rules, cal), cal, end)
+    r = act(r, "refuse", on, sc.rules, cal, note="申请用途超出共享条件范围")
+    on = _working(cal, on, int(rng.integers(1, 6)))
+    if rng.random() >= sc.p_escalate or on > end:
+        return r
+    r = act(r, "escalate", on, sc.rules, cal, note="因履职确需使用，提请主管部门协调")
+    on = _working(cal, on, _late(rng, sc.p_reply_on_time, sc.rules.coordinate_days))
+    if on > end:
+        return r
+    if rng.random() < sc.p_coordinate_approve:
+        return _deliver(rng, sc, act(r, "approve", on, sc.rules, cal, note="协调同意"), cal, end)
+    return act(r, "refuse", on, sc.rules, cal, note="协调未通过：不符合共享条件")
+
+
+def _requests(rng: np.random.Generator, sc: DataShareScenario, cat: DataCatalogue, links: tuple[Link, ...],
+              start: date, end: date, cal: WorkCalendar) -> tuple[ShareRequest, ...]:
+    pairs = sorted({(lk.requester, lk.data_item) for lk in links if lk.requester != lk.provider})
+    out = []
+    for requester, code in pairs:
+        it = cat.item(code)
+        if it.share_type == "不予共享" or (it.share_type == "有条件共享" and rng.random() >= sc.p_apply):
+            continue
+        offset = 0 if it.share_type == "无条件共享" else int(rng.integers(0, sc.apply_window_days))
+        on = _working(cal, start + timedelta(days=offset), 0)
+        if on > end:
+            continue
+        ticket = f"GX{start.year}{len(out) + 1:05d}"
+        r = submit(ticket, requester, it.department, code, it.share_type, f"办理本部门政务服务事项，核验{it.name}",
+                   on, sc.rules, cal, basis=it.basis)
+        out.append(_life(rng, sc, r, cal, end) if r.state == "已提交" else r)
+    return tuple(out)
+
+
+def _monthly_quality(sc: DataShareScenario, cat: DataCatalogue, seed: int, days: list[date]
+                     ) -> tuple[tuple[QualityReport, ...], np.ndarray]:
+    """Quality measured on the first working day of each month; a days × items pass matrix."""
+    reports: list[QualityReport] = []
+    ok = np.zeros((len(days), len(cat.items)), dtype=bool)
+    current: tuple[bool, ...] = ()
+    month = None
+    for i, d in enumerate(days):
+        if (d.year, d.month) != month:
+            month = (d.year, d.month)
+            found = measure_quality(sc, cat, seed, d)
+            reports.extend(found)
+            current = tuple(can_replace(q, it, sc)[0] for q, it in zip(found, cat.items))
+        ok[i] = current
+    return tuple(reports), ok
+
+
+def _outcomes(lk: Link, it: DataItem, day_ord: np.ndarray, q_ok: np.ndarray, req: ShareRequest | None
+              ) -> np.ndarray:
+    """OUTCOMES index per day for one link: first blocker wins (type, access, then quality)."""
+    if lk.requester == lk.provider:
+        return np.where(q_ok, 1, 5)
+    if it.share_type == "不予共享":
+        return np.full(len(day_ord), 4)
+    if req is None:
+        return np.full(len(day_ord), 2)
+    opened = next((e.on.toordinal() for e in req.history if e.state == "已开通"), None)
+    access = day_ord >= opened if opened is not None else np.zeros(len(day_ord), dtype=bool)
+    return np.where(~access, 3, np.where(q_ok, 0, 5))
+
+
+def simulate_sharing(sc: DataShareScenario, seed: int, start: date, days: int, *, catalog: Catalog | None = None,
+                     data_catalogue: DataCatalogue | None = None, calendar: WorkCalendar | None = None
+                     ) -> SharingRun:
+    """Share requests and the materials of ``days`` calendar days of applications; same seed → same run."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise DataShareScenarioError("days", f"天数应为正整数，而不是 {days!r}")
+    catalog = catalog or load_catalog()
+    cat = data_catalogue or load_data_catalogue()
+    cal = calendar or default_calendar(fallback=True)
+    end = start + timedelta(days=days - 1)
+    links = catalogue_links(cat, catalog)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5A2E]))
+    requests = _requests(rng, sc, cat, links, start, end, cal)
+    wdays = [d for d in cal.days(start, end) if cal.is_working_day(d)]
+    quality, q_ok = _monthly_quality(sc, cat, seed, wdays)
+    codes = sorted(catalog.items)
+    w = np.array([catalog.items[c].weight for c in codes], dtype=float)
+    counts = np.array([rng.multinomial(rng.poisson(sc.daily_applications), w / w.sum()) for _ in wdays]
+                      ).reshape(len(wdays), len(codes))
+    day_ord = np.array([d.toordinal() for d in wdays], dtype=np.int32)
+    by_pair = {(r.requester, r.item): r for r in requests}
+    col = {c: i for i, c in enumerate(codes)}
+    didx = {it.code: i for i, it in enumerate(cat.items)}
+    parts = []
+    for li, lk in enumerate(links):
+        n = counts[:, col[lk.service_item]]
+        oc = _outcomes(lk, cat.item(lk.data_item), day_ord, q_ok[:, didx[lk.data_item]], by_pair.get((lk.requester, lk.data_item)))
+        keep = n > 0
+        parts.append((day_ord[keep], np.full(int(keep.sum()), li), oc[keep], n[keep]))
+    cat_ = lambda k, dt: np.concatenate([p[k] for p in parts]).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
+    return SharingRun(start, days, links, requests, quality, cat_(0, np.int32), cat_(1, np.int16),
+                      cat_(2, np.int8), cat_(3, np.int32))
+
+
+# ---- metrics --------------------------------------------------------------------------------------
+def share_calls(run: SharingRun) -> int:
+    """Materials fetched from another department through the sharing platform (平台共享调用次数)."""
+    return int(run.count[run.outcome == 0].sum())
+
+
+def share_calls_by_day(run: SharingRun) -> dict[date, int]:
+    m = run.outcome == 0
+    days, inv = np.unique(run.day[m], return_inverse=True)
+    return {date.fromordinal(int(d)): int(c) for d, c in zip(days, np.bincount(inv, weights=run.count[m]))}
+
+
+def materials_replaced(run: SharingRun) -> int:
+    """Paper materials not asked for because data stood in (shared or the department's own)."""
+    return int(run.count[(run.outcome == 0) | (run.outcome == 1)].sum())
+
+
+def repeated_collection(run: SharingRun) -> int:
+    """Paper asked for although the data was shareable and the department never applied (重复收集)."""
+    return int(run.count[run.outcome == 2].sum())
+
+
+def outcome_counts(run: SharingRun) -> dict[str, int]:
+    return {name: int(run.count[run.outcome == i].sum()) for i, name in enumerate(OUTCOMES)}
+
+
+def replaced_by_item(run: SharingRun, cat: DataCatalogue | None = None) -> dict[str, int]:
+    """Materials replaced through sharing, per data item name (the 数据多跑路 table)."""
+    cat = cat or load_data_catalogue()
+    out: dict[str, int] = {}
+    m = run.outcome == 0
+    for li, c in zip(run.link[m], run.count[m]):
+        name = cat.item(run.links[int(li)].data_item).name
+        out[name] = out.get(name, 0) + int(c)
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def request_figures(run: SharingRun, sc: DataShareScenario, calendar: WorkCalendar | None = None) -> dict[str, Any]:
+    """Requests by state and those answered or opened late, as of the run's last day."""
+    cal = calendar or default_calendar(fallback=True)
+    as_of = run.start + timedelta(days=run.days - 1)
+    by_state: dict[str, int] = {}
+    for r in run.requests:
+        by_state[r.state] = by_state.get(r.state, 0) + 1
+    return {"requests": len(run.requests), "by_state": by_state,
+            "reply_late": sum(reply_late(r, as_of, sc.rules, cal) for r in run.requests),
+            "delivery_late": sum(delivery_late(r, as_of, sc.rules, cal) for r in run.requests),
+            "mark": SYNTHETIC_MARK}
+
+
+def is_usable(run: SharingRun, requester: str, data_item: str, on: date) -> bool:
+    """Whether ``requester`` may use ``data_item`` through sharing on ``on`` (a trainee's look-up)."""
+    return any(r.requester == requester and r.item == data_item and is_open(r, on) for r in run.requests)

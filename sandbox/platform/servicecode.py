@@ -15,6 +15,7 @@ visits, minutes and papers saved. Time is passed in (integer seconds), never rea
 """
 from __future__ import annotations
 
+import base64
 import io
 import re
 import tomllib
@@ -44,7 +45,7 @@ __all__ = [
 
 PREFIX = "HDZWM1"  # 海东政务码, payload format 1
 PRACTICES_FILE = Path(__file__).resolve().parent.parent / "data" / "platform" / "servicecode_practices.toml"
-_PAYLOAD_RE = re.compile(r"^HDZWM1\|合成数据\|(\d{10})\|(\d{1,12})\|(\d{1,12})\|([0-9a-f]{16})\|([0-9a-f]{128})$")
+_PAYLOAD_RE = re.compile(r"^HDZWM1\|合成数据\|(\d{10})\|(\d{1,12})\|(\d{1,12})\|([0-9a-f]{16})\|([A-Za-z0-9_-]{86})$")
 REFUSALS: dict[str, str] = {
     "unreadable": "未识别到二维码，请重新出示",
     "foreign": "不是海东政务服务码，请出示政务服务码",
@@ -155,6 +156,17 @@ def render_account(a: ServiceAccount) -> str:
 
 
 # ---- issuing and checking -------------------------------------------------------------------------
+def _b64(sig: bytes) -> str:
+    # base64url without padding keeps the QR small (version 9 at level M instead of 10 with hex).
+    return base64.urlsafe_b64encode(sig).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes | None:
+    """Decode, refusing non-canonical spellings (spare low bits set), so no character is meaningless."""
+    raw = base64.urlsafe_b64decode(text + "==")
+    return raw if _b64(raw) == text else None
+
+
 @dataclass(frozen=True)
 class ServiceCode:
     payload: str  # the exact text inside the QR
@@ -172,7 +184,7 @@ class CodeIssuer:
 
     def issue(self, account: ServiceAccount, now: int, nonce: int) -> ServiceCode:
         body = f"{PREFIX}|{SYNTHETIC_MARK}|{account.account}|{now}|{now + self.sc.ttl_s}|{nonce % 2**64:016x}"
-        return ServiceCode(f"{body}|{self.key.sign(bytes.fromhex(sm3_hex(body.encode()))).hex()}")
+        return ServiceCode(f"{body}|{_b64(self.key.sign(bytes.fromhex(sm3_hex(body.encode()))))}")
 
 
 @dataclass(frozen=True)
@@ -211,8 +223,9 @@ def check_payload(text: str, verifier: CodeVerifier, now: int) -> ScanResult:
     m = _PAYLOAD_RE.match(text)
     if m is None:
         return ScanResult(False, "forged")
-    body, sig = text.rsplit("|", 1)
-    if not _verify_digest(verifier.public_key, sm3_hex(body.encode()), bytes.fromhex(sig)):
+    body, sig_text = text.rsplit("|", 1)
+    sig = _unb64(sig_text)
+    if sig is None or not _verify_digest(verifier.public_key, sm3_hex(body.encode()), sig):
         return ScanResult(False, "forged")
     iat, exp = int(m.group(2)), int(m.group(3))
     if iat > now + verifier.sc.skew_s:

@@ -37,7 +37,7 @@ __all__ = [
     "load_data_catalogue", "responsibility_list", "DataShareScenario", "datashare_scenario", "QualityReport",
     "true_quality", "measure_quality", "can_replace", "quality_truth", "SharingRun", "simulate_sharing",
     "share_calls", "materials_replaced", "repeated_collection", "outcome_counts", "request_figures",
-    "replaced_by_item",
+    "replaced_by_item", "Link", "catalogue_links", "is_usable", "parse_data_catalogue", "share_calls_by_day",
 ]
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "data" / "platform" / "datashare_catalog.toml"

@@ -9,7 +9,7 @@ Cryptography: GB/T 38540 names SM2 signatures over SM3 digests. The kept ``crypt
 offers SM3 (``hashes.SM3``) but no SM2 signatures, and the only Python SM2 packages are small
 pure-Python projects without constant-time guarantees, so a seal signs the **SM3 digest** of the
 document's canonical bytes with **Ed25519** (deterministic signatures: same seed, same bytes). Swap
-in SM2 by replacing :func:`_keypair` / :func:`_sign_digest` / :func:`_verify_digest` only.
+in SM2 by replacing :func:`_keypair` / :func:`sign_digest` / :func:`verify_digest` only.
 
 Pure core: no I/O. Keys are derived from a seed; private keys live in :class:`SealKeys`, apart from
 the public :class:`SealRegistry`. Everything is synthetic (合成数据).
@@ -32,7 +32,7 @@ __all__ = [
     "PILOT_UNITS", "SEAL_KINDS", "REASONS", "SealScenarioError", "SealError", "SealScenario", "Seal",
     "SealRegistry", "SealKeys", "SignedDocument", "Verification", "seal_scenario", "build_registry",
     "sign_document", "to_bytes", "from_bytes", "verify", "verify_bytes", "render_document",
-    "SealExercise", "seal_exercise", "seal_truth", "verification_counts", "sm3_hex",
+    "SealExercise", "seal_exercise", "seal_truth", "verification_counts", "sm3_hex", "sign_digest", "verify_digest",
 ]
 
 # Haidong's e-seal pilot: 8 units (DOMAIN §6; which 8 is unconfirmed — a scenario parameter).
@@ -151,11 +151,11 @@ def _keypair(seed_bytes: bytes) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(seed_bytes)
 
 
-def _sign_digest(key: Ed25519PrivateKey, digest_hex: str) -> bytes:
+def sign_digest(key: Ed25519PrivateKey, digest_hex: str) -> bytes:
     return key.sign(bytes.fromhex(digest_hex))
 
 
-def _verify_digest(public_raw: bytes, digest_hex: str, signature: bytes) -> bool:
+def verify_digest(public_raw: bytes, digest_hex: str, signature: bytes) -> bool:
     try:
         Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, bytes.fromhex(digest_hex))
     except (InvalidSignature, ValueError):
@@ -254,7 +254,7 @@ def _canonical(obj: Mapping[str, str]) -> bytes:
 def _sign(key: Ed25519PrivateKey, **content: Any) -> SignedDocument:
     draft = SignedDocument(sm3="", signature=b"", **content)
     digest = sm3_hex(_canonical(draft.content()))
-    return replace(draft, sm3=digest, signature=_sign_digest(key, digest))
+    return replace(draft, sm3=digest, signature=sign_digest(key, digest))
 
 
 def sign_document(keys: SealKeys, registry: SealRegistry, seal_id: str, *, doc_no: str, title: str,
@@ -339,7 +339,7 @@ def verify(doc: SignedDocument, registry: SealRegistry, *, expected_unit: str | 
     digest = sm3_hex(_canonical(doc.content()))
     if digest != doc.sm3:
         reasons.append("tampered")
-    if not _verify_digest(seal.public_key, doc.sm3, doc.signature):
+    if not verify_digest(seal.public_key, doc.sm3, doc.signature):
         reasons.append("bad_signature")
     return Verification(doc.doc_no, tuple(reasons))
 

@@ -32,14 +32,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from sandbox.ids import SYNTHETIC_MARK, mask_id, mask_name
-from sandbox.platform.seals import _verify_digest, sm3_hex
+from sandbox.platform.seals import sign_digest, sm3_hex, verify_digest
 from sandbox.population import Population
 from sandbox.workdays import WorkCalendar, default_calendar
 
 __all__ = [
     "PREFIX", "REFUSALS", "ServiceCodeScenarioError", "ServiceCodeScenario", "servicecode_scenario",
     "ServiceAccount", "link_accounts", "render_account", "CodeIssuer", "CodeVerifier", "build_issuer",
-    "ServiceCode", "ScanResult", "render_png", "read_qr", "scan", "PracticeFlow", "practice_flows",
+    "ServiceCode", "ScanResult", "check_payload", "render_png", "read_qr", "scan", "PracticeFlow", "practice_flows",
     "PracticeRecords", "simulate_practices", "before_after", "ScanExercise", "scan_exercise", "scan_truth",
 ]
 
@@ -184,7 +184,7 @@ class CodeIssuer:
 
     def issue(self, account: ServiceAccount, now: int, nonce: int) -> ServiceCode:
         body = f"{PREFIX}|{SYNTHETIC_MARK}|{account.account}|{now}|{now + self.sc.ttl_s}|{nonce % 2**64:016x}"
-        return ServiceCode(f"{body}|{_b64(self.key.sign(bytes.fromhex(sm3_hex(body.encode()))))}")
+        return ServiceCode(f"{body}|{_b64(sign_digest(self.key, sm3_hex(body.encode())))}")
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,7 @@ def check_payload(text: str, verifier: CodeVerifier, now: int) -> ScanResult:
         return ScanResult(False, "forged")
     body, sig_text = text.rsplit("|", 1)
     sig = _unb64(sig_text)
-    if sig is None or not _verify_digest(verifier.public_key, sm3_hex(body.encode()), sig):
+    if sig is None or not verify_digest(verifier.public_key, sm3_hex(body.encode()), sig):
         return ScanResult(False, "forged")
     iat, exp = int(m.group(2)), int(m.group(3))
     if iat > now + verifier.sc.skew_s:

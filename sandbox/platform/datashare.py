@@ -290,7 +290,7 @@ class SharingRun:
     days: int
     links: tuple[Link, ...]
     requests: tuple[ShareRequest, ...]
-    quality: tuple[QualityReport, ...]  # measured at the first working day of each month
+    quality: tuple[QualityReport, ...]  # measured on the first day of each month
     # One row per day and link with applications that needed the material; read-only columns.
     day: np.ndarray  # date ordinal
     link: np.ndarray  # index into links
@@ -371,7 +371,7 @@ def _requests(rng: np.random.Generator, sc: DataShareScenario, cat: DataCatalogu
 
 def _monthly_quality(sc: DataShareScenario, cat: DataCatalogue, seed: int, days: list[date]
                      ) -> tuple[tuple[QualityReport, ...], np.ndarray]:
-    """Quality measured on the first working day of each month; a days × items pass matrix."""
+    """Quality measured on the first day of each month in the run; a days × items pass matrix."""
     reports: list[QualityReport] = []
     ok = np.zeros((len(days), len(cat.items)), dtype=bool)
     current: tuple[bool, ...] = ()
@@ -400,10 +400,39 @@ def _outcomes(lk: Link, it: DataItem, day_ord: np.ndarray, q_ok: np.ndarray, req
     return np.where(~access, 3, np.where(q_ok, 0, 5))
 
 
+def _drawn_demand(rng: np.random.Generator, sc: DataShareScenario, catalog: Catalog, codes: list[str],
+                  days: list[date], cal: WorkCalendar) -> np.ndarray:
+    """Applications per day and service item: Poisson totals on working days, split by item weight."""
+    w = np.array([catalog.items[c].weight for c in codes], dtype=float)
+    return np.array([rng.multinomial(rng.poisson(sc.daily_applications), w / w.sum()) if cal.is_working_day(d)
+                     else np.zeros(len(codes), dtype=np.int64) for d in days]).reshape(len(days), len(codes))
+
+
+def _given_demand(applications: Mapping[tuple[date, str], int], codes: list[str], days: list[date]) -> np.ndarray:
+    """The caller's own applications (e.g. the platform core's online and hall cases) as a matrix."""
+    col = {c: i for i, c in enumerate(codes)}
+    row = {d: i for i, d in enumerate(days)}
+    out = np.zeros((len(days), len(codes)), dtype=np.int64)
+    for (d, code), n in applications.items():
+        if code not in col:
+            raise DataShareScenarioError("applications", f"事项编码 {code!r} 不在事项目录中")
+        if d not in row:
+            raise DataShareScenarioError("applications", f"日期 {d} 不在模拟期内")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise DataShareScenarioError("applications", f"{d} {code} 的件数应为非负整数，而不是 {n!r}")
+        out[row[d], col[code]] += int(n)
+    return out
+
+
 def simulate_sharing(sc: DataShareScenario, seed: int, start: date, days: int, *, catalog: Catalog | None = None,
-                     data_catalogue: DataCatalogue | None = None, calendar: WorkCalendar | None = None
-                     ) -> SharingRun:
-    """Share requests and the materials of ``days`` calendar days of applications; same seed → same run."""
+                     data_catalogue: DataCatalogue | None = None, calendar: WorkCalendar | None = None,
+                     applications: Mapping[tuple[date, str], int] | None = None) -> SharingRun:
+    """Share requests and the materials of ``days`` calendar days of applications; same seed → same run.
+
+    Without ``applications`` the run draws ``daily_applications`` a working day itself; with them
+    (``{(day, item code): cases}``) it uses exactly those, so that the platform's own application
+    counts and its share calls reconcile.
+    """
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise DataShareScenarioError("days", f"天数应为正整数，而不是 {days!r}")
     catalog = catalog or load_catalog()
@@ -413,25 +442,28 @@ def simulate_sharing(sc: DataShareScenario, seed: int, start: date, days: int, *
     links = catalogue_links(cat, catalog)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5A2E]))
     requests = _requests(rng, sc, cat, links, start, end, cal)
-    wdays = [d for d in cal.days(start, end) if cal.is_working_day(d)]
-    quality, q_ok = _monthly_quality(sc, cat, seed, wdays)
+    all_days = cal.days(start, end)
     codes = sorted(catalog.items)
-    w = np.array([catalog.items[c].weight for c in codes], dtype=float)
-    counts = np.array([rng.multinomial(rng.poisson(sc.daily_applications), w / w.sum()) for _ in wdays]
-                      ).reshape(len(wdays), len(codes))
-    day_ord = np.array([d.toordinal() for d in wdays], dtype=np.int32)
+    counts = (_given_demand(applications, codes, all_days) if applications is not None
+              else _drawn_demand(rng, sc, catalog, codes, all_days, cal))
+    quality, q_ok = _monthly_quality(sc, cat, seed, all_days)
+    day_ord = np.array([d.toordinal() for d in all_days], dtype=np.int32)
     by_pair = {(r.requester, r.item): r for r in requests}
     col = {c: i for i, c in enumerate(codes)}
     didx = {it.code: i for i, it in enumerate(cat.items)}
     parts = []
     for li, lk in enumerate(links):
         n = counts[:, col[lk.service_item]]
-        oc = _outcomes(lk, cat.item(lk.data_item), day_ord, q_ok[:, didx[lk.data_item]], by_pair.get((lk.requester, lk.data_item)))
         keep = n > 0
-        parts.append((day_ord[keep], np.full(int(keep.sum()), li), oc[keep], n[keep]))
-    cat_ = lambda k, dt: np.concatenate([p[k] for p in parts]).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
-    return SharingRun(start, days, links, requests, quality, cat_(0, np.int32), cat_(1, np.int16),
-                      cat_(2, np.int8), cat_(3, np.int32))
+        oc = _outcomes(lk, cat.item(lk.data_item), day_ord[keep], q_ok[keep, didx[lk.data_item]],
+                       by_pair.get((lk.requester, lk.data_item)))
+        parts.append((day_ord[keep], np.full(int(keep.sum()), li), oc, n[keep]))
+    return SharingRun(start, days, links, requests, quality, *(_column(parts, k, dt) for k, dt in
+                                                               ((0, np.int32), (1, np.int16), (2, np.int8), (3, np.int32))))
+
+
+def _column(parts: list[tuple[np.ndarray, ...]], k: int, dtype: Any) -> np.ndarray:
+    return np.concatenate([p[k] for p in parts]).astype(dtype) if parts else np.zeros(0, dtype)
 
 
 # ---- metrics --------------------------------------------------------------------------------------

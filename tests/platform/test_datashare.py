@@ -239,3 +239,27 @@ def test_bad_scenario_values_name_the_field(values, field):
 def test_bad_days():
     with pytest.raises(D.DataShareScenarioError, match="天数"):
         D.simulate_sharing(D.datashare_scenario(), 1, START, 0)
+
+
+def test_given_applications_are_used_exactly():
+    catalog = load_catalog()
+    cat = D.load_data_catalogue()
+    code = D.catalogue_links(cat, catalog)[0].service_item
+    needs = sum(1 for lk in D.catalogue_links(cat, catalog) if lk.service_item == code)
+    apps = {(date(2025, 8, 2), code): 5, (date(2025, 8, 4), code): 3}  # a Saturday (online) and a Monday
+    run = D.simulate_sharing(D.datashare_scenario(), 7, START, 10, applications=apps)
+    assert int(run.count.sum()) == 8 * needs
+    assert set(run.day.tolist()) == {date(2025, 8, 2).toordinal(), date(2025, 8, 4).toordinal()}
+
+
+@pytest.mark.parametrize("case, match", [("unknown item", "不在事项目录"), ("outside the run", "不在模拟期内"),
+                                         ("negative", "非负整数"), ("not a number", "非负整数")])
+def test_bad_applications_name_the_problem(case, match):
+    code = D.catalogue_links(D.load_data_catalogue(), load_catalog())[0].service_item
+    apps = {"unknown item": {(date(2025, 8, 4), "000000-XK-00000"): 1},
+            "outside the run": {(date(2026, 8, 4), code): 1},
+            "negative": {(date(2025, 8, 4), code): -1},
+            "not a number": {(date(2025, 8, 4), code): "3"}}[case]
+    with pytest.raises(D.DataShareScenarioError, match=match) as e:
+        D.simulate_sharing(D.datashare_scenario(), 1, START, 10, applications=apps)
+    assert e.value.field == "applications"

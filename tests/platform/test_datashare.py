@@ -263,3 +263,13 @@ def test_bad_applications_name_the_problem(case, match):
     with pytest.raises(D.DataShareScenarioError, match=match) as e:
         D.simulate_sharing(D.datashare_scenario(), 1, START, 10, applications=apps)
     assert e.value.field == "applications"
+
+
+def test_golden_hash(run):
+    import hashlib
+    h = hashlib.sha256()
+    for a in (run.day, run.link, run.outcome, run.count):
+        h.update(a.tobytes())
+    h.update(repr(run.requests).encode())
+    h.update(repr(run.quality).encode())
+    assert h.hexdigest() == "d6178abee7d82afc088665ca01504a2ec49812a6b3d0d2b42a694ff49a71b1b0"

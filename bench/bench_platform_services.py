@@ -57,7 +57,7 @@ def _codes() -> dict:
         C.check_payload(c.payload, verifier, 1_750_000_010)
     t_check = time.perf_counter() - t0
     t0 = time.perf_counter()
-    rec = C.simulate_practices(sc, 1, date(2024, 1, 1), 366, len(pop.citizens))
+    rec = C.simulate_practices(sc, 1, date(2024, 1, 1), 366, len(pop.citizens), accounts=accounts)
     figs = C.before_after(rec)
     t_year = time.perf_counter() - t0
     saved = {k: sum(v["saved"][k] for v in figs.values()) for k in ("visits", "minutes", "papers")}

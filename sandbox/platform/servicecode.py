@@ -332,8 +332,28 @@ class PracticeRecords:
         return len(self.day)
 
 
+def _people(rng: np.random.Generator, k: np.ndarray, n_people: int,
+            eligible: tuple[np.ndarray | None, ...] | None) -> np.ndarray:
+    """Who comes: anyone, or — when accounts are given — only holders of the practice's credential."""
+    person = rng.integers(0, n_people, size=len(k)).astype(np.int32)
+    if eligible is None:
+        return person
+    for i, pool in enumerate(eligible):
+        m = k == i
+        if pool is not None and m.any():
+            person[m] = pool[rng.integers(0, len(pool), size=int(m.sum()))]
+    return person
+
+
+def _eligible(flows: tuple[PracticeFlow, ...], accounts: tuple[ServiceAccount, ...]) -> tuple[np.ndarray | None, ...]:
+    # Only the housing-fund practice needs an account few people hold; the cards cover everyone.
+    fund = np.array([a.pid for a in accounts if a.fund_account], dtype=np.int32)
+    return tuple(fund if f.credential == "住房公积金账户" and len(fund) else None for f in flows)
+
+
 def _day_rows(rng: np.random.Generator, sc: ServiceCodeScenario, flows: tuple[PracticeFlow, ...],
-              n_people: int, ordinal: int) -> dict[str, np.ndarray]:
+              n_people: int, ordinal: int, eligible: tuple[np.ndarray | None, ...] | None
+              ) -> dict[str, np.ndarray]:
     n = int(rng.poisson(sc.cases_per_day))
     w = np.array([f.weight for f in flows])
     k = rng.choice(len(flows), size=n, p=w / w.sum())
@@ -343,22 +363,26 @@ def _day_rows(rng: np.random.Generator, sc: ServiceCodeScenario, flows: tuple[Pr
     after = np.array([f.after for f in flows], dtype=float)[k]
     now = np.where(use[:, None], after, before)
     return {"day": np.full(n, ordinal, np.int32), "practice": k.astype(np.int8),
-            "person": rng.integers(0, n_people, size=n).astype(np.int32), "used_code": use,
+            "person": _people(rng, k, n_people, eligible), "used_code": use,
             "visits": now[:, 0].astype(np.int8), "minutes": (now[:, 1] * noise).astype(np.float32),
             "papers": now[:, 2].astype(np.int8), "base_visits": before[:, 0].astype(np.int8),
             "base_minutes": (before[:, 1] * noise).astype(np.float32), "base_papers": before[:, 2].astype(np.int8)}
 
 
 def simulate_practices(sc: ServiceCodeScenario, seed: int, start: date, days: int, n_people: int,
-                       calendar: WorkCalendar | None = None, flows: tuple[PracticeFlow, ...] | None = None
-                       ) -> PracticeRecords:
-    """Practice matters over ``days`` calendar days (working days only); same seed → same records."""
+                       calendar: WorkCalendar | None = None, flows: tuple[PracticeFlow, ...] | None = None,
+                       accounts: tuple[ServiceAccount, ...] | None = None) -> PracticeRecords:
+    """Practice matters over ``days`` calendar days (working days only); same seed → same records.
+
+    With ``accounts`` (from :func:`link_accounts`), 公积金 matters come only from fund account holders.
+    """
     if days < 0 or n_people < 1:
         raise ServiceCodeScenarioError("days", "天数不能为负，人口至少 1 人")
     cal = calendar or default_calendar(fallback=True)
     flows = flows or practice_flows()
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0xF10E]))
-    parts = [_day_rows(rng, sc, flows, n_people, d.toordinal())
+    eligible = _eligible(flows, accounts) if accounts is not None else None
+    parts = [_day_rows(rng, sc, flows, n_people, d.toordinal(), eligible)
              for d in cal.days(start, date.fromordinal(start.toordinal() + days - 1)) if cal.is_working_day(d)
              ] if days else []
     cols = PracticeRecords.__dataclass_fields__

@@ -198,3 +198,15 @@ def test_golden_hash(world):
     for k in rec.__dataclass_fields__:
         h.update(getattr(rec, k).tobytes())
     assert h.hexdigest() == "c2df05e38f189f33cb19653cf3634acf7e19577c1caf79a2bd29aaf327f643e0"
+
+
+def test_housing_fund_matters_come_from_fund_holders(world):
+    sc, accounts, _, _ = world
+    rec = C.simulate_practices(sc, 3, date(2024, 3, 1), 31, len(accounts), accounts=accounts)
+    flows = C.practice_flows()
+    fund = next(i for i, f in enumerate(flows) if f.credential == "住房公积金账户")
+    holders = {a.pid for a in accounts if a.fund_account}
+    people = set(rec.person[rec.practice == fund].tolist())
+    assert people and people <= holders
+    others = set(rec.person[rec.practice != fund].tolist())
+    assert others - holders  # the card practices reach people without a fund account too

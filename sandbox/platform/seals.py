@@ -2,8 +2,9 @@
 
 In the spirit of the 电子签名法 (a reliable electronic signature: the signing key is the signer's
 alone, and any change to the signature or to the document after signing can be detected) and
-GB/T 38540-2020 (安全电子签章密码技术规范: the seal binds a unit to a key; signing covers a digest of
-the document; a verifier checks the digest, the signature and the seal's status at signing time).
+GB/T 38540-2020 (安全电子签章密码技术规范: the seal maker (制章者) signs the seal data that bind a unit
+to a key; signing covers a digest of the document; a verifier checks the maker's signature on the
+seal, the document's digest and signature, and the seal's status at signing time).
 
 Cryptography: GB/T 38540 names SM2 signatures over SM3 digests. The kept ``cryptography`` library
 offers SM3 (``hashes.SM3``) but no SM2 signatures, and the only Python SM2 packages are small
@@ -44,6 +45,7 @@ FORMAT = "HD-ESEAL-1"
 REASONS: dict[str, str] = {
     "malformed": "文件格式损坏或编码不规范，无法验证",
     "unknown_seal": "印章未在电子印章登记册中登记",
+    "uncertified": "印章数据未经制章机构签名或已被改动，不是合法制发的电子印章",
     "wrong_unit": "印章不属于文件署名单位",
     "revoked": "签章时印章已注销",
     "not_valid_yet": "签章时印章尚未生效",
@@ -175,16 +177,29 @@ class Seal:
     valid_to: date
     revoked_on: date | None = None
     revoke_reason: str = ""
+    maker_signature: bytes = b""  # 制章者签名 over :meth:`seal_data` (GB/T 38540's 电子印章数据)
 
     @property
     def status(self) -> str:
         return "已注销" if self.revoked_on is not None else "有效"
 
+    def seal_data(self) -> bytes:
+        """What the seal maker signs: identity, unit, key and validity — not the status, which changes."""
+        return _canonical({"format": FORMAT, "seal_id": self.seal_id, "unit": self.unit, "kind": self.kind,
+                           "name": self.name, "public_key": self.public_key.hex(),
+                           "valid_from": self.valid_from.isoformat(), "valid_to": self.valid_to.isoformat()})
+
 
 @dataclass(frozen=True)
 class SealRegistry:
-    """The public registry (电子印章登记册): seals and their status; no private keys."""
+    """The public registry (电子印章登记册): seals, their status and the seal maker's public key.
+
+    The maker (制章机构, here the platform's 电子印章系统) signs each seal's data when it is made, so a
+    seal slipped into a copy of the registry without the maker's key does not verify.
+    """
     seals: tuple[Seal, ...]
+    maker_key: bytes = b""  # raw Ed25519 public key of the seal maker
+    maker: str = "海东市政务服务监督管理局（电子印章制章机构）"
 
     def get(self, seal_id: str) -> Seal:
         for s in self.seals:
@@ -201,7 +216,11 @@ class SealRegistry:
         if s.revoked_on is not None:
             raise SealError(f"印章 {seal_id} 已于 {s.revoked_on.isoformat()} 注销，不能重复注销")
         new = replace(s, revoked_on=on, revoke_reason=reason)
-        return SealRegistry(tuple(new if x.seal_id == seal_id else x for x in self.seals))
+        return replace(self, seals=tuple(new if x.seal_id == seal_id else x for x in self.seals))
+
+    def certified(self, seal: Seal) -> bool:
+        """The seal's data carry the maker's valid signature."""
+        return bool(self.maker_key) and verify_digest(self.maker_key, sm3_hex(seal.seal_data()), seal.maker_signature)
 
 
 @dataclass(frozen=True)
@@ -213,6 +232,7 @@ class SealKeys:
 def build_registry(scenario: SealScenario, seed: int) -> tuple[SealRegistry, SealKeys]:
     """One seal per unit and kind, keys derived from the seed (same seed → same keys and bytes)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EA1]))
+    maker = _keypair(np.random.default_rng(np.random.SeedSequence([seed, 0x3A4E])).bytes(32))
     seals, keys = [], {}
     valid_to = scenario.valid_from.replace(year=scenario.valid_from.year + scenario.validity_years)
     serial = 1
@@ -223,9 +243,10 @@ def build_registry(scenario: SealScenario, seed: int) -> tuple[SealRegistry, Sea
             serial += 1
             name = unit if kind == "单位公章" else f"{unit}{kind}"
             pub = key.public_key().public_bytes_raw()
-            seals.append(Seal(sid, unit, kind, name, pub, scenario.valid_from, valid_to))
+            seal = Seal(sid, unit, kind, name, pub, scenario.valid_from, valid_to)
+            seals.append(replace(seal, maker_signature=sign_digest(maker, sm3_hex(seal.seal_data()))))
             keys[sid] = key
-    return SealRegistry(tuple(seals)), SealKeys(keys)
+    return SealRegistry(tuple(seals), maker.public_key().public_bytes_raw()), SealKeys(keys)
 
 
 # ---- documents ------------------------------------------------------------------------------------
@@ -327,6 +348,9 @@ def _seal_reasons(doc: SignedDocument, seal: Seal, expected_unit: str | None) ->
 def verify(doc: SignedDocument, registry: SealRegistry, *, expected_unit: str | None = None) -> Verification:
     """All the reasons a sealed document fails, in a fixed order; none → valid.
 
+    Order: the seal is registered, made by the seal maker, of the right unit, not revoked and within
+    its validity on the signing day; then the document's SM3 digest and the seal's signature.
+
     ``expected_unit`` is the unit the window expects the document from (e.g. the licence issuer);
     the seal must belong to it as well as to the unit named in the document. A seal revoked after
     the signing day does not invalidate what it signed before (the status at signing time counts).
@@ -335,7 +359,8 @@ def verify(doc: SignedDocument, registry: SealRegistry, *, expected_unit: str | 
         seal = registry.get(doc.seal_id)
     except SealError:
         return Verification(doc.doc_no, ("unknown_seal",))
-    reasons = _seal_reasons(doc, seal, expected_unit)
+    reasons = [] if registry.certified(seal) else ["uncertified"]
+    reasons += _seal_reasons(doc, seal, expected_unit)
     digest = sm3_hex(_canonical(doc.content()))
     if digest != doc.sm3:
         reasons.append("tampered")
@@ -421,8 +446,8 @@ def _revocations(rng: np.random.Generator, reg: SealRegistry, plans: list[_Plan]
         seal = seals[int(rng.integers(0, len(seals)))]
         if seal.revoked_on is None or seal.revoked_on > p.day:
             on = p.day - timedelta(days=int(rng.integers(1, 30)))
-            reg = SealRegistry(tuple(replace(x, revoked_on=on, revoke_reason="印章遗失") if x is seal else x
-                                     for x in reg.seals))
+            reg = replace(reg, seals=tuple(replace(x, revoked_on=on, revoke_reason="印章遗失") if x is seal else x
+                                           for x in reg.seals))
     return reg
 
 

@@ -183,3 +183,23 @@ def test_golden_hash(subjects):
     ex = S.seal_exercise(S.seal_scenario(), 3, subjects)
     assert hashlib.sha256(b"".join(ex.files)).hexdigest() == \
         "ad8871cf9dd0d99e5ed053605cd5ff4729aa7d7bd388c6b01742c62f9e9046c0"
+
+
+def test_a_seal_not_made_by_the_seal_maker_fails(setup, subjects):
+    # Someone adds a seal of their own to a copy of the registry and seals a document with it.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    _, reg, _ = setup
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    real = reg.seals[0]
+    fake = dataclasses.replace(real, seal_id="6302009999998", public_key=key.public_key().public_bytes_raw())
+    reg2 = dataclasses.replace(reg, seals=reg.seals + (fake,))
+    doc = S.sign_document(S.SealKeys({fake.seal_id: key}), reg2, fake.seal_id, doc_no="伪〔2024〕1号", title="证明",
+                          subject_id=subjects[0], body="伪造", signed_on=date(2024, 5, 6))
+    v = S.verify(doc, reg2, expected_unit=real.unit)
+    assert v.reasons == ("uncertified",) and "制章机构" in v.describe()
+    # A real seal's registry entry moved to another unit no longer carries a valid maker signature.
+    moved = dataclasses.replace(real, unit="海东市民政局")
+    reg3 = dataclasses.replace(reg, seals=(moved,) + reg.seals[1:])
+    assert "uncertified" in S.verify(_doc(setup, subjects), reg3).reasons
+    assert all(reg.certified(s) for s in reg.seals)
+    assert reg.certified(reg.revoke(real.seal_id, date(2024, 6, 1)).get(real.seal_id))  # status is not seal data

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -220,7 +221,13 @@ class SealRegistry:
 
     def certified(self, seal: Seal) -> bool:
         """The seal's data carry the maker's valid signature."""
-        return bool(self.maker_key) and verify_digest(self.maker_key, sm3_hex(seal.seal_data()), seal.maker_signature)
+        return bool(self.maker_key) and _certified(self.maker_key, seal)
+
+
+@lru_cache(maxsize=4096)
+def _certified(maker_key: bytes, seal: Seal) -> bool:
+    # Seals are immutable and few: a window verifying thousands of files checks each seal once.
+    return verify_digest(maker_key, sm3_hex(seal.seal_data()), seal.maker_signature)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ __all__ = [
     "true_quality", "measure_quality", "can_replace", "quality_truth", "SharingRun", "simulate_sharing",
     "share_calls", "materials_replaced", "repeated_collection", "outcome_counts", "request_figures",
     "replaced_by_item", "Link", "catalogue_links", "is_usable", "parse_data_catalogue", "share_calls_by_day",
+    "LAWFUL_REFUSALS", "UNLAWFUL_REFUSALS", "ReviewExercise", "review_exercise", "review_truth",
 ]
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "data" / "platform" / "datashare_catalog.toml"
@@ -519,3 +520,64 @@ def request_figures(run: SharingRun, sc: DataShareScenario, calendar: WorkCalend
 def is_usable(run: SharingRun, requester: str, data_item: str, on: date) -> bool:
     """Whether ``requester`` may use ``data_item`` through sharing on ``on`` (a trainee's look-up)."""
     return any(r.requester == requester and r.item == data_item and is_open(r, on) for r in run.requests)
+
+
+# ---- exercise: a 主管部门 officer reviews the requests a month produced -------------------------------
+# Refusal reasons a provider may give, and ones the regulation forbids (擅自增设条件、以收费或
+# 线下办理为条件、笼统拒绝). The trainee must find the unlawful refusals and the late replies.
+LAWFUL_REFUSALS = ("申请用途超出该数据项的共享条件", "申请字段超出履职所需（最小必要原则）", "所申请数据与申请部门所办事项无关")
+UNLAWFUL_REFUSALS = ("需另行签订协议并支付数据费用", "本部门数据暂不对外提供", "需申请部门负责人到现场办理",
+                     "数据涉及本部门业务，不便共享")
+
+
+@dataclass(frozen=True)
+class ReviewExercise:
+    as_of: date
+    requests: tuple[ShareRequest, ...]  # as the platform lists them: no verdicts inside
+
+
+def _review_requests(sc: DataShareScenario, seed: int, as_of: date, n: int, cal: WorkCalendar
+                     ) -> tuple[tuple[ShareRequest, ...], dict[str, tuple[str, ...]]]:
+    cat = load_data_catalogue()
+    cond = [it for it in cat.items if it.share_type == "有条件共享"]
+    users = sorted({lk.requester for lk in catalogue_links(cat, load_catalog())})
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x4E71]))
+    recent = cal.working_days(as_of - timedelta(days=60), as_of)
+    out, truth = [], {}
+    for i in range(n):
+        it = cond[int(rng.integers(0, len(cond)))]
+        requester = next(u for u in users[int(rng.integers(0, len(users))):] + users if u != it.department)
+        on = recent[-int(rng.integers(3, 25))]
+        r = submit(f"GX{as_of.year}{i + 1:05d}", requester, it.department, it.code, it.share_type,
+                   f"办理政务服务事项，核验{it.name}", on, sc.rules, cal)
+        took = _late(rng, sc.p_reply_on_time, sc.rules.reply_days)
+        reply = cal.add_working_days(on, took)
+        verdict: list[str] = []
+        if reply <= as_of and rng.random() < 0.4:
+            bad = rng.random() < 0.5
+            pool = UNLAWFUL_REFUSALS if bad else LAWFUL_REFUSALS
+            r = act(r, "refuse", reply, sc.rules, cal, note=pool[int(rng.integers(0, len(pool)))])
+            verdict += ["unlawful_refusal"] if bad else []
+        elif reply <= as_of:
+            r = act(r, "approve", reply, sc.rules, cal)
+        # Late: more working days than allowed between submission and the reply (or as_of, unanswered);
+        # counted here with working_days_between, apart from the code a trainee would use.
+        if cal.working_days_between(on, min(reply, as_of)) > sc.rules.reply_days:
+            verdict.append("reply_late")
+        out.append(r)
+        truth[r.ticket] = tuple(verdict)
+    return tuple(out), truth
+
+
+def review_exercise(sc: DataShareScenario, seed: int, as_of: date, n: int = 20,
+                    calendar: WorkCalendar | None = None) -> ReviewExercise:
+    """``n`` 有条件共享 requests as of a day, some refused unlawfully, some answered late."""
+    if n < 1:
+        raise DataShareScenarioError("n", "至少一件共享申请")
+    return ReviewExercise(as_of, _review_requests(sc, seed, as_of, n, calendar or default_calendar(fallback=True))[0])
+
+
+def review_truth(sc: DataShareScenario, seed: int, as_of: date, n: int = 20,
+                 calendar: WorkCalendar | None = None) -> dict[str, tuple[str, ...]]:
+    """Grader side: per ticket, the findings expected ("unlawful_refusal", "reply_late"); () = in order."""
+    return _review_requests(sc, seed, as_of, n, calendar or default_calendar(fallback=True))[1]

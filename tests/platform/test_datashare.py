@@ -273,3 +273,21 @@ def test_golden_hash(run):
     h.update(repr(run.requests).encode())
     h.update(repr(run.quality).encode())
     assert h.hexdigest() == "d6178abee7d82afc088665ca01504a2ec49812a6b3d0d2b42a694ff49a71b1b0"
+
+
+def test_review_exercise_truth_is_what_a_careful_officer_finds():
+    sc = D.datashare_scenario({"p_reply_on_time": 0.5})
+    as_of = date(2025, 11, 28)
+    ex = D.review_exercise(sc, 3, as_of, 60)
+    truth = D.review_truth(sc, 3, as_of, 60)
+    assert not hasattr(ex, "truth") and set(truth) == {r.ticket for r in ex.requests}
+    careful = {r.ticket: tuple((["unlawful_refusal"] if r.state == "已拒绝" and r.reason in D.UNLAWFUL_REFUSALS else [])
+                               + (["reply_late"] if R.reply_late(r, as_of, sc.rules, CAL) else []))
+               for r in ex.requests}
+    assert careful == truth
+    found = {f for v in truth.values() for f in v}
+    assert found == {"unlawful_refusal", "reply_late"} and any(v == () for v in truth.values())
+    assert D.review_exercise(sc, 3, as_of, 60) == ex
+    assert set(D.LAWFUL_REFUSALS).isdisjoint(D.UNLAWFUL_REFUSALS)
+    with pytest.raises(D.DataShareScenarioError):
+        D.review_exercise(sc, 3, as_of, 0)

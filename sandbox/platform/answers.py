@@ -204,10 +204,14 @@ def with_items(kb: KnowledgeBase, items: Iterable[KnowledgeItem]) -> KnowledgeBa
 
 
 # ---- asking --------------------------------------------------------------------------------------
-def _top(kb: KnowledgeBase, row: np.ndarray, k: int) -> tuple[Answer, ...]:
-    idx = np.argsort(-row, kind="stable")[:k]
-    return tuple(Answer(kb.items[i].kid, kb.items[i].topic, kb.items[i].question, kb.items[i].answer,
-                        round(float(row[i]), 4)) for i in idx if row[i] > 0)
+def _top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best items per row, best first (ties: lower index first), in one batch."""
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < scores.shape[1] else \
+        np.tile(np.arange(scores.shape[1]), (scores.shape[0], 1))
+    vals = np.take_along_axis(scores, part, axis=1)
+    order = np.lexsort((part, -vals), axis=1)
+    return np.take_along_axis(part, order, axis=1)
 
 
 def ask_many(kb: KnowledgeBase, questions: Sequence[str], k: int | None = None) -> list[tuple[Answer, ...]]:
@@ -216,9 +220,11 @@ def ask_many(kb: KnowledgeBase, questions: Sequence[str], k: int | None = None) 
         return []
     if any(not isinstance(q, str) for q in questions):
         raise ScenarioError("answers.question", "问题应为文字")
-    kk = k or kb.scenario.top_k
     scores = kb.scores(questions)
-    return [_top(kb, row, kk) for row in scores]
+    top = _top_indices(scores, k or kb.scenario.top_k)
+    items = kb.items
+    return [tuple(Answer(items[i].kid, items[i].topic, items[i].question, items[i].answer, round(float(row[i]), 4))
+                  for i in idx if row[i] > 0) for row, idx in zip(scores, top)]
 
 
 def ask(kb: KnowledgeBase, question: str, k: int | None = None) -> tuple[Answer, ...]:

@@ -83,44 +83,51 @@ def _outcomes(kb: KnowledgeBase, questions: Sequence[Question]) -> tuple[np.ndar
     return answered, right, in_top
 
 
-def evaluate(kb: KnowledgeBase, questions: Sequence[Question]) -> dict[str, Any]:
-    """Answer rate, accuracy of what was answered, resolved share and top-k hit rate."""
-    n = len(questions)
-    if n == 0:
-        return {"data_mark": SYNTHETIC_MARK, "questions": 0, "answer_rate": 0.0, "accuracy": 0.0,
-                "resolved_rate": 0.0, "top_k_hit_rate": 0.0, "kb_items": len(kb)}
-    answered, right, in_top = _outcomes(kb, questions)
+def _figures(kb: KnowledgeBase, n: int, outcomes: tuple[np.ndarray, np.ndarray, np.ndarray]) -> dict[str, Any]:
+    answered, right, in_top = outcomes
     n_ans = int(answered.sum())
     return {
         "data_mark": SYNTHETIC_MARK,
         "questions": n,
-        "answer_rate": round(n_ans / n, 4),
+        "answer_rate": round(n_ans / n, 4) if n else 0.0,
         "accuracy": round(int((answered & right).sum()) / n_ans, 4) if n_ans else 0.0,
-        "resolved_rate": round(int((answered & right).sum()) / n, 4),
-        "top_k_hit_rate": round(float(in_top.mean()), 4),
+        "resolved_rate": round(int((answered & right).sum()) / n, 4) if n else 0.0,
+        "top_k_hit_rate": round(float(in_top.mean()), 4) if n else 0.0,
         "kb_items": len(kb),
     }
 
 
-def _answer_for(kb: KnowledgeBase, topic: str) -> str:
+def evaluate(kb: KnowledgeBase, questions: Sequence[Question]) -> dict[str, Any]:
+    """Answer rate, accuracy of what was answered, resolved share and top-k hit rate."""
+    if not questions:
+        empty = np.zeros(0, dtype=bool)
+        return _figures(kb, 0, (empty, empty, empty))
+    return _figures(kb, len(questions), _outcomes(kb, questions))
+
+
+def _feed(kb: KnowledgeBase, questions: Sequence[Question], outcomes: tuple[np.ndarray, np.ndarray, np.ndarray],
+          include_wrong: bool) -> KnowledgeBase:
+    answered, right, _ = outcomes
+    answers = {}
     for it in kb.items:
-        if it.topic == topic:
-            return it.answer
-    if topic.startswith("热线:"):
-        return load_topics()[topic.removeprefix("热线:")]["answer"]
-    raise KeyError(topic)
-
-
-def feed_back(kb: KnowledgeBase, questions: Sequence[Question], *, include_wrong: bool = False) -> KnowledgeBase:
-    """Unanswered questions become knowledge items: the operator files the question as asked with the
-    right topic's approved answer (``include_wrong`` also files answered-but-wrong ones)."""
-    answered, right, _ = _outcomes(kb, questions)
+        answers.setdefault(it.topic, it.answer)
+    topics = load_topics()
     new = []
     for q, a, r in zip(questions, answered, right):
         if not a or (include_wrong and not r):
             kid = "F-" + hashlib.sha1(f"{q.topic}|{q.text}".encode()).hexdigest()[:12]
-            new.append(KnowledgeItem(kid, q.topic, q.text, _answer_for(kb, q.topic), "未答反馈"))
+            answer = answers.get(q.topic) or topics[q.topic.removeprefix("热线:")]["answer"]
+            new.append(KnowledgeItem(kid, q.topic, q.text, answer, "未答反馈"))
     return with_items(kb, new) if new else kb
+
+
+def feed_back(kb: KnowledgeBase, questions: Sequence[Question], *, include_wrong: bool = False) -> KnowledgeBase:
+    """Unanswered questions become knowledge items: the operator files the question as asked with the
+    right topic's approved answer (``include_wrong`` also files those the asker marked 未解决 after a
+    wrong answer)."""
+    if not questions:
+        return kb
+    return _feed(kb, questions, _outcomes(kb, questions), include_wrong)
 
 
 def simulate_year(kb: KnowledgeBase, seed: int, *, months: int = 12, per_month: int = 1500,
@@ -137,8 +144,9 @@ def simulate_year(kb: KnowledgeBase, seed: int, *, months: int = 12, per_month: 
     for m in range(months):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 0xA5C, m]))
         qs = paraphrase_questions(rng, per_month, hotline_share=hotline_share)
-        monthly.append(evaluate(kb, qs))
-        kb = feed_back(kb, qs, include_wrong=include_wrong)
+        outcomes = _outcomes(kb, qs)
+        monthly.append(_figures(kb, len(qs), outcomes))
+        kb = _feed(kb, qs, outcomes, include_wrong)
     after = evaluate(kb, test)
     return {"data_mark": SYNTHETIC_MARK, "before": before, "after": after, "monthly": monthly, "kb": kb,
             "answer_rate_gain": round(after["answer_rate"] - before["answer_rate"], 4),

@@ -48,6 +48,9 @@ def _benefits() -> dict:
         "benefits_found_rate": score["found_rate"],
         "benefits_wrongly_paid": score["wrongly_paid"],
         "benefits_mean_days_to_benefit": score["mean_days_to_benefit"],
+        "benefits_wg_days_no_application": score["policies"]["WG-2024"]["mean_days_no_application"],
+        "benefits_wg_days_kuaishen": score["policies"]["WG-2024"]["mean_days_kuaishen"],
+        "benefits_max_kuaishen_working_days": max(v["max_kuaishen_days"] for v in score["policies"].values()),
         "benefits_assume_pass_found_rate": loose_score["found_rate"],
         "benefits_assume_pass_wrongly_paid": loose_score["wrongly_paid"],
     }

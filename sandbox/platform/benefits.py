@@ -34,10 +34,10 @@ from ..ids import SYNTHETIC_MARK, mask_uscc
 from ..population import build_population
 from ..scenario import ScenarioError
 from ..workdays import default_calendar
-from .benefits_registry import FIELD_GROUPS, REGISTRY_FIELDS, RegistryRecord, draw_world
+from .benefits_registry import FIELD_GROUPS, FIELD_LABELS, REGISTRY_FIELDS, RegistryRecord, draw_world
 
 __all__ = ["OPS", "ON_MISSING", "ROUTES", "Criterion", "Policy", "BenefitsScenario", "BenefitCase", "BenefitsRun",
-           "load_policies", "default_policies", "match", "match_sets", "with_criteria", "build_registry",
+           "load_policies", "default_policies", "match", "match_sets", "explain", "with_criteria", "build_registry",
            "simulate_benefits", "benefits_summary", "benefits_paid", "benefits_paid_for", "case_rows",
            "POLICY_FILE", "ScenarioError"]
 
@@ -273,6 +273,26 @@ def match(policy: Policy, values: Mapping[str, Any]) -> str:
         elif not c.holds(x):
             return NO
     return INSUFFICIENT if unknown else MATCH
+
+
+_OP_WORDS = {">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于", "==": "等于", "!=": "不等于", "in": "属于",
+             "not_in": "不属于"}
+
+
+def explain(policy: Policy, record: RegistryRecord) -> list[dict[str, Any]]:
+    """Why a firm matched or not, criterion by criterion (for the officer who answers the firm's call)."""
+    def show(v: Any) -> str:
+        if isinstance(v, bool):
+            return "是" if v else "否"
+        return "、".join(map(str, v)) if isinstance(v, tuple) else str(v)
+
+    rows = []
+    for c in policy.criteria:
+        x = record.values.get(c.field)
+        verdict = "数据缺失" if x is None else ("满足" if c.holds(x) else "不满足")
+        rows.append({"数据标识": SYNTHETIC_MARK, "条件": f"{FIELD_LABELS[c.field]}{_OP_WORDS[c.op]}{show(c.value)}",
+                     "登记库数值": "未共享" if x is None else show(x), "判断": verdict})
+    return rows
 
 
 def match_sets(policy: Policy, records: Iterable[RegistryRecord]) -> dict[str, frozenset[int]]:

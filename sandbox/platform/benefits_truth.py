@@ -33,6 +33,8 @@ def _score(cases: list, eligible: frozenset[int], cal) -> dict[str, Any]:
     paid = [c for c in cases if c.paid is not None]
     right = [c for c in paid if c.fid in eligible]
     days = [cal.working_days_between(c.notified, c.paid) for c in right]
+    days_push = [d for d, c in zip(days, right) if c.route == "免申即享"]
+    days_quick = [d for d, c in zip(days, right) if c.route == "快申快享"]
     quick = [cal.working_days_between(c.applied, c.paid) for c in right if c.route == "快申快享"]
     return {
         "eligible": len(eligible),
@@ -42,6 +44,8 @@ def _score(cases: list, eligible: frozenset[int], cal) -> dict[str, Any]:
         "wrongly_paid": len(paid) - len(right),
         "wrongly_paid_yuan": round(sum(c.amount for c in paid if c.fid not in eligible), 2),
         "mean_days_to_benefit": round(float(np.mean(days)), 2) if days else 0.0,
+        "mean_days_no_application": round(float(np.mean(days_push)), 2) if days_push else 0.0,
+        "mean_days_kuaishen": round(float(np.mean(days_quick)), 2) if days_quick else 0.0,
         "max_kuaishen_days": max(quick) if quick else 0,
     }
 

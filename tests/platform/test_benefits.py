@@ -204,3 +204,15 @@ def test_with_criteria_rejects_unknown_policy_and_empty_rule():
         with_criteria(SMALL, "NOPE", [Criterion("employees", ">=", 1)])
     with pytest.raises(ScenarioError):
         with_criteria(SMALL, "WG-2024", [])
+
+
+def test_explain_says_which_criterion_failed_or_is_missing(registry):
+    from sandbox.platform.benefits import explain
+    p = default_policies()[0]
+    gap = next(r for r in registry if match(p, r.values) == INSUFFICIENT)
+    rows = explain(p, gap)
+    assert len(rows) == len(p.criteria) and all(r["数据标识"] == "合成数据" for r in rows)
+    assert any(r["判断"] == "数据缺失" and r["登记库数值"] == "未共享" for r in rows)
+    assert not any(r["判断"] == "不满足" for r in rows)
+    ok = next(r for r in registry if match(p, r.values) == MATCH)
+    assert {r["判断"] for r in explain(p, ok)} == {"满足"}

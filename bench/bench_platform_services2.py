@@ -70,6 +70,7 @@ def _answers() -> dict:
     year = simulate_year(kb, 1, months=12, per_month=1500, include_wrong=True)
     t_year = time.perf_counter() - t0
     only = simulate_year(kb, 1, months=12, per_month=1500, include_wrong=False)
+    unseen = simulate_year(kb, 1, months=12, per_month=1500, include_wrong=True, unseen_phrasing=True)
     b, a = year["before"], year["after"]
     return {
         "answers_hotline_month_consultations": len(cons),
@@ -87,7 +88,11 @@ def _answers() -> dict:
         "answers_kb_items_end": a["kb_items"],
         "answers_unanswered_only_after_answer_rate": only["after"]["answer_rate"],
         "answers_unanswered_only_after_accuracy": only["after"]["accuracy"],
-        "answers_unanswered_only_kb_items_end": only["after"]["kb_items"],
+        "answers_unanswered_only_after_resolved_rate": only["after"]["resolved_rate"],
+        "answers_similar_filed_end": sum(len(i.similar) for i in year["kb"].items),
+        "answers_unseen_phrasing_before_resolved_rate": unseen["before"]["resolved_rate"],
+        "answers_unseen_phrasing_after_resolved_rate": unseen["after"]["resolved_rate"],
+        "answers_unseen_phrasing_after_top_k_hit_rate": unseen["after"]["top_k_hit_rate"],
     }
 
 

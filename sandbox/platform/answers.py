@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -37,7 +37,7 @@ from ..ids import SYNTHETIC_MARK
 from ..scenario import ScenarioError
 
 __all__ = ["KnowledgeItem", "Answer", "AnswersScenario", "KnowledgeBase", "normalise", "guide_items",
-           "ticket_items", "build_kb", "with_items", "ask", "ask_many", "load_topics", "load_intents",
+           "ticket_items", "build_kb", "with_items", "with_similar", "ask", "ask_many", "load_topics", "load_intents",
            "answer_rows", "INTENTS", "DATA_DIR"]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "platform"
@@ -55,6 +55,12 @@ class KnowledgeItem:
     question: str
     answer: str
     source: str  # 办事指南 / 12345咨询工单 / 未答反馈
+    similar: tuple[str, ...] = ()  # 相似问: questions as people asked them, filed by the feedback loop
+
+    @property
+    def text(self) -> str:
+        """What the index sees: the standard question and its similar questions."""
+        return " ".join((self.question,) + self.similar)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +114,7 @@ class KnowledgeBase:
 
         vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(self.scenario.ngram_min, self.scenario.ngram_max), sublinear_tf=True,
                               preprocessor=normalise, dtype=np.float32)
-        matrix = vec.fit_transform([it.question for it in self.items])
+        matrix = vec.fit_transform([it.text for it in self.items])
         object.__setattr__(self, "_vec", vec)
         object.__setattr__(self, "_matrix", matrix)
 
@@ -204,6 +210,24 @@ def with_items(kb: KnowledgeBase, items: Iterable[KnowledgeItem]) -> KnowledgeBa
     new = {it.kid: it for it in kb.items}
     new.update({it.kid: it for it in items})
     return KnowledgeBase(tuple(new.values()), kb.scenario)
+
+
+def with_similar(kb: KnowledgeBase, filed: Iterable[tuple[str, str]], *, cap: int = 30) -> KnowledgeBase:
+    """A new base with questions (topic, text) filed as 相似问 of the topic's first item, at most
+    ``cap`` per item; a topic without an item gets none here (see answers_eval.feed_back)."""
+    first: dict[str, int] = {}
+    for i, it in enumerate(kb.items):
+        first.setdefault(it.topic, i)
+    added: dict[int, list[str]] = {}
+    for topic, text in filed:
+        i = first.get(topic)
+        if i is None:
+            continue
+        lst = added.setdefault(i, list(kb.items[i].similar))
+        if text not in lst and len(lst) < cap:
+            lst.append(text)
+    items = tuple(replace(it, similar=tuple(added[i])) if i in added else it for i, it in enumerate(kb.items))
+    return KnowledgeBase(items, kb.scenario)
 
 
 # ---- asking --------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ import numpy as np
 from ..catalog import Catalog, load_catalog
 from ..geography import COUNTIES
 from ..ids import SYNTHETIC_MARK
-from .answers import INTENTS, KnowledgeBase, KnowledgeItem, ask_many, load_intents, load_topics, with_items
+from .answers import (INTENTS, KnowledgeBase, KnowledgeItem, ask_many, load_intents, load_topics, with_items,
+                      with_similar)
 
 __all__ = ["Question", "aliases", "paraphrase_questions", "evaluate", "feed_back", "simulate_year",
            "hotline_consultations"]
@@ -45,10 +46,15 @@ def aliases(name: str) -> tuple[str, ...]:
 
 
 def paraphrase_questions(rng: np.random.Generator, n: int, *, hotline_share: float = 0.4,
-                         catalog: Catalog | None = None) -> tuple[Question, ...]:
-    """n held-out questions: guide topics weighted by catalogue demand, hotline topics uniformly."""
-    if n < 0 or not 0.0 <= hotline_share <= 1.0:
-        raise ValueError("n must be >= 0 and hotline_share within [0, 1]")
+                         catalog: Catalog | None = None, half: int | None = None) -> tuple[Question, ...]:
+    """n held-out questions: guide topics weighted by catalogue demand, hotline topics uniformly.
+
+    ``half`` (0 or 1) keeps only every other paraphrase template, so that feedback drawn from one
+    half can be measured on phrasings it never saw (the other half).
+    """
+    if n < 0 or not 0.0 <= hotline_share <= 1.0 or half not in (None, 0, 1):
+        raise ValueError("n must be >= 0, hotline_share within [0, 1], half None, 0 or 1")
+    cut = slice(None) if half is None else slice(half, None, 2)
     cat = catalog if catalog is not None else load_catalog()
     codes = sorted(cat.items)
     w = np.array([cat.items[c].weight for c in codes], dtype=float)
@@ -59,7 +65,7 @@ def paraphrase_questions(rng: np.random.Generator, n: int, *, hotline_share: flo
     for _ in range(n):
         if rng.random() < hotline_share:
             t = topic_names[int(rng.integers(len(topic_names)))]
-            para = topics[t]["paraphrases"]
+            para = topics[t]["paraphrases"][cut]
             county = COUNTIES[int(rng.integers(len(COUNTIES)))]
             text = para[int(rng.integers(len(para)))].format(
                 cs=county.short, town=county.townships[int(rng.integers(len(county.townships)))])
@@ -68,7 +74,7 @@ def paraphrase_questions(rng: np.random.Generator, n: int, *, hotline_share: flo
             code = codes[int(np.searchsorted(np.cumsum(w), rng.random(), side="right").clip(0, len(codes) - 1))]
             intent = INTENTS[int(rng.integers(len(INTENTS)))]
             names = aliases(cat.items[code].name)
-            para = intents[intent]["paraphrases"]
+            para = intents[intent]["paraphrases"][cut]
             text = para[int(rng.integers(len(para)))].format(name=names[int(rng.integers(len(names)))])
             out.append(Question(text, f"{code}:{intent}"))
     return tuple(out)
@@ -107,18 +113,23 @@ def evaluate(kb: KnowledgeBase, questions: Sequence[Question]) -> dict[str, Any]
 
 def _feed(kb: KnowledgeBase, questions: Sequence[Question], outcomes: tuple[np.ndarray, np.ndarray, np.ndarray],
           include_wrong: bool) -> KnowledgeBase:
+    """File the questions to feed back as 相似问 of their topic's item (a new item when the topic has
+    none). Separate short items would pull every later question about the same item to themselves."""
     answered, right, _ = outcomes
-    answers = {}
-    for it in kb.items:
-        answers.setdefault(it.topic, it.answer)
+    known = {it.topic for it in kb.items}
     topics = load_topics()
-    new = []
+    filed, new = [], {}
     for q, a, r in zip(questions, answered, right):
-        if not a or (include_wrong and not r):
-            kid = "F-" + hashlib.sha1(f"{q.topic}|{q.text}".encode()).hexdigest()[:12]
-            answer = answers.get(q.topic) or topics[q.topic.removeprefix("热线:")]["answer"]
-            new.append(KnowledgeItem(kid, q.topic, q.text, answer, "未答反馈"))
-    return with_items(kb, new) if new else kb
+        if a and not (include_wrong and not r):
+            continue
+        if q.topic in known:
+            filed.append((q.topic, q.text))
+        elif q.topic not in new:
+            kid = "F-" + hashlib.sha1(q.topic.encode()).hexdigest()[:12]
+            new[q.topic] = KnowledgeItem(kid, q.topic, q.text, topics[q.topic.removeprefix("热线:")]["answer"], "未答反馈")
+    if new:
+        kb = with_items(kb, new.values())
+    return with_similar(kb, filed) if filed else kb
 
 
 def feed_back(kb: KnowledgeBase, questions: Sequence[Question], *, include_wrong: bool = False) -> KnowledgeBase:
@@ -131,19 +142,24 @@ def feed_back(kb: KnowledgeBase, questions: Sequence[Question], *, include_wrong
 
 
 def simulate_year(kb: KnowledgeBase, seed: int, *, months: int = 12, per_month: int = 1500,
-                  hotline_share: float = 0.4, held_out: int = 2000, include_wrong: bool = False) -> dict[str, Any]:
+                  hotline_share: float = 0.4, held_out: int = 2000, include_wrong: bool = False,
+                  unseen_phrasing: bool = False) -> dict[str, Any]:
     """A year of questions: each month answered by the current base, its unanswered fed back (and,
     with ``include_wrong``, those the asker marked 未解决 after a wrong answer).
 
     Improvement is measured on a separate held-out set (its own stream) before and after the year.
+    By default the held-out questions are drawn like the year's (the same ways of asking, other
+    items, places and draws); ``unseen_phrasing`` draws the year from one half of the paraphrase
+    templates and the held-out set from the other, so the gain is on phrasings never fed back.
     """
+    half_year, half_test = (0, 1) if unseen_phrasing else (None, None)
     test = paraphrase_questions(np.random.default_rng(np.random.SeedSequence([seed, 0x7E57])), held_out,
-                                hotline_share=hotline_share)
+                                hotline_share=hotline_share, half=half_test)
     before = evaluate(kb, test)
     monthly = []
     for m in range(months):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 0xA5C, m]))
-        qs = paraphrase_questions(rng, per_month, hotline_share=hotline_share)
+        qs = paraphrase_questions(rng, per_month, hotline_share=hotline_share, half=half_year)
         outcomes = _outcomes(kb, qs)
         monthly.append(_figures(kb, len(qs), outcomes))
         kb = _feed(kb, qs, outcomes, include_wrong)

@@ -88,7 +88,13 @@ def test_feedback_adds_items_and_improves_held_out_resolution(kb):
     before = evaluate(kb, test)
     only_unanswered = feed_back(kb, train)
     grown = feed_back(kb, train, include_wrong=True)
-    assert len(kb) < len(only_unanswered) < len(grown)
+    def filed(b):
+        return sum(len(i.similar) for i in b.items) + sum(i.source == "未答反馈" for i in b.items)
+
+    assert 0 == filed(kb) < filed(only_unanswered) < filed(grown)
+    # filed as 相似问 of the right topic's item; a new item only for a topic the base had none of
+    assert len(grown) - len(kb) <= len({q.topic for q in train if q.topic.startswith("热线:")})
+    assert {i.topic for i in grown.items if i.source == "未答反馈"}.isdisjoint({i.topic for i in kb.items})
     assert {i.source for i in grown.items} >= {"办事指南", "12345咨询工单", "未答反馈"}
     assert evaluate(only_unanswered, test)["answer_rate"] > before["answer_rate"]
     assert evaluate(grown, test)["resolved_rate"] > before["resolved_rate"] + 0.1

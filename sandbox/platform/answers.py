@@ -15,7 +15,8 @@ scikit-learn is imported only when a knowledge base is built (its import costs a
 
 Shape as the hall: a frozen :class:`AnswersScenario`; :func:`build_kb` makes an immutable
 :class:`KnowledgeBase` (items plus a fitted index); :func:`ask` answers one question, :func:`ask_many`
-a batch; :func:`with_items` returns a new base (unanswered questions fed back as knowledge items).
+a batch; :func:`with_similar` / :func:`with_items` return a new base with questions filed as 相似问
+of an item or as new items (the feedback loop).
 The measurement with held-out paraphrases and the feedback loop are grader-side, in answers_eval.py.
 Everything shown is synthetic (合成数据).
 """

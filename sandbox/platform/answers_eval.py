@@ -6,6 +6,11 @@ people really ask, in other words than the knowledge base — never from the kno
 Each question carries the topic it is really about (its ground truth); the trainee-facing module
 never sees it. ``answer_rate`` = questions whose best answer reaches ``min_score`` / questions;
 ``accuracy`` = answered questions whose best answer is on the right topic / answered questions.
+
+Feedback files each unanswered question (and, optionally, each one the asker marked 未解决) as a
+相似问 of the right topic's item — a new item only when the base has nothing on that topic. Gains are
+large for the ways of asking that recur and small for phrasings never fed back (``unseen_phrasing``):
+character n-grams learn words, not meaning; the bench reports both.
 """
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ Shape as the hall: a frozen, validated :class:`BenefitsScenario` → :func:`simu
 trainee changes the matching rules with :func:`with_criteria` / :meth:`BenefitsScenario.evolve` and
 sees the payments; the grader scores them against who is really eligible (benefits_truth.py).
 
-Flow per policy (DOMAIN §6: six steps → three): on ``match_date`` the registry is matched.
+Flow per policy (DOMAIN §6: six steps → three): on ``match_date`` (and the same day of every other
+year in the span) the registry is matched.
 *Matched* firms get a push and confirm (an honest firm that is not eligible declines; some confirm
 anyway) → payment a few working days later. *Data insufficient* (a criterion's field missing) →
 ``on_missing``: 快申快享 invites a short application, checked against the firm's real situation and
@@ -37,7 +38,7 @@ from ..workdays import default_calendar
 from .benefits_registry import FIELD_GROUPS, FIELD_LABELS, REGISTRY_FIELDS, RegistryRecord, draw_world
 
 __all__ = ["OPS", "ON_MISSING", "ROUTES", "Criterion", "Policy", "BenefitsScenario", "BenefitCase", "BenefitsRun",
-           "load_policies", "default_policies", "match", "match_sets", "explain", "with_criteria", "build_registry",
+           "load_policies", "default_policies", "match", "match_sets", "explain", "rounds", "with_criteria", "build_registry",
            "simulate_benefits", "benefits_summary", "benefits_paid", "benefits_paid_for", "case_rows",
            "POLICY_FILE", "ScenarioError"]
 
@@ -346,17 +347,30 @@ def _uniform_days(u: float, lo_hi: tuple[int, int]) -> int:
     return lo + min(int(u * (hi - lo + 1)), hi - lo)
 
 
-def _policy_draws(seed: int, code: str, n: int) -> np.ndarray:
-    """Six uniforms per firm for one policy, drawn before any rule is applied."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xB3E, zlib.crc32(code.encode())]))
+def _policy_draws(seed: int, code: str, year: int, n: int) -> np.ndarray:
+    """Six uniforms per firm for one policy round, drawn before any rule is applied."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xB3E, zlib.crc32(code.encode()), year]))
     return rng.random((n, 6))
 
 
-def _case(s: BenefitsScenario, p: Policy, rec: RegistryRecord, truth: Mapping[str, Any], verdict: str,
+def rounds(policy: Policy, start: date, end: date) -> list[date]:
+    """The policy's match days in [start, end]: its ``match_date`` and the same day of later or
+    earlier years (a policy is matched once a year; 29 February falls back to the 28th)."""
+    out = []
+    for year in range(start.year, end.year + 1):
+        try:
+            d = policy.match_date.replace(year=year)
+        except ValueError:
+            d = date(year, 2, 28)
+        if start <= d <= end:
+            out.append(d)
+    return out
+
+
+def _case(s: BenefitsScenario, p: Policy, day0: date, rec: RegistryRecord, truth: Mapping[str, Any], verdict: str,
           u: np.ndarray) -> BenefitCase | None:
     cal = default_calendar(True)
     eligible = match(p, truth) == MATCH
-    day0 = cal.next_working_day(p.match_date)
     if verdict == MATCH or (verdict == INSUFFICIENT and p.on_missing == "assume_pass"):
         confirmed = paid = None
         if u[0] < (s.p_confirm if eligible else s.p_false_confirm):
@@ -379,17 +393,21 @@ def _case(s: BenefitsScenario, p: Policy, rec: RegistryRecord, truth: Mapping[st
 
 
 def simulate_benefits(scenario: BenefitsScenario, seed: int) -> BenefitsRun:
-    """Every policy whose match date falls in the span: match, push, confirm, pay; 快申快享 where needed."""
+    """Every policy round in the span (:func:`rounds`): match, push, confirm, pay; 快申快享 where needed.
+
+    The firms' figures are those of the population's reference date in every round (a simplification:
+    firms do not age between rounds)."""
     facts, records = _world(scenario, seed)
+    cal = default_calendar(True)
     cases: list[BenefitCase] = []
     for p in scenario.policies:
-        if not scenario.start <= p.match_date <= scenario.end:
-            continue
-        draws = _policy_draws(seed, p.code, len(records))
-        for i, (rec, fact) in enumerate(zip(records, facts)):
-            c = _case(scenario, p, rec, fact.values, match(p, rec.values), draws[i])
-            if c is not None:
-                cases.append(c)
+        for day in rounds(p, scenario.start, scenario.end):
+            draws = _policy_draws(seed, p.code, day.year, len(records))
+            day0 = cal.next_working_day(day)
+            for i, (rec, fact) in enumerate(zip(records, facts)):
+                c = _case(scenario, p, day0, rec, fact.values, match(p, rec.values), draws[i])
+                if c is not None:
+                    cases.append(c)
     return BenefitsRun(scenario, seed, tuple(cases), len(records))
 
 

@@ -183,7 +183,7 @@ def _language(mix: Mapping[str, float], elderly: float) -> tuple[float, float]:
     return total, (elderly * old / total if total > 0 else 0.0)
 
 
-def generate(scenario: TownshipScenario, seed: int) -> tuple[tuple[Township, ...], tuple[Township, ...]]:
+def _generate(scenario: TownshipScenario, seed: int) -> tuple[tuple[Township, ...], tuple[Township, ...]]:
     """(observed, truth) for every township; one generator, a fixed order of draws."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x70A7]))
     observed, truth = [], []
@@ -210,7 +210,7 @@ def generate(scenario: TownshipScenario, seed: int) -> tuple[tuple[Township, ...
 
 def build_townships(scenario: TownshipScenario, seed: int) -> tuple[Township, ...]:
     """What a trainee sees: registered population, survey shares (no ground truth)."""
-    return generate(scenario, seed)[0]
+    return _generate(scenario, seed)[0]
 
 
 # ---- figures -------------------------------------------------------------------------------------

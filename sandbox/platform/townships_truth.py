@@ -11,14 +11,14 @@ from typing import Any
 
 from ..ids import SYNTHETIC_MARK
 from ..scenario import ScenarioError
-from .townships import Levers, Township, TownshipScenario, figures, generate
+from .townships import Levers, Township, TownshipScenario, _generate, figures
 
 __all__ = ["township_truth", "score_plan"]
 
 
 def township_truth(scenario: TownshipScenario, seed: int) -> tuple[Township, ...]:
     """Resident population and true shares per township (same seed → the trainee's world)."""
-    return generate(scenario, seed)[1]
+    return _generate(scenario, seed)[1]
 
 
 def score_plan(scenario: TownshipScenario, seed: int, levers: Levers, *, budget_wan: float | None = None,
@@ -28,7 +28,7 @@ def score_plan(scenario: TownshipScenario, seed: int, levers: Levers, *, budget_
     if budget_wan is not None and (isinstance(budget_wan, bool) or not isinstance(budget_wan, (int, float))
                                    or budget_wan < 0):
         raise ScenarioError("townships.budget_wan", f"预算应为非负数，而不是 {budget_wan!r}")
-    observed, truth = generate(scenario, seed)
+    observed, truth = _generate(scenario, seed)
     real = figures(truth, levers, scenario)
     base = figures(truth, baseline or Levers(), scenario)
     planned = figures(observed, levers, scenario)

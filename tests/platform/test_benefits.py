@@ -216,3 +216,14 @@ def test_explain_says_which_criterion_failed_or_is_missing(registry):
     assert not any(r["判断"] == "不满足" for r in rows)
     ok = next(r for r in registry if match(p, r.values) == MATCH)
     assert {r["判断"] for r in explain(p, ok)} == {"满足"}
+
+
+def test_policies_are_matched_once_a_year_in_the_span():
+    from sandbox.platform.benefits import rounds
+    p = default_policies()[0]  # 03-15
+    assert rounds(p, date(2024, 1, 1), date(2024, 12, 31)) == [date(2024, 3, 15)]
+    assert rounds(p, date(2024, 4, 1), date(2026, 3, 14)) == [date(2025, 3, 15)]
+    assert rounds(p, date(2024, 4, 1), date(2024, 12, 31)) == []
+    two = simulate_benefits(SMALL.evolve(days=731), 7)  # 2024 and 2025
+    assert {c.notified.year for c in two.cases} == {2024, 2025}
+    assert benefits_paid_for(7, date(2025, 1, 1), 365, SMALL) > 0

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -39,7 +39,7 @@ from ..scenario import ScenarioError
 
 __all__ = ["KnowledgeItem", "Answer", "AnswersScenario", "KnowledgeBase", "normalise", "guide_items",
            "ticket_items", "build_kb", "with_items", "with_similar", "ask", "ask_many", "load_topics", "load_intents",
-           "answer_rows", "INTENTS", "DATA_DIR"]
+           "answer_rows", "INTENTS", "DATA_DIR", "scenario_from_dict"]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "platform"
 INTENTS = ("materials", "time", "online", "fee", "place", "conditions")
@@ -91,6 +91,17 @@ class AnswersScenario:
                 raise ScenarioError(f"answers.{name}", f"应为 {lo} 到 {hi} 之间的整数，而不是 {v!r}")
         if self.ngram_min > self.ngram_max:
             raise ScenarioError("answers.ngram_min", "不能大于 ngram_max")
+
+
+def scenario_from_dict(d: Mapping[str, Any]) -> AnswersScenario:
+    """A validated scenario from plain data (a TOML ``[answers]`` section); errors name the field."""
+    if not isinstance(d, Mapping):
+        raise ScenarioError("answers", "应为一张表")
+    names = {f.name for f in fields(AnswersScenario)}
+    for k in d:
+        if k not in names:
+            raise ScenarioError(f"answers.{k}", f"未知参数；可选：{'、'.join(sorted(names))}")
+    return AnswersScenario(**d)
 
 
 def normalise(text: str) -> str:

@@ -39,7 +39,7 @@ from .benefits_registry import FIELD_GROUPS, FIELD_LABELS, REGISTRY_FIELDS, Regi
 
 __all__ = ["OPS", "ON_MISSING", "ROUTES", "Criterion", "Policy", "BenefitsScenario", "BenefitCase", "BenefitsRun",
            "load_policies", "default_policies", "match", "match_sets", "explain", "rounds", "with_criteria", "build_registry",
-           "simulate_benefits", "benefits_summary", "benefits_paid", "benefits_paid_for", "case_rows",
+           "simulate_benefits", "scenario_from_dict", "benefits_summary", "benefits_paid", "benefits_paid_for", "case_rows",
            "POLICY_FILE", "ScenarioError"]
 
 POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "platform" / "benefits_policies.toml"
@@ -245,6 +245,29 @@ def _validate(s: BenefitsScenario) -> None:
                             f"{s.kuaishen_limit_days} 个工作日")
     if not s.policies or not all(isinstance(p, Policy) for p in s.policies):
         raise ScenarioError("benefits.policies", "至少要有一项政策")
+
+
+def scenario_from_dict(d: Mapping[str, Any]) -> BenefitsScenario:
+    """A validated scenario from plain data (a TOML ``[benefits]`` section); errors name the field."""
+    if not isinstance(d, Mapping):
+        raise ScenarioError("benefits", "应为一张表")
+    names = {f.name for f in dataclasses.fields(BenefitsScenario)}
+    kw: dict[str, Any] = {}
+    for k, v in d.items():
+        if k not in names:
+            raise ScenarioError(f"benefits.{k}", f"未知参数；可选：{'、'.join(sorted(names))}")
+        if k == "start":
+            v = _date(v, "benefits.start")
+        elif k == "policies":
+            v = load_policies({"policies": v})
+        elif k in ("p_missing", "p_error"):
+            if not isinstance(v, Mapping):
+                raise ScenarioError(f"benefits.{k}", "应为 数据来源 → 比例 的表")
+            v = _frozen({**getattr(BenefitsScenario(), k), **v})  # named sources change, the rest keep defaults
+        elif isinstance(v, list):
+            v = tuple(v)
+        kw[k] = v
+    return BenefitsScenario(**kw)
 
 
 def with_criteria(scenario: BenefitsScenario, code: str, criteria: Iterable[Criterion | Mapping],

@@ -34,7 +34,8 @@ from ..ids import SYNTHETIC_MARK
 from ..scenario import ScenarioError
 
 __all__ = ["Village", "Township", "Lever", "Levers", "TownshipScenario", "build_townships", "figures",
-           "township_rows", "what_if", "plan_cost", "LANGUAGE_NEED", "township_names"]
+           "township_rows", "what_if", "plan_cost", "LANGUAGE_NEED", "township_names", "scenario_from_dict",
+           "levers_from_dict"]
 
 # Share needing help in their own language, (adults, 60 and over), by ethnicity. 回族 and 汉族
 # residents speak Chinese (河湟方言), so 0; figures are assumptions (unconfirmed), kept as data.
@@ -143,6 +144,31 @@ class TownshipScenario:
             return dataclasses.replace(self, **changes)
         except TypeError as e:
             raise ScenarioError("townships", f"未知参数：{e}") from None
+
+
+def _from_fields(cls: type, d: Any, prefix: str) -> dict[str, Any]:
+    if not isinstance(d, Mapping):
+        raise ScenarioError(prefix, "应为一张表")
+    names = {f.name for f in dataclasses.fields(cls)}
+    for k in d:
+        if k not in names:
+            raise ScenarioError(f"{prefix}.{k}", f"未知参数；可选：{'、'.join(sorted(names))}")
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+
+
+def scenario_from_dict(d: Mapping[str, Any]) -> TownshipScenario:
+    """A validated scenario from plain data (a TOML ``[townships]`` section); errors name the field."""
+    return TownshipScenario(**_from_fields(TownshipScenario, d, "townships"))
+
+
+def levers_from_dict(d: Mapping[str, Any]) -> Levers:
+    """Levers from plain data: ``{"default": {...}, "overrides": {"积石镇": {...}}}`` (a trainee's form)."""
+    kw = _from_fields(Levers, d, "levers")
+    default = Lever(**_from_fields(Lever, kw.get("default", {}), "levers.default"))
+    over = kw.get("overrides", {})
+    if not isinstance(over, Mapping):
+        raise ScenarioError("levers.overrides", "应为 乡镇 → 措施 的表")
+    return Levers(default, {t: Lever(**_from_fields(Lever, v, f"levers.{t}")) for t, v in over.items()})
 
 
 def _check(name: str, v: Any, lo: float, hi: float) -> None:

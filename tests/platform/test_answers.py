@@ -154,3 +154,12 @@ def test_bad_questions_are_refused(kb):
         ask_many(kb, ["好", 3])  # type: ignore[list-item]
     with pytest.raises(ScenarioError):
         KnowledgeBase(())
+
+
+def test_scenario_from_plain_data():
+    from sandbox.platform.answers import scenario_from_dict
+    assert scenario_from_dict({"min_score": 0.5}).min_score == 0.5
+    for bad, field in (({"threshold": 0.5}, "answers.threshold"), ({"top_k": 2.5}, "answers.top_k"), ([], "answers")):
+        with pytest.raises(ScenarioError) as e:
+            scenario_from_dict(bad)
+        assert e.value.field == field

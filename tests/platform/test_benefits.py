@@ -227,3 +227,16 @@ def test_policies_are_matched_once_a_year_in_the_span():
     two = simulate_benefits(SMALL.evolve(days=731), 7)  # 2024 and 2025
     assert {c.notified.year for c in two.cases} == {2024, 2025}
     assert benefits_paid_for(7, date(2025, 1, 1), 365, SMALL) > 0
+
+
+def test_scenario_from_plain_data_and_its_bad_values():
+    from sandbox.platform.benefits import scenario_from_dict
+    s = scenario_from_dict({"start": "2025-01-01", "days": 90, "confirm_days": [1, 5], "p_missing": {"人社": 0.2}})
+    assert s.start == date(2025, 1, 1) and s.confirm_days == (1, 5)
+    assert s.p_missing["人社"] == 0.2 and s.p_missing["税务"] == BenefitsScenario().p_missing["税务"]
+    for bad, field in (({"start": "明天"}, "benefits.start"), ({"speed": 1}, "benefits.speed"),
+                       ({"p_apply": "高"}, "benefits.p_apply"), ({"p_error": 0.1}, "benefits.p_error"),
+                       ({"policies": []}, "policies"), ("x", "benefits")):
+        with pytest.raises(ScenarioError) as e:
+            scenario_from_dict(bad)
+        assert e.value.field == field

@@ -151,3 +151,19 @@ def test_bad_budget_is_named():
     with pytest.raises(ScenarioError) as e:
         score_plan(S, 11, Levers(), budget_wan=-5)
     assert e.value.field == "townships.budget_wan"
+
+
+def test_scenario_and_levers_from_plain_data():
+    from sandbox.platform.townships import levers_from_dict, scenario_from_dict
+    assert scenario_from_dict({"villages": [5, 9]}).villages == (5, 9)
+    lv = levers_from_dict({"default": {"helpers": 2}, "overrides": {"积石镇": {"dialect_helpers": 3}}})
+    assert lv.of("碾伯镇").helpers == 2 and lv.of("积石镇").dialect_helpers == 3
+    for bad, field in (({"overrides": {"积石镇": {"staff": 1}}}, "levers.积石镇.staff"),
+                       ({"default": {"helpers": -2}}, "levers.helpers"), ({"overrides": 3}, "levers.overrides"),
+                       ({"budget": 1}, "levers.budget")):
+        with pytest.raises(ScenarioError) as e:
+            levers_from_dict(bad)
+        assert e.value.field == field
+    with pytest.raises(ScenarioError) as e:
+        scenario_from_dict({"speed": 3})
+    assert e.value.field == "townships.speed"

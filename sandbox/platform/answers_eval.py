@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy as np
@@ -27,7 +28,7 @@ from ..ids import SYNTHETIC_MARK
 from .answers import (INTENTS, KnowledgeBase, KnowledgeItem, ask_many, load_intents, load_topics, with_items,
                       with_similar)
 
-__all__ = ["Question", "aliases", "paraphrase_questions", "evaluate", "feed_back", "simulate_year",
+__all__ = ["Question", "is_right", "aliases", "paraphrase_questions", "evaluate", "feed_back", "simulate_year",
            "hotline_consultations"]
 
 _SUFFIXES = ("申领", "登记", "办理", "申请", "核发", "备案", "开具", "签发", "认定")
@@ -85,12 +86,24 @@ def paraphrase_questions(rng: np.random.Generator, n: int, *, hotline_share: flo
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _equivalent_codes() -> dict[str, frozenset[str]]:
+    """Hotline topic → codes of catalogue items whose guide answers it too (``also_items``)."""
+    by_name = {it.name: code for code, it in load_catalog().items.items()}
+    return {f"热线:{t}": frozenset(by_name[n] for n in v.get("also_items", ())) for t, v in load_topics().items()}
+
+
+def is_right(answer_topic: str, truth: str) -> bool:
+    """The answer is on the question's topic, or comes from a guide that answers that hotline topic."""
+    return answer_topic == truth or answer_topic.split(":")[0] in _equivalent_codes().get(truth, ())
+
+
 def _outcomes(kb: KnowledgeBase, questions: Sequence[Question]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """answered, top-1 right, right topic in the top k — one boolean per question."""
     res = ask_many(kb, [q.text for q in questions])
     answered = np.array([bool(a) and a[0].score >= kb.scenario.min_score for a in res], dtype=bool)
-    right = np.array([bool(a) and a[0].topic == q.topic for a, q in zip(res, questions)], dtype=bool)
-    in_top = np.array([any(x.topic == q.topic for x in a) for a, q in zip(res, questions)], dtype=bool)
+    right = np.array([bool(a) and is_right(a[0].topic, q.topic) for a, q in zip(res, questions)], dtype=bool)
+    in_top = np.array([any(is_right(x.topic, q.topic) for x in a) for a, q in zip(res, questions)], dtype=bool)
     return answered, right, in_top
 
 

@@ -163,3 +163,15 @@ def test_scenario_from_plain_data():
         with pytest.raises(ScenarioError) as e:
             scenario_from_dict(bad)
         assert e.value.field == field
+
+
+def test_equivalent_guides_count_as_right_for_hotline_topics():
+    from sandbox.catalog import load_catalog
+    from sandbox.platform.answers_eval import is_right
+    names = {it.name for it in load_catalog().items.values()}
+    for topic in load_topics().values():
+        assert set(topic.get("also_items", ())) <= names
+    code = next(c for c, it in load_catalog().items.items() if it.name == "社会保障卡补换、挂失")
+    assert is_right(f"{code}:place", "热线:社保卡")
+    assert not is_right(f"{code}:place", "热线:停电")
+    assert not is_right("热线:社保卡", f"{code}:place")

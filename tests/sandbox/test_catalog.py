@@ -415,6 +415,20 @@ def test_broken_bundles(tmp_path, old, new, field):
     assert (info.value.file, info.value.item, info.value.field) == ("bundles.toml", "T-1", field), str(info.value)
 
 
+def test_item_handled_elsewhere_is_linked_not_drawn(tmp_path):
+    elsewhere = BLOCK.replace("weight = 10\n", 'weight = 0\nvenue = "出生医院"\n', 1)
+    with pytest.raises(CatalogError) as info:  # in a bundle's items it would be drawn for a window
+        load_catalog(_write(tmp_path, block=elsewhere))
+    assert (info.value.file, info.value.item, info.value.field) == ("bundles.toml", "T-1", "items")
+    # A third, hall item; the venue item goes to `linked`.
+    third = "[[items]]" + BLOCK.split("[[items]]")[1].replace("630200-GG-03901", "630200-GG-03903").replace(
+        "测试事项甲", "测试事项丙")
+    bundles = BUNDLES.replace('"630200-GG-03901", "630200-XK-03902"', '"630200-GG-03903", "630200-XK-03902"').replace(
+        'description = "测试"', 'description = "测试"\nlinked = ["630200-GG-03901"]')
+    c = load_catalog(_write(tmp_path, block=elsewhere + "\n" + third, bundles=bundles))
+    assert not c.item(A).at_hall and c.bundle("T-1").linked == (A,) and c.item("630200-GG-03903").at_hall
+
+
 def test_broken_shared_material(tmp_path):
     _write(tmp_path, common=COMMON.replace("core = true", "core = true\nrongque = true"))
     with pytest.raises(CatalogError) as info:

@@ -209,6 +209,8 @@ def test_time_limits_follow_the_law(cat):
     # 社会保险法 第五十七条: 15 days for a unit's registration; 机动车登记规定: 号牌 within 15 days,
     # 行驶证 the same day — one 即办件 could not carry both.
     assert cat.by_name("单位社会保险参保登记").legal_days == 15
+    # 社会保险经办条例 (2023): a pension claim is settled within 20 working days of the application.
+    assert cat.by_name("企业职工基本养老保险待遇申领（退休）").legal_days == 20
     plate = cat.by_name("补领、换领机动车号牌")
     assert (plate.legal_days, plate.instant) == (15, False) and plate.promised_days <= 15
     assert cat.by_name("补领、换领机动车行驶证").instant

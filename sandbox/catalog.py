@@ -23,7 +23,7 @@ from typing import Any
 
 __all__ = [
     "BLOCKS", "ITEM_TYPES", "LEVELS", "FORMS", "SOURCES", "CROSS_PROVINCE_MODES", "SERVICE_CLASSES",
-    "WINDOW_KINDS", "TYPE_CODES", "BUNDLE_KINDS", "Material", "ServiceItem", "Bundle", "Catalog",
+    "WINDOW_KINDS", "TYPE_CODES", "BUNDLE_KINDS", "BUNDLE_SOURCES", "Material", "ServiceItem", "Bundle", "Catalog",
     "CatalogError", "load_catalog", "DATA_DIR", "shared_materials", "standard_steps",
 ]
 
@@ -45,6 +45,9 @@ SERVICE_CLASSES = ("quick", "typical", "complex")
 # counts as its own busy window (DOMAIN §1) although it sits in the social-security block here.
 WINDOW_KINDS = BLOCKS + ("医疗保障",)
 BUNDLE_KINDS = ("个人", "企业")
+# Where a bundle comes from: the State Council's first batch of 13 (国发〔2024〕3号, DOMAIN §6), a later
+# national batch, or a Haidong / Qinghai bundle of its own.
+BUNDLE_SOURCES = ("国家第一批", "国家后续批次", "地方")
 REGION_CODES = ("630200", "630202", "630203", "630222", "630223", "630224", "630225")
 CODE_RE = re.compile(r"^(?P<region>\d{6})-(?P<type>[A-Z]{2})-(?P<num>\d{5})$")
 
@@ -109,6 +112,13 @@ class ServiceItem:
     basis: str  # 设定和实施依据
     steps: tuple[str, ...]  # 办理流程
     faq: tuple[tuple[str, str], ...]  # 常见问题
+    # 办理地点 when it is not a hall window (出生医学证明: the birth hospital); "" = the halls handle it.
+    venue: str = ""
+
+    @property
+    def at_hall(self) -> bool:
+        """Handled at hall windows (or their portal); False: another institution, linked in bundles only."""
+        return not self.venue
 
     @property
     def required_materials(self) -> tuple[Material, ...]:
@@ -133,6 +143,10 @@ class Bundle:
     items: tuple[str, ...]  # item codes
     promised_days: int
     description: str
+    source: str = "地方"  # BUNDLE_SOURCES
+    basis: str = ""  # the document that sets the bundle up
+    # Items another institution handles (at_hall False) whose result the bundle links, e.g. 出生医学证明.
+    linked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # identity equality/hash: usable as a cache key (lru_cache)
@@ -219,7 +233,7 @@ _ITEM_REQUIRED = ("code", "name", "item_type", "department", "level", "condition
                   "legal_days", "promised_days", "instant", "fee_yuan", "visits", "online",
                   "service_class", "weight", "basis")
 _ITEM_OPTIONAL = {"fee_basis": "", "online_share": 0.0, "cross_province": None, "window_kind": None,
-                  "pledge_allowed": False, "rongque_allowed": False, "steps": None, "faq": ()}
+                  "pledge_allowed": False, "rongque_allowed": False, "steps": None, "faq": (), "venue": ""}
 _ITEM_KEYS = set(_ITEM_REQUIRED) | set(_ITEM_OPTIONAL)
 _FILE_DEFAULTABLE = ("department", "level", "window_kind")
 
@@ -424,6 +438,16 @@ def _item(ctx: _Ctx, raw: Any, block: str, defaults: Mapping, common: Mapping[st
 
     pledge_allowed = _get_bool(ctx, d, "pledge_allowed")
     rongque_allowed = _get_bool(ctx, d, "rongque_allowed")
+    for i, mat in enumerate(materials):  # a material flag the item does not allow misleads the guide
+        if mat.pledge and not pledge_allowed:
+            raise ctx.fail(f"materials[{i}]({mat.name}).pledge", "本事项不允许告知承诺（pledge_allowed = false），材料不能标为可承诺替代")
+        if mat.rongque and not rongque_allowed:
+            raise ctx.fail(f"materials[{i}]({mat.name}).rongque", "本事项不允许容缺受理（rongque_allowed = false），材料不能标为可容缺")
+    venue = _get_str(ctx, d, "venue", allow_empty=True)
+    weight = _get_float(ctx, d, "weight", hi=1e6)
+    if venue and (weight != 0 or online):
+        raise ctx.fail("weight" if weight != 0 else "online",
+                       "不在大厅办理的事项（已写 venue）大厅和网上都不受理：weight 应为 0，online 应为 false")
     if pledge_allowed and not any(mat.pledge for mat in materials):
         raise ctx.fail("pledge_allowed", "允许告知承诺的事项至少要有一项可承诺替代的材料（pledge = true）")
     if rongque_allowed:
@@ -463,13 +487,14 @@ def _item(ctx: _Ctx, raw: Any, block: str, defaults: Mapping, common: Mapping[st
         online_share=online_share,
         cross_province=cross,
         service_class=_get_enum(ctx, d, "service_class", SERVICE_CLASSES),
-        weight=_get_float(ctx, d, "weight", hi=1e6),
+        weight=weight,
         window_kind=window_kind,
         pledge_allowed=pledge_allowed,
         rongque_allowed=rongque_allowed,
         basis=_get_str(ctx, d, "basis"),
         steps=steps,
         faq=tuple(faq),
+        venue=venue,
     )
     ctx.item = None
     return item
@@ -493,6 +518,9 @@ def _load_block_file(path: Path, common: Mapping[str, dict]) -> list[ServiceItem
     return [_item(ctx, raw, block, defaults, common, i) for i, raw in enumerate(items_raw)]
 
 
+_BUNDLE_REQUIRED = ("code", "name", "kind", "source", "items", "promised_days", "description", "basis")
+
+
 def _load_bundles(path: Path, items: Mapping[str, ServiceItem]) -> dict[str, Bundle]:
     if not path.exists():
         raise CatalogError(path.name, None, None, "缺少一件事套餐文件")
@@ -506,10 +534,10 @@ def _load_bundles(path: Path, items: Mapping[str, ServiceItem]) -> dict[str, Bun
         if not isinstance(raw, dict):
             raise ctx.fail(f"bundles[{i}]", "应为 [[bundles]] 表")
         ctx.item = raw.get("code") if isinstance(raw.get("code"), str) else f"bundles[{i}]"
-        unknown = set(raw) - {"code", "name", "kind", "items", "promised_days", "description"}
+        unknown = set(raw) - set(_BUNDLE_REQUIRED) - {"linked"}
         if unknown:
             raise ctx.fail(sorted(unknown)[0], "未知字段")
-        for key in ("code", "name", "kind", "items", "promised_days", "description"):
+        for key in _BUNDLE_REQUIRED:
             if key not in raw:
                 raise ctx.fail(key, "缺少必填字段")
         code = _get_str(ctx, raw, "code")
@@ -521,13 +549,22 @@ def _load_bundles(path: Path, items: Mapping[str, ServiceItem]) -> dict[str, Bun
                 raise ctx.fail("items", f"引用的事项编码 {c} 不在目录中")
         if len(set(codes)) != len(codes):
             raise ctx.fail("items", "同一事项重复列入")
+        elsewhere = [c for c in codes if not items[c].at_hall]
+        if elsewhere:
+            raise ctx.fail("items", f"事项 {elsewhere[0]} 不在大厅办理，应列入 linked（关联其办理结果）")
+        linked = _get_str_list(ctx, raw, "linked") if "linked" in raw else ()
+        for c in linked:
+            if c not in items or items[c].at_hall:
+                raise ctx.fail("linked", f"{c} 应为目录中不在大厅办理（写有 venue）的事项")
         promised = _get_int(ctx, raw, "promised_days", lo=0, hi=400)
         longest_legal = max(items[c].legal_days for c in codes)
         if promised > longest_legal:
             raise ctx.fail("promised_days", f"套餐承诺时限 {promised} 超过所含事项最长法定时限 {longest_legal}")
         out[code] = Bundle(code=code, name=_get_str(ctx, raw, "name"),
                            kind=_get_enum(ctx, raw, "kind", BUNDLE_KINDS), items=codes,
-                           promised_days=promised, description=_get_str(ctx, raw, "description"))
+                           promised_days=promised, description=_get_str(ctx, raw, "description"),
+                           source=_get_enum(ctx, raw, "source", BUNDLE_SOURCES), basis=_get_str(ctx, raw, "basis"),
+                           linked=linked)
         ctx.item = None
     return out
 

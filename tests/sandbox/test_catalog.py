@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from sandbox.catalog import (BLOCKS, ITEM_TYPES, TYPE_CODES, WINDOW_KINDS, Catalog, CatalogError, load_catalog,
-                             shared_materials)
+from sandbox.catalog import (BLOCKS, BUNDLE_SOURCES, ITEM_TYPES, TYPE_CODES, WINDOW_KINDS, Catalog, CatalogError,
+                             load_catalog, shared_materials)
 
 
 @pytest.fixture(scope="module")
@@ -127,11 +128,122 @@ def test_lookup_errors(cat):
 
 def test_weights_and_shares_sane(cat):
     for it in cat.items.values():
-        assert it.weight > 0
+        assert (it.weight > 0) == it.at_hall, it.code  # items handled elsewhere are never drawn for a hall
         assert 0 <= it.online_share < 1
         if it.cross_province == "全程网办":
             assert it.online
         assert it.steps and it.conditions and it.basis
+
+
+# ---- corrections of the 2026-12 review (issue 14 point 8; docs/reviews/catalog-review-2026-12.md) ----------
+
+NOT_AT_HALL = ("出生医学证明首次签发", "预防接种证办理", "遗体火化证明开具")
+
+
+def test_documents_issued_elsewhere_are_not_hall_items(cat):
+    # The birth hospital, the vaccinating clinic and the crematorium issue these; a hall only links them.
+    for name in NOT_AT_HALL:
+        it = cat.by_name(name)
+        assert not it.at_hall and it.venue and it.weight == 0 and not it.online, name
+        assert not any(it.code in b.items for b in cat.bundles.values()), name
+    newborn = cat.bundle("新生儿出生一件事")
+    assert {cat.item(c).name for c in newborn.linked} == {"出生医学证明首次签发", "预防接种证办理"}
+    assert cat.by_name("遗体火化证明开具").code in cat.bundle("身后一件事").linked
+
+
+def test_documents_issued_elsewhere_never_reach_a_window():
+    from hall_runs import run
+    rec = run("baseline", days=7, seed=11)
+    drawn = {rec.item_codes[i] for i in np.unique(rec["item"])}
+    assert len(drawn) > 40  # the run is big enough to show any item with weight
+    cat = load_catalog()
+    assert not drawn & {cat.by_name(n).code for n in NOT_AT_HALL}
+
+
+def test_disability_card_is_a_county_federation_public_service(cat):
+    it = cat.by_name("残疾人证办理")  # 残联 is a people's organisation, not an administrative organ
+    assert it.item_type == "公共服务" and it.code.split("-")[1] == "GG"
+    assert "残疾人联合会" in it.department and it.department.startswith(("县", "户籍所在地县")) and it.level == "县级"
+
+
+def test_good_samaritan_not_confirmed_by_a_foundation(cat):
+    it = cat.by_name("见义勇为人员奖励和表彰")
+    assert "基金会" not in it.department
+    assert "公安" in it.department and any("确认" in c for c in it.conditions)
+
+
+def test_county_items_have_county_bodies(cat):
+    # 高龄补贴、低保 … were 县级 but assigned to 海东市 bodies.
+    for it in cat.items.values():
+        if it.level == "县级":
+            assert not it.department.startswith("海东市"), (it.code, it.name, it.department)
+    for name in ("高龄补贴申领", "最低生活保障审核确认", "困难残疾人生活补贴和重度残疾人护理补贴申领"):
+        assert "县（区）民政局" in cat.by_name(name).department, name
+
+
+def test_county_licences_are_county_level(cat):
+    # 道路运输条例 第二十四条, 烟草专卖法 第十六条, 出版管理条例 第三十七条: county authorities grant these.
+    for name in ("道路货物运输经营许可（普通货运）", "烟草专卖零售许可", "出版物零售经营许可", "林木采伐许可"):
+        assert cat.by_name(name).level == "县级", name
+
+
+def test_pledge_and_rongque_flags_only_where_the_item_allows(cat):
+    for it in cat.items.values():
+        for m in it.materials:
+            assert not m.pledge or it.pledge_allowed, (it.code, m.name)
+            assert not m.rongque or it.rongque_allowed, (it.code, m.name)
+    assert not cat.by_name("住房公积金个人住房贷款").pledge_allowed
+    assert not cat.by_name("户口迁移（市内及跨省迁入）").material("亲属关系证明").pledge
+
+
+def test_motor_vehicle_registration_allows_no_rongque(cat):
+    it = cat.by_name("机动车注册登记")
+    assert not it.rongque_allowed and not it.pledge_allowed
+    # Every required material is core (safety, lawful origin), so no edit can mark one 容缺.
+    assert all(m.core and not m.rongque for m in it.required_materials), [m.name for m in it.required_materials]
+    assert str(int(it.fee_yuan)) in it.fee_basis or "100" in it.fee_basis  # fee and its basis agree
+    assert it.fee_yuan >= 100  # a number plate alone costs 100 (was 25 next to a basis saying 100)
+
+
+def test_time_limits_follow_the_law(cat):
+    # 社会保险法 第五十七条: 15 days for a unit's registration; 机动车登记规定: 号牌 within 15 days,
+    # 行驶证 the same day — one 即办件 could not carry both.
+    assert cat.by_name("单位社会保险参保登记").legal_days == 15
+    # 社会保险经办条例 (2023): a pension claim is settled within 20 working days of the application.
+    assert cat.by_name("企业职工基本养老保险待遇申领（退休）").legal_days == 20
+    plate = cat.by_name("补领、换领机动车号牌")
+    assert (plate.legal_days, plate.instant) == (15, False) and plate.promised_days <= 15
+    assert cat.by_name("补领、换领机动车行驶证").instant
+
+
+def test_birth_registration_does_not_require_a_marriage_certificate(cat):
+    # 国办发〔2015〕96号: 非婚生育的凭出生医学证明和父母一方户口簿登记.
+    assert not cat.by_name("出生登记（新生儿入户）").material("结婚证").required
+
+
+FIRST_BATCH = ("企业信息变更", "开办运输企业", "开办餐饮店", "水电气网联合报装", "信用修复", "企业破产信息核查",
+               "企业注销登记", "新生儿出生", "教育入学", "一卡通", "残疾人服务", "退休", "身后一件事")
+
+
+def test_every_bundle_has_a_source_label_and_basis(cat):
+    for b in cat.bundles.values():
+        assert b.source in BUNDLE_SOURCES and b.basis, b.code
+    assert cat.bundle("企业开办一件事").source == "地方"  # not in the first national list
+
+
+def test_first_batch_items_present(cat):
+    # DOMAIN §6: the 13 items of the 2024 first batch, each a bundle labelled 国家第一批.
+    first = [b for b in cat.bundles.values() if b.source == "国家第一批"]
+    for word in FIRST_BATCH:
+        hits = [b for b in first if word in b.name]
+        assert len(hits) == 1, word
+        assert len(cat.bundle_items(hits[0])) >= 2
+    assert len(first) == len(FIRST_BATCH)
+    assert cat.bundle("企业破产信息核查一件事").kind == "企业"
+    assert cat.bundle("教育入学一件事").kind == cat.bundle("社会保障卡居民服务“一卡通”一件事").kind == "个人"
+    bankrupt = cat.bundle_items(cat.bundle("企业破产信息核查一件事"))
+    assert len({it.department for it in bankrupt}) >= 5
+    assert shared_materials(bankrupt)["人民法院指定管理人决定书"] >= 5
 
 
 # ---- validation of broken files ------------------------------------------------------------------
@@ -192,6 +304,8 @@ BUNDLES = '''
 code = "T-1"
 name = "测试一件事"
 kind = "企业"
+source = "地方"
+basis = "测试依据"
 items = ["630200-GG-03901", "630200-XK-03902"]
 promised_days = 3
 description = "测试"
@@ -246,6 +360,9 @@ BROKEN = [
     ("window kind enum", "weight = 5\n", 'weight = 5\nwindow_kind = "教育"\n', B, "window_kind"),
     ("online share when offline", "weight = 5\n", "weight = 5\nonline_share = 0.3\n", B, "online_share"),
     ("faq shape", "weight = 5\n", 'weight = 5\nfaq = [["只有问题"]]\n', B, "faq[0]"),
+    ("pledge material on an item without 告知承诺", '{name = "申请书", core = true}', '{name = "申请书", core = true, pledge = true}', A, "materials[1](申请书).pledge"),
+    ("rongque material on an item without 容缺", '{name = "申请书", core = true}', '{name = "证明", rongque = true}', A, "materials[1](证明).rongque"),
+    ("not at the hall but drawn", "weight = 10\n", 'weight = 10\nvenue = "出生医院"\n', A, "weight"),
 ]
 
 
@@ -288,12 +405,30 @@ def test_duplicate_code_across_files(tmp_path):
     ('kind = "企业"', 'kind = "机关"', "kind"),
     ("promised_days = 3", "promised_days = 30", "promised_days"),
     ('description = "测试"\n', "", "description"),
+    ('source = "地方"\n', "", "source"),
+    ('source = "地方"', 'source = "省里"', "source"),
+    ('basis = "测试依据"\n', "", "basis"),
+    ('description = "测试"\n', 'description = "测试"\nlinked = ["630200-GG-03901"]\n', "linked"),
 ])
 def test_broken_bundles(tmp_path, old, new, field):
     _write(tmp_path, bundles=BUNDLES.replace(old, new))
     with pytest.raises(CatalogError) as info:
         load_catalog(tmp_path)
     assert (info.value.file, info.value.item, info.value.field) == ("bundles.toml", "T-1", field), str(info.value)
+
+
+def test_item_handled_elsewhere_is_linked_not_drawn(tmp_path):
+    elsewhere = BLOCK.replace("weight = 10\n", 'weight = 0\nvenue = "出生医院"\n', 1)
+    with pytest.raises(CatalogError) as info:  # in a bundle's items it would be drawn for a window
+        load_catalog(_write(tmp_path, block=elsewhere))
+    assert (info.value.file, info.value.item, info.value.field) == ("bundles.toml", "T-1", "items")
+    # A third, hall item; the venue item goes to `linked`.
+    third = "[[items]]" + BLOCK.split("[[items]]")[1].replace("630200-GG-03901", "630200-GG-03903").replace(
+        "测试事项甲", "测试事项丙")
+    bundles = BUNDLES.replace('"630200-GG-03901", "630200-XK-03902"', '"630200-GG-03903", "630200-XK-03902"').replace(
+        'description = "测试"', 'description = "测试"\nlinked = ["630200-GG-03901"]')
+    c = load_catalog(_write(tmp_path, block=elsewhere + "\n" + third, bundles=bundles))
+    assert not c.item(A).at_hall and c.bundle("T-1").linked == (A,) and c.item("630200-GG-03903").at_hall
 
 
 def test_broken_shared_material(tmp_path):

@@ -17,7 +17,7 @@ from sandbox.ids import SYNTHETIC_MARK, mask_id, mask_name
 
 from .applications import InvalidTransition, mode_of_item, transition
 from .guides import GuideSource, draw_drifts
-from .identity import RegistrationForm, Registry, Verdict, build_registry, check_registration, migrate
+from .identity import RegistrationForm, Registry, Rules, Verdict, build_registry, check_registration, migrate
 from .licences import LicenceLibrary, LicenceView, build_holdings, build_library, lookup
 from .scenario import PlatformScenario
 
@@ -115,8 +115,9 @@ class BackOffice:
         """(网上指南, 大厅指南) of an item as published."""
         return self.world.guides.pair(code)
 
-    def migrate(self, records):
-        return migrate(records, self.world.registry)
+    def migrate(self, records, rules: Rules = Rules()):
+        """Merge legacy records into one account per person (repairs listed, rejections explained)."""
+        return migrate(records, self.world.registry, rules)
 
     def prereview(self, app: QueueApplication, decision: str, ask_for=(), pulled=()) -> Decision:
         """Record an officer's 预审 decision; the state machine refuses an out-of-order step."""

@@ -183,26 +183,35 @@ def _hall_window_matters(hall) -> int:
 def reconcile(hall, rec: PlatformRecords) -> dict[str, Any]:
     """Hall + platform totals for the same city, seed and span (definitions in README.md).
 
-    The hall's online and self-service cases are the platform's 全程网办 submissions, one for one
-    (same submission time, applicant, item and round); 免申即享 pushes are the benefits module's;
-    applications filed online before a hall visit (网上申报后到现场) are counted by the hall at its
-    window, so the city's matters are the hall's window matters plus the platform's 全程网办 matters.
+    Every 全程网办 submission of the platform is one of the hall's online / self-service cases (same
+    submission time, applicant, item and round). The hall has more of them only where its own streams
+    diverted 跨省通办 全程网办 demand of people working elsewhere (``cross`` = 1): counted here as platform
+    applications too. 免申即享 pushes are the benefits module's. Applications filed online before a hall
+    visit (网上申报后到现场) are counted by the hall at its window, so the city's matters are the hall's
+    window matters plus the platform's 全程网办 matters plus those diverted 跨省通办 ones.
     """
     c = hall.cases
-    h = np.isin(c["channel"], _ONLINE)
+    h = np.flatnonzero(np.isin(c["channel"], _ONLINE))
     a = rec.applications
-    p = a["channel"] <= 1
-    hk = np.stack([c["t_arrive"][h], c["person"][h], c["item"][h], c["visit_no"][h]]).astype(np.int64)
-    pk = np.stack([a["t_submit"][p], a["person"][p], a["item"][p], a["round"][p]]).astype(np.int64)
-    same = hk.shape == pk.shape and bool((hk[:, np.lexsort(hk[::-1])] == pk[:, np.lexsort(pk[::-1])]).all())
+    p = np.flatnonzero(a["channel"] <= 1)
+    hall_keys = dict(zip(zip(c["t_arrive"][h].tolist(), c["person"][h].tolist(), c["item"][h].tolist(),
+                             c["visit_no"][h].tolist()), h.tolist()))
+    found = [hall_keys.pop(k, -1) for k in zip(a["t_submit"][p].tolist(), a["person"][p].tolist(),
+                                                a["item"][p].tolist(), a["round"][p].tolist())]
+    rest = np.array(sorted(hall_keys.values()), np.int64)
+    cross_only = bool((c["cross"][rest] == 1).all()) if len(rest) else True
+    diverted = int(len(np.unique(c["matter_id"][rest]))) if len(rest) else 0
     window = _hall_window_matters(hall)
     mt = matters(rec)
     full_m = int((a["channel"][mt["first"]] <= 1).sum())
     pre_m = int((a["channel"][mt["first"]] == 2).sum())
     return {
-        "hall_online_cases": int(h.sum()), "platform_full_online_submissions": int(p.sum()), "case_by_case": same,
+        "hall_online_cases": int(len(h)), "platform_full_online_submissions": int(len(p)),
+        "platform_found_in_hall": int(sum(x >= 0 for x in found)), "hall_cross_province_diverted": int(len(rest)),
+        "case_by_case": bool(all(x >= 0 for x in found) and cross_only),
         "hall_window_matters": window, "platform_full_online_matters": full_m, "platform_prefiled_matters": pre_m,
         "hall_no_application_cases": int((c["channel"] == CHANNEL["免申即享"]).sum()),
-        "city_matters": window + full_m, "online_rate": _rate(full_m + pre_m, window + full_m),
+        "city_matters": window + full_m + diverted,
+        "online_rate": _rate(full_m + pre_m + diverted, window + full_m + diverted),
         "data_mark": rec.data_mark,
     }

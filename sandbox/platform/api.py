@@ -56,7 +56,7 @@ def build_world(scenario: PlatformScenario, seed: int) -> World:
     cat = load_catalog()
     items = tuple(cat.items[c] for c in item_table(cat).codes)
     lib = build_library(items)
-    return World(scenario, pop, items, build_registry(pop), lib, build_holdings(lib, pop, scenario, seed),
+    return World(scenario, pop, items, build_registry(pop), lib, build_holdings(lib, pop, scenario),
                  GuideSource(items, draw_drifts(scenario, items, seed)))
 
 

@@ -164,7 +164,7 @@ def simulate_platform(scenario: PlatformScenario, days: int, seed: int, start: d
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 0x9A7])))
     st = _states(ctx, scenario, rng, cols, end_s)
     lib = build_library(items)
-    hold = build_holdings(lib, ctx.people, scenario, seed)
+    hold = build_holdings(lib, ctx.people, scenario)
     lic = _licence_use(lib, hold, scenario, rng, cols)
     acc = build_accounts(ctx, scenario, seed, cols)
     n = len(cols["item"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import numpy as np
 
@@ -62,6 +63,11 @@ def _issuer(name: str) -> str:
 
 def build_library(items) -> LicenceLibrary:
     """The library of an ordered sequence of catalogue items (the order of the hall's item table)."""
+    return _library(tuple(items))
+
+
+@lru_cache(maxsize=4)
+def _library(items: tuple) -> LicenceLibrary:
     names: list[str] = []
     users: dict[str, set[str]] = {}
     slots: list[list[tuple[int, int, bool]]] = []
@@ -114,10 +120,29 @@ def _status(rng: np.random.Generator, shape: tuple[int, int], lic) -> np.ndarray
     return st
 
 
-def build_holdings(library: LicenceLibrary, population, scenario: PlatformScenario, seed: int) -> Holdings:
-    """Who holds which licence electronically, its status and issue date (seeded, per run)."""
+_HOLDINGS: dict[tuple, tuple[object, Holdings]] = {}
+
+
+def build_holdings(library: LicenceLibrary, population, scenario: PlatformScenario) -> Holdings:
+    """Who holds which licence electronically, its status and issue date.
+
+    A fact of the city, not of a run: drawn from the population's seed and the licence parameters,
+    and cached, so every run and exercise on the same city sees the same licences.
+    """
+    key = (id(population), id(library), scenario.licences, scenario.start_date)
+    hit = _HOLDINGS.get(key)
+    if hit is not None and hit[0][0] is population and hit[0][1] is library:
+        return hit[1]
+    if len(_HOLDINGS) >= 4:
+        _HOLDINGS.pop(next(iter(_HOLDINGS)))
+    h = _draw_holdings(library, population, scenario)
+    _HOLDINGS[key] = ((population, library), h)
+    return h
+
+
+def _draw_holdings(library: LicenceLibrary, population, scenario: PlatformScenario) -> Holdings:
     lic = scenario.licences
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 0x11C])))
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(population.seed), 0x11C])))
     nt = len(library.names)
     n_p, n_f = len(population.citizens), len(population.firms)
     ps = _status(rng, (n_p, nt), lic)

@@ -54,11 +54,12 @@ def _registered(rec: PlatformRecords, kind: int, before_s: int) -> int:
 
 
 def _active_per_day(rec: PlatformRecords) -> np.ndarray:
+    """Distinct filers per day plus the day's login-only users."""
     a = rec.applications
     days = rec.days_table["day"]
-    filers = np.unique(np.stack([a["t_submit"] // DAY + EPOCH, a["filer"]]), axis=1) if len(a["filer"]) else \
-        np.zeros((2, 0), np.int64)
-    per_day = np.searchsorted(filers[0], days, "right") - np.searchsorted(filers[0], days, "left")
+    key = np.unique((a["t_submit"] // DAY + EPOCH) * (1 << 32) + a["filer"].astype(np.int64))
+    day_of = key >> 32
+    per_day = np.searchsorted(day_of, days, "right") - np.searchsorted(day_of, days, "left")
     return per_day + rec.days_table["logins"]
 
 

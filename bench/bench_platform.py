@@ -52,6 +52,10 @@ def run() -> dict:
     t0 = time.perf_counter()
     s = pf.summary(year)
     out["year_summary_s"] = round(time.perf_counter() - t0, 2)
+    t0 = time.perf_counter()
+    pf.daily(year)
+    pf.monthly(year)
+    out["year_daily_and_monthly_s"] = round(time.perf_counter() - t0, 2)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "platform.sqlite"
         t0 = time.perf_counter()

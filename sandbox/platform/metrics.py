@@ -63,33 +63,54 @@ def _active_per_day(rec: PlatformRecords) -> np.ndarray:
     return per_day + rec.days_table["logins"]
 
 
-def _core(rec: PlatformRecords, sel: np.ndarray, hall_window_matters: float) -> dict[str, Any]:
-    """The figures that are defined per set of submissions (the whole run, one day, one month)."""
+def _counts(rec: PlatformRecords, key: np.ndarray, groups: int) -> dict[str, np.ndarray]:
+    """Per group (``key`` gives each submission's group): the counts every figure is made of."""
     a = rec.applications
     mt = matters(rec)
-    msel = sel[mt["first"]]
-    first, last = mt["first"][msel], mt["last"][msel]
-    full = (a["channel"][first] <= 1)
-    done = sel & (a["state"] == STATE["办结"])
-    instant = done & (a["promised"] == 0) & (a["t_done"] // DAY == a["t_accept"] // DAY)
-    pre = sel & (a["t_prereview"] >= 0) & (a["state"] != STATE["网上申报"])
-    rated = sel & (a["rating"] > 0)
-    r = a["rating"][rated]
-    need, avoided, needless = (int(a[k][sel].sum()) for k in ("lic_needed", "paper_avoided", "paper_needless"))
+
+    def count(mask: np.ndarray | None = None, weights=None, rows=None) -> np.ndarray:
+        k = key if rows is None else key[rows]
+        if mask is not None:
+            k = k[mask]
+            weights = None if weights is None else weights[mask]
+        return np.bincount(k, weights=weights, minlength=groups)[:groups]
+
+    first = mt["first"]
+    done = a["state"] == STATE["办结"]
+    r = a["rating"]
     return {
-        "online_applications": int(sel.sum()), "online_matters": int(msel.sum()),
-        "full_online_matters": int(full.sum()), "prefiled_matters": int((~full).sum()),
-        "online_rate": _rate(msel.sum(), full.sum() + hall_window_matters),
-        "full_online_rate": _rate(full.sum(), msel.sum()),
-        "completed": int(done.sum()), "instant_rate": _rate(instant.sum(), done.sum()),
-        "on_time_rate": _rate((done & (a["on_time"] == 1)).sum(), done.sum()),
-        "correction_rate": _rate((pre & (a["t_returned"] >= 0)).sum(), pre.sum()),
-        "not_accepted": int((sel & (a["state"] == STATE["不予受理"])).sum()),
-        "ratings": int(rated.sum()), "satisfaction_rate": _rate((r <= 3).sum(), len(r)),
-        "bad_rating_rate": _rate((r >= 4).sum(), len(r)),
-        "licences_needed": need, "paper_avoided": avoided, "paper_needless": needless,
-        "licence_use_rate": _rate(avoided, need),
-        "_last_done": int((a["state"][last] == STATE["办结"]).sum()),
+        "online_applications": count(),
+        "online_matters": count(rows=first),
+        "full_online_matters": count(a["channel"][first] <= 1, rows=first),
+        "prefiled_matters": count(a["channel"][first] == 2, rows=first),
+        "completed": count(done),
+        "instant": count(done & (a["promised"] == 0) & (a["t_done"] // DAY == a["t_accept"] // DAY)),
+        "on_time": count(done & (a["on_time"] == 1)),
+        "prereviewed": count((a["t_prereview"] >= 0) & (a["state"] != STATE["网上申报"])),
+        "returned": count(a["t_returned"] >= 0),
+        "not_accepted": count(a["state"] == STATE["不予受理"]),
+        "ratings": count(r > 0), "good": count((r > 0) & (r <= 3)), "bad": count(r >= 4),
+        "licences_needed": count(None, a["lic_needed"].astype(np.int64)),
+        "paper_avoided": count(None, a["paper_avoided"].astype(np.int64)),
+        "paper_needless": count(None, a["paper_needless"].astype(np.int64)),
+    }
+
+
+def _figures(c: dict[str, np.ndarray], g: int, hall_window_matters: float) -> dict[str, Any]:
+    """The figures of group ``g`` from its counts (rates from counts, never averaged)."""
+    v = {k: int(round(x[g])) for k, x in c.items()}
+    return {
+        "online_applications": v["online_applications"], "online_matters": v["online_matters"],
+        "full_online_matters": v["full_online_matters"], "prefiled_matters": v["prefiled_matters"],
+        "online_rate": _rate(v["online_matters"], v["full_online_matters"] + hall_window_matters),
+        "full_online_rate": _rate(v["full_online_matters"], v["online_matters"]),
+        "completed": v["completed"], "instant_rate": _rate(v["instant"], v["completed"]),
+        "on_time_rate": _rate(v["on_time"], v["completed"]),
+        "correction_rate": _rate(v["returned"], v["prereviewed"]), "not_accepted": v["not_accepted"],
+        "ratings": v["ratings"], "satisfaction_rate": _rate(v["good"], v["ratings"]),
+        "bad_rating_rate": _rate(v["bad"], v["ratings"]),
+        "licences_needed": v["licences_needed"], "paper_avoided": v["paper_avoided"],
+        "paper_needless": v["paper_needless"], "licence_use_rate": _rate(v["paper_avoided"], v["licences_needed"]),
     }
 
 
@@ -106,9 +127,7 @@ def summary(rec: PlatformRecords, hall=None) -> dict[str, Any]:
         "legal_accounts": _registered(rec, 1, end_s), "agent_accounts": _registered(rec, 2, end_s),
         "active_users_per_day": float(_active_per_day(rec).mean()) if rec.days else float("nan"),
     }
-    core = _core(rec, np.ones(len(rec), bool), window)
-    core.pop("_last_done")
-    out.update(core)
+    out.update(_figures(_counts(rec, np.zeros(len(rec), np.int64), 1), 0, window))
     modes = rec.meta.get("item_modes")
     out["items_full_online"] = int((np.asarray(modes) == MODE["全程网办"]).sum()) if modes is not None else 0
     out["items_filed_online"] = int(len(np.unique(a["item"])))
@@ -120,13 +139,8 @@ def summary(rec: PlatformRecords, hall=None) -> dict[str, Any]:
 def _periods(rec: PlatformRecords, key: np.ndarray, labels: list, expected: np.ndarray):
     import pandas as pd
 
-    a = rec.applications
-    rows = []
-    for i, lab in enumerate(labels):
-        sel = key == i
-        core = _core(rec, sel, float(expected[i]))
-        core.pop("_last_done")
-        rows.append({"period": lab, **core})
+    c = _counts(rec, key.astype(np.int64), len(labels))
+    rows = [{"period": lab, **_figures(c, i, float(expected[i]))} for i, lab in enumerate(labels)]
     return pd.DataFrame(rows).set_index("period")
 
 

@@ -10,7 +10,7 @@ the column tables stay as they are. Saving an existing run id replaces it.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Integer, Me
 from sqlalchemy.engine import Engine
 
 from sandbox.ids import SYNTHETIC_MARK
-from sandbox.storage import _json_default, engine_for as hall_engine_for, new_run_id
+from sandbox.storage import engine_for as hall_engine_for, new_run_id
 
 from .records import ACCOUNT_COLUMNS, APP_COLUMNS, DAY_COLUMNS, PlatformRecords
 from .scenario import PlatformScenario, to_dict
@@ -54,6 +54,14 @@ labels = {name: Table(name, metadata, Column("run_id", String(64), primary_key=T
                       Column("idx", Integer, primary_key=True), Column("code", String(40), nullable=False),
                       Column("name", String(200), nullable=False))
           for name in ("platform_items", "platform_licences")}
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, (date, datetime)):
+        return o.isoformat()
+    if isinstance(o, np.generic):
+        return o.item()
+    raise TypeError(type(o))
 
 
 def engine_for(db: str | Path | Engine) -> Engine:

@@ -20,7 +20,7 @@ __all__ = ["summary", "daily", "monthly", "reconcile", "SUMMARY_LABELS", "matter
 DAY = 86400
 EPOCH = 719163  # date(1970, 1, 1).toordinal()
 SUMMARY_LABELS = {
-    "users": "注册用户（自然人）", "new_users": "新增注册用户", "legal_accounts": "法人账户", "agent_accounts": "经办人授权",
+    "users": "注册用户（自然人）", "registration_coverage": "实名注册覆盖率", "new_users": "新增注册用户", "legal_accounts": "法人账户", "agent_accounts": "经办人授权",
     "active_users_per_day": "日均活跃用户", "online_applications": "网上申报件（含补正再提交）",
     "online_matters": "网上申报事项", "online_rate": "网办率", "full_online_rate": "全程网办率",
     "items_full_online": "可全程网办事项数", "items_filed_online": "有网上申报的事项数", "instant_rate": "即办率",
@@ -127,6 +127,8 @@ def summary(rec: PlatformRecords, hall=None) -> dict[str, Any]:
         "legal_accounts": _registered(rec, 1, end_s), "agent_accounts": _registered(rec, 2, end_s),
         "active_users_per_day": float(_active_per_day(rec).mean()) if rec.days else float("nan"),
     }
+    citizens = int((rec.accounts["kind"] == 0).sum())
+    out["registration_coverage"] = _rate(out["users"], citizens)
     out.update(_figures(_counts(rec, np.zeros(len(rec), np.int64), 1), 0, window))
     modes = rec.meta.get("item_modes")
     out["items_full_online"] = int((np.asarray(modes) == MODE["全程网办"]).sum()) if modes is not None else 0

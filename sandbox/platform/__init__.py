@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from .applications import MODES, STATES, InvalidTransition, transition
 from .engine import simulate_platform
-from .metrics import daily, monthly, reconcile, summary
+from .metrics import contribute, daily, monthly, reconcile, summary
 from .records import PlatformRecords, application_journey
 from .scenario import (PlatformScenario, ScenarioError, default_platform_scenario, load_platform_scenario,
                        platform_scenario_names)
 
 __all__ = ["PlatformScenario", "ScenarioError", "default_platform_scenario", "load_platform_scenario",
            "platform_scenario_names", "simulate_platform", "PlatformRecords", "application_journey", "summary",
-           "daily", "monthly", "reconcile", "MODES", "STATES", "transition", "InvalidTransition"]
+           "daily", "monthly", "reconcile", "contribute", "MODES", "STATES", "transition", "InvalidTransition"]

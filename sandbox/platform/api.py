@@ -21,7 +21,7 @@ from .identity import RegistrationForm, Registry, Rules, Verdict, build_registry
 from .licences import LicenceLibrary, LicenceView, build_holdings, build_library, lookup
 from .scenario import PlatformScenario
 
-__all__ = ["World", "build_world", "QueueApplication", "BackOffice", "Decision", "exercise_queue", "staff_decide", "usable",
+__all__ = ["World", "build_world", "QueueApplication", "BackOffice", "Decision", "exercise_queue", "registration_queue", "staff_decide", "usable",
            "DECISIONS"]
 
 DECISIONS = ("预审通过", "退回补正", "不予受理")
@@ -164,6 +164,14 @@ def staff_decide(office: BackOffice, app: QueueApplication, rng: np.random.Gener
                 continue
         ask.append(m.name)
     return office.prereview(app, "退回补正" if ask else "预审通过", ask, pulled)
+
+
+def registration_queue(scenario: PlatformScenario, seed: int, n: int = 30) -> tuple[World, tuple[RegistrationForm, ...]]:
+    """Online registrations waiting for 核验 (as the applicants typed them; some are not right)."""
+    from .legacy import make_registrations
+
+    w = build_world(scenario, seed)
+    return w, make_registrations(w.registry, seed, n)[0]
 
 
 def exercise_queue(scenario: PlatformScenario, seed: int, n: int = 50) -> tuple[World, tuple[QueueApplication, ...]]:

@@ -14,11 +14,11 @@ import numpy as np
 from .api import Decision, QueueApplication, World, build_world, exercise_queue, usable, BackOffice
 from .guides import Drift, draw_drifts
 from .identity import LegacyRecord, MigrationScore, score_migration
-from .legacy import make_legacy
+from .legacy import make_legacy, make_registrations
 from .scenario import PlatformScenario
 
 __all__ = ["GroundTruth", "ground_truth", "legacy_records", "score_migration", "score_drift", "score_prereview",
-           "right_decision"]
+           "score_registrations", "right_decision"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class GroundTruth:
     legacy_faults: dict[str, tuple[str, ...]]  # record_no -> faults injected
     drifts: tuple[Drift, ...]
     queue: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]  # app_no -> (decision, ask_for, pullable)
+    registrations: tuple[tuple[str, bool], ...]  # per form of api.registration_queue: (case, approve?)
 
 
 def _adults(world: World) -> np.ndarray:
@@ -51,12 +52,26 @@ def right_decision(world: World, app: QueueApplication) -> tuple[str, tuple[str,
     return ("退回补正" if ask else "预审通过"), tuple(ask), tuple(pull)
 
 
-def ground_truth(scenario: PlatformScenario, seed: int, queue_size: int = 50) -> GroundTruth:
+def ground_truth(scenario: PlatformScenario, seed: int, queue_size: int = 50,
+                 registrations: int = 30) -> GroundTruth:
     w = build_world(scenario, seed)
     _, person, faults = make_legacy(scenario, w.registry, _adults(w), seed)
     _, queue = exercise_queue(scenario, seed, queue_size)
     return GroundTruth(person, faults, draw_drifts(scenario, w.items, seed),
-                       {a.app_no: right_decision(w, a) for a in queue})
+                       {a.app_no: right_decision(w, a) for a in queue},
+                       make_registrations(w.registry, seed, registrations)[1])
+
+
+def score_registrations(approved: Iterable[bool], truth: GroundTruth) -> dict[str, float | int]:
+    """``approved``: the trainee's verdict per form of api.registration_queue, in order."""
+    got = list(approved)
+    real = [ok for _, ok in truth.registrations]
+    if len(got) != len(real):
+        raise ValueError(f"应对 {len(real)} 份注册申请逐一作出结论，而不是 {len(got)} 份")
+    wrongly_approved = sum(g and not r for g, r in zip(got, real))
+    wrongly_refused = sum(r and not g for g, r in zip(got, real))
+    return {"forms": len(real), "right": len(real) - wrongly_approved - wrongly_refused,
+            "wrongly_approved": wrongly_approved, "wrongly_refused": wrongly_refused}
 
 
 def score_drift(found: Iterable[tuple[str, str]], truth: tuple[Drift, ...]) -> dict[str, float | int]:

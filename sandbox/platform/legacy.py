@@ -102,3 +102,35 @@ def make_legacy(scenario: PlatformScenario, registry: Registry, adults: np.ndarr
             truth[rec_no] = registry.ids[pid] if pid is not None else None
             faults[rec_no] = fl
     return tuple(records), truth, faults
+
+
+# ---- registration forms for the 核验注册 exercise ----------------------------------------------------
+REG_CASES = ("本人信息一致", "姓名错字", "手机号已停用", "只填一项要素", "冒用他人身份证", "校验位错误", "三级（当面核验）")
+
+
+def make_registrations(registry: Registry, seed: int, n: int) -> tuple[tuple, tuple[tuple[str, bool], ...]]:
+    """(forms, (case, should be approved) per form): online registrations as applicants typed them."""
+    from .identity import RegistrationForm
+
+    rng = _rng(seed, 0xE6)
+    forms, truth = [], []
+    people = [i for i in range(len(registry.ids)) if registry.factors["社保卡"][i]]
+    for _ in range(n):
+        pid = people[int(rng.integers(0, len(people)))]
+        case = REG_CASES[int(rng.choice(len(REG_CASES), p=(0.5, 0.1, 0.1, 0.1, 0.08, 0.07, 0.05)))]
+        name, idn = registry.names[pid], registry.ids[pid]
+        proofs = [("mobile", registry.factors["mobile"][pid]), ("社保卡", registry.factors["社保卡"][pid])]
+        if case == "姓名错字":
+            name = _typo(name, rng)
+        elif case == "手机号已停用":
+            proofs[0] = ("mobile", "13" + f"{int(rng.integers(0, 10**9)):09d}")
+        elif case == "只填一项要素":
+            proofs = proofs[1:]
+        elif case == "冒用他人身份证":
+            other = people[int(rng.integers(0, len(people)))]
+            idn = registry.ids[other] if other != pid else _bad_check(idn, rng)
+        elif case == "校验位错误":
+            idn = _bad_check(idn, rng)
+        forms.append(RegistrationForm(name, idn, tuple(proofs)))
+        truth.append((case, case in ("本人信息一致", "三级（当面核验）")))
+    return tuple(forms), tuple(truth)

@@ -112,3 +112,12 @@ def test_records_are_read_only():
         rec.applications["state"][0] = 0
     with pytest.raises(ValueError):
         rec.accounts["level"][0] = 3
+
+
+def test_other_modules_can_contribute_summary_figures(monkeypatch):
+    from sandbox.platform import metrics
+
+    monkeypatch.setattr(metrics, "CONTRIBUTED", {})
+    assert pf.summary(run())["share_calls"] == 0
+    pf.contribute("share_calls", lambda rec: len(rec) // 10)
+    assert pf.summary(run())["share_calls"] == len(run()) // 10

@@ -135,3 +135,18 @@ def test_nobody_is_never_merged(birth, seq):
         return
     res = migrate([LegacyRecord("公安", "x", "测试用户", idn, "", date(2020, 1, 1))], reg)
     assert res.person == {"x": None} and res.rejected["x"] == "人口库中查无此人"
+
+
+def test_registration_exercise_is_scored_against_the_truth():
+    ps = pf.default_platform_scenario()
+    from sandbox.platform.api import registration_queue
+
+    w, forms = registration_queue(ps, 12, 40)
+    truth = grader.ground_truth(ps, 12, registrations=40)
+    office = BackOffice(w)
+    verdicts = [office.verify_registration(f, face_verified=case == "三级（当面核验）").ok
+                for f, (case, _) in zip(forms, truth.registrations)]
+    assert grader.score_registrations(verdicts, truth)["right"] == 40
+    lax = grader.score_registrations([True] * 40, truth)
+    assert lax["wrongly_approved"] == sum(not ok for _, ok in truth.registrations) > 0
+    assert all(reg_id_is_valid for reg_id_is_valid in map(is_valid_id_number, w.registry.ids))

@@ -36,8 +36,8 @@ O_REFUSE = 4
 
 
 def platform_context(scenario: PlatformScenario, days: int, seed: int, start: date | None = None,
-                     catalog=None) -> Context:
-    return build_context(scenario.hall(), seed, start or scenario.start_date, days, catalog)
+                     catalog=None, hall=None) -> Context:
+    return build_context(hall or scenario.hall(), seed, start or scenario.start_date, days, catalog)
 
 
 def _hall_online(ctx: Context, c: int) -> dict[str, np.ndarray]:
@@ -145,11 +145,16 @@ def _states(ctx: Context, ps: PlatformScenario, rng: np.random.Generator, c: dic
 
 
 def simulate_platform(scenario: PlatformScenario, days: int, seed: int, start: date | None = None, *,
-                      catalog=None) -> PlatformRecords:
-    """Simulate ``days`` calendar days of the platform; identical records for the same arguments."""
+                      catalog=None, hall=None) -> PlatformRecords:
+    """Simulate ``days`` calendar days of the platform; identical records for the same arguments.
+
+    ``hall``: a hall :class:`~sandbox.scenario.Scenario` object to share the city with instead of
+    ``scenario.hall_scenario`` (a what-if on the hall's online share, say); reconcile with a hall run
+    of that same scenario.
+    """
     if days < 1:
         raise ValueError("days must be >= 1")
-    ctx = platform_context(scenario, days, seed, start, catalog)
+    ctx = platform_context(scenario, days, seed, start, catalog, hall)
     from sandbox.catalog import load_catalog
 
     cat = catalog or load_catalog()

@@ -121,3 +121,22 @@ def test_other_modules_can_contribute_summary_figures(monkeypatch):
     assert pf.summary(run())["share_calls"] == 0
     pf.contribute("share_calls", lambda rec: len(rec) // 10)
     assert pf.summary(run())["share_calls"] == len(run()) // 10
+
+
+def test_a_hall_what_if_moves_the_platform():
+    ps = pf.default_platform_scenario()
+    more = ps.hall().evolve({"demand.online_share": 0.8})
+    a = pf.summary(pf.simulate_platform(ps, 2, 3))
+    b = pf.summary(pf.simulate_platform(ps, 2, 3, hall=more))
+    assert b["full_online_matters"] > a["full_online_matters"]
+
+
+def test_journey_is_masked_and_marked():
+    from sandbox.population import build_population
+
+    rec = run()
+    hs = pf.default_platform_scenario().hall()
+    pop = build_population(hs.population.seed, hs.population.citizens, hs.population.firms)
+    j = pf.application_journey(rec, 3, pop)
+    assert j[0]["data_mark"] == "合成数据" and "*" in j[0]["detail"]
+    assert [s["step"] for s in j][1] == "网上申报"

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         v = summ.get(k)
         if v is None:
             continue
-        text = ("—" if math.isnan(v) else f"{v:.1%}") if isinstance(v, float) and k.endswith("_rate") else \
+        text = ("—" if math.isnan(v) else f"{v:.1%}") if isinstance(v, float) and k.endswith(("_rate", "_coverage")) else \
             (f"{v:,.1f}" if isinstance(v, float) else f"{v:,}")
         print(f"  {label}: {text}")
     return 0

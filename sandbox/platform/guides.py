@@ -93,7 +93,10 @@ class GuideSource:
 
     def __init__(self, items, drifts: tuple[Drift, ...] = ()) -> None:
         self._items = {it.code: it for it in items}
-        self._changes = {(d.item, d.side): d for d in drifts}
+        # Only the published (changed) guides are kept, not the drift records: which field changed and
+        # how stays with the grader.
+        self._published = {(d.item, d.side): apply_drift(render_guide(self._items[d.item]), self._items[d.item], d)
+                           for d in drifts}
 
     def codes(self) -> tuple[str, ...]:
         return tuple(self._items)
@@ -105,11 +108,8 @@ class GuideSource:
         except KeyError:
             raise KeyError(f"事项目录中没有编码 {code!r}") from None
         base = render_guide(item)
-        out = []
-        for side in SIDES:
-            d = self._changes.get((code, side))
-            out.append(apply_drift(base, item, d) if d else base)
-        return out[0], out[1]
+        online, hall = (self._published.get((code, side), base) for side in SIDES)
+        return online, hall
 
 
 def differing_fields(a: Guide, b: Guide) -> tuple[str, ...]:

@@ -80,3 +80,19 @@ def test_prereview_exercise_scores_staff_who_ask_for_paper():
     g, s = grader.score_prereview(good, truth), grader.score_prereview(sloppy, truth)
     assert g["accuracy"] == 1.0 and g["paper_needless"] == 0
     assert s["paper_needless"] > 0 and s["accuracy"] < 1.0
+
+
+def test_the_engine_and_the_back_office_agree_on_every_licence():
+    """The bulk rule of the simulation and the officer's look-up are the same rule."""
+    for cross in (True, False):
+        w = world(cross)
+        office = BackOffice(w)
+        lib = w.library
+        rng = np.random.default_rng(1)
+        for _ in range(300):
+            t = int(rng.integers(0, len(lib.names)))
+            pid = int(rng.integers(0, len(w.registry.ids)))
+            firm = int(rng.integers(0, len(w.population.firms))) if lib.firm[t] else -1
+            bulk = available(lib, w.holdings, cross, np.array([t]), np.array([pid]), np.array([firm]))[0]
+            view = office.lookup_licence(w.registry.ids[pid], lib.names[t], firm=firm if firm >= 0 else None)
+            assert bool(bulk) == view.recognised

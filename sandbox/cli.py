@@ -19,7 +19,7 @@ from typing import Any, Sequence
 __all__ = ["main", "UsageError", "COMMAND_MODULES", "register"]
 
 # Subcommand modules; "sandbox.hotline.cli" adds `hotline` and `bulletin` (owned by the hotline).
-COMMAND_MODULES = ["sandbox.cli", "sandbox.hotline.cli"]
+COMMAND_MODULES = ["sandbox.cli", "sandbox.hotline.cli", "sandbox.platform.cli"]
 
 JSON_KEYS = ("cases", "hall_visits", "matters", "mean_wait_min", "p90_wait_min", "abandonment_rate", "instant_rate",
              "one_visit_rate", "visits_per_matter", "on_time_rate", "satisfaction_rate", "bad_rating_rate",

@@ -13,12 +13,13 @@ Ground truth for graded exercises: :mod:`sandbox.platform.grader` only (never im
 from __future__ import annotations
 
 from .applications import MODES, STATES, InvalidTransition, transition
+from .city import city_summary
 from .engine import simulate_platform
-from .metrics import contribute, daily, monthly, reconcile, summary
+from .metrics import daily, monthly, reconcile, summary
 from .records import PlatformRecords, application_journey
 from .scenario import (PlatformScenario, ScenarioError, default_platform_scenario, load_platform_scenario,
                        platform_scenario_names)
 
 __all__ = ["PlatformScenario", "ScenarioError", "default_platform_scenario", "load_platform_scenario",
-           "platform_scenario_names", "simulate_platform", "PlatformRecords", "application_journey", "summary",
-           "daily", "monthly", "reconcile", "contribute", "MODES", "STATES", "transition", "InvalidTransition"]
+           "platform_scenario_names", "simulate_platform", "PlatformRecords", "application_journey", "summary", "city_summary",
+           "daily", "monthly", "reconcile", "MODES", "STATES", "transition", "InvalidTransition"]

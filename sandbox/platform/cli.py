@@ -19,22 +19,6 @@ JSON_KEYS = ("users", "online_applications", "online_rate", "full_online_rate", 
              "benefits_paid")
 
 
-# Platform modules of issues 19/20 that add summary figures (share_calls, benefits_paid) through
-# metrics.contribute at import; skipped while they are not there.
-PART_MODULES = ("sandbox.platform.datashare", "sandbox.platform.benefits")
-
-
-def _load_parts() -> None:
-    import importlib
-
-    for name in PART_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
-
-
 def _clean(v: Any) -> Any:
     return None if isinstance(v, float) and math.isnan(v) else v
 
@@ -45,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
     from sandbox.ids import SYNTHETIC_MARK
 
     from .engine import simulate_platform
-    from .metrics import SUMMARY_LABELS, summary
+    from .city import city_summary
+    from .metrics import SUMMARY_LABELS
     from .scenario import default_platform_scenario, load_platform_scenario
     from .storage import save_platform_run
 
@@ -55,9 +40,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--days 最多 3660 天（十年），而不是 {args.days}")
     if args.db.exists() and args.db.is_dir():
         raise UsageError(f"--db 应为数据库文件，而 {args.db} 是目录")
-    _load_parts()
     rec = simulate_platform(scenario, args.days, args.seed, start)
-    summ = summary(rec)
+    summ = city_summary(rec)
     run_id = save_platform_run(args.db, rec, scenario, args.run_id, summ)
     out = {"run_id": run_id, "scenario": scenario.name, "seed": args.seed, "start": start.isoformat(),
            "days": args.days, "db": str(args.db), "data_mark": SYNTHETIC_MARK}

@@ -6,7 +6,7 @@ computed from counts (monthly rates are never averages of daily ones). ``share_c
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -15,12 +15,7 @@ from sandbox.records import CHANNEL
 from .applications import MODE, STATE
 from .records import PlatformRecords
 
-__all__ = ["summary", "daily", "monthly", "reconcile", "SUMMARY_LABELS", "matters", "contribute", "CONTRIBUTED"]
-
-# Figures the other platform modules add to the summary (issue 19: ``share_calls`` from datashare.py,
-# issue 20: ``benefits_paid`` from benefits.py): key -> fn(records) -> number. A module registers at
-# import with :func:`contribute`; until then the key is 0.
-CONTRIBUTED: dict[str, Callable[[PlatformRecords], float | int]] = {}
+__all__ = ["summary", "daily", "monthly", "reconcile", "SUMMARY_LABELS", "matters"]
 
 DAY = 86400
 EPOCH = 719163  # date(1970, 1, 1).toordinal()
@@ -139,16 +134,10 @@ def summary(rec: PlatformRecords, hall=None) -> dict[str, Any]:
     modes = rec.meta.get("item_modes")
     out["items_full_online"] = int((np.asarray(modes) == MODE["全程网办"]).sum()) if modes is not None else 0
     out["items_filed_online"] = int((np.bincount(a["item"].astype(np.int64)) > 0).sum()) if len(rec) else 0
-    for key in ("share_calls", "benefits_paid"):
-        out[key] = 0
-    for key, fn in CONTRIBUTED.items():
-        out[key] = fn(rec)
+    # Figures of the sharing and 免申即享 runs (their own records): filled by sandbox.platform.city.
+    out["share_calls"] = 0
+    out["benefits_paid"] = 0
     return out
-
-
-def contribute(key: str, fn: Callable[[PlatformRecords], float | int]) -> None:
-    """Let another platform module add a summary figure computed from the same records."""
-    CONTRIBUTED[key] = fn
 
 
 def _periods(rec: PlatformRecords, key: np.ndarray, labels: list, expected: np.ndarray):

@@ -8,7 +8,8 @@ import sandbox as sb
 from sandbox import platform as pf
 from sandbox.catalog import load_catalog
 
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
+# The same frozen catalogue as the hall's golden test (tests/sandbox/data/golden): one copy for all parts.
+GOLDEN = Path(__file__).resolve().parent.parent / "sandbox" / "data" / "golden"
 
 
 @lru_cache(maxsize=1)

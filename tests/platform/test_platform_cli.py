@@ -19,7 +19,7 @@ def test_json_summary_and_storage(tmp_path, capsys):
     assert main(["platform", "--days", "2", "--seed", "4", "--db", str(db), "--run-id", "p1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert all(k in out for k in KEYS) and out["data_mark"] == "合成数据" and out["run_id"] == "p1"
-    assert out["online_applications"] > 0 and out["share_calls"] == 0 and out["benefits_paid"] == 0
+    assert out["online_applications"] > 0 and out["share_calls"] > 0 and out["benefits_paid"] >= 0
     from sandbox.platform.storage import list_platform_runs
     assert list(list_platform_runs(db)["run_id"]) == ["p1"]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.catalog import (BLOCKS, ITEM_TYPES, TYPE_CODES, WINDOW_KINDS, Catalog, CatalogError, load_catalog,
+from sandbox.base.catalog import (BLOCKS, ITEM_TYPES, TYPE_CODES, WINDOW_KINDS, Catalog, CatalogError, load_catalog,
                              shared_materials)
 
 

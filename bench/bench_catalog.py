@@ -17,10 +17,10 @@ def _best(fn, repeat: int = 5) -> float:
 
 
 def run() -> dict:
-    from sandbox.acceptance import decide, make_application
-    from sandbox.catalog import DATA_DIR, load_catalog
-    from sandbox.guides import check_guide, guide_markdown, make_defective_guide, render_guide
-    from sandbox.population import build_population
+    from sandbox.practice.acceptance import decide, make_application
+    from sandbox.base.catalog import DATA_DIR, load_catalog
+    from sandbox.practice.guides import check_guide, guide_markdown, make_defective_guide, render_guide
+    from sandbox.base.population import build_population
 
     files = sorted((DATA_DIR / "catalog").glob("*.toml")) + [DATA_DIR / "bundles.toml"]
     raw = _best(lambda: [tomllib.loads(p.read_text(encoding="utf-8")) for p in files])

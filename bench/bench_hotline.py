@@ -13,9 +13,11 @@ from pathlib import Path
 
 
 def run() -> dict:
-    from sandbox.hotline import bulletin, storage
-    from sandbox.hotline.simulate import HotlineScenario, simulate
-    from sandbox.population import build_population
+    from sandbox.hotline import bulletin
+    from sandbox.hotline.report import write
+    from sandbox.storage import hotline as storage
+    from sandbox.hotline import HotlineScenario, simulate
+    from sandbox.base.population import build_population
 
     sc = HotlineScenario(start=date(2024, 1, 1), months=12)
     t0 = time.perf_counter()
@@ -23,20 +25,20 @@ def run() -> dict:
     t_pop = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    df = simulate(sc, 7)
+    records = simulate(sc, 7)
     t_gen = time.perf_counter() - t0
-    n = len(df)
+    n = len(records)
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite"
         t0 = time.perf_counter()
-        run_id = storage.store(db, df, scenario=sc, seed=7)
+        run_id = storage.store(db, records, scenario=sc, seed=7)
         t_store = time.perf_counter() - t0
         t0 = time.perf_counter()
         data = bulletin.build(db, "2024-12", run_id)
         t_build = time.perf_counter() - t0
         t0 = time.perf_counter()
-        bulletin.write(data, Path(tmp) / "out")
+        write(data, Path(tmp) / "out")
         t_render = time.perf_counter() - t0
         spikes_clean = len(data["预警"]["突增"])
 

@@ -18,7 +18,7 @@ HALL_YEAR_STORE_S = 36.5  # midpoint of 17–56 s
 def run() -> dict:
     from sandbox import platform as pf
     from sandbox.platform.api import BackOffice, build_world, exercise_queue, staff_decide
-    from sandbox.platform.storage import load_platform_records, save_platform_run
+    from sandbox.storage.platform import load_platform_records, save_platform_run
 
     import numpy as np
 

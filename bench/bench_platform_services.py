@@ -39,7 +39,7 @@ def _seals() -> dict:
 
 def _codes() -> dict:
     from sandbox.platform import servicecode as C
-    from sandbox.population import build_population
+    from sandbox.base.population import build_population
 
     sc = C.servicecode_scenario()
     pop = build_population(42, 2000, 10)

@@ -47,7 +47,7 @@ def _bare_mmc(n: int, c: int = 5, load: float = 0.8, seed: int = 1) -> tuple[flo
 def run() -> dict:
     import sandbox as sb
     from sandbox.hall import day as day_module
-    from sandbox.validation import replicate
+    from sandbox.hall.validation import replicate
 
     out: dict[str, float] = {}
     t0 = time.perf_counter()

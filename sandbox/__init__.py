@@ -15,17 +15,18 @@ Pipeline: scenario (frozen, validated) → simulation → immutable records → 
 """
 from __future__ import annotations
 
-from . import catalog, population  # the modules: sb.catalog.load_catalog(), sb.population.build_population()
+from .base import catalog, population  # the modules: sb.catalog.load_catalog(), sb.population.build_population()
 from .hall import simulate
-from .ids import SYNTHETIC_MARK
-from .metrics import (breakdown, bundle_report, compare, littles_law, queue_length, rating_distribution, summary,
+from .base.ids import SYNTHETIC_MARK
+from .hall.metrics import (breakdown, bundle_report, compare, littles_law, queue_length, rating_distribution, summary,
                       utilisation, waits)
-from .records import CHANNELS, OUTCOMES, RATING_LEVELS, Records, case_journey
-from .scenario import (BLOCKS, WINDOW_KINDS, Scenario, ScenarioError, default_scenario, load_scenario,
+from .hall.journeys import case_journey
+from .hall.records import CHANNELS, OUTCOMES, RATING_LEVELS, Records
+from .hall.scenario import (BLOCKS, WINDOW_KINDS, Scenario, ScenarioError, default_scenario, load_scenario,
                        scenario_names, stressed_scenario)
-from .storage import list_runs, load_cases, load_records, save_run
-from .validation import erlang_c, mmc_mean_wait, replicate, run_mmc
-from .workdays import CalendarRangeError, WorkCalendar, default_calendar
+from .storage.hall import list_runs, load_cases, load_records, save_run
+from .hall.validation import erlang_c, mmc_mean_wait, replicate, run_mmc
+from .base.calendar import CalendarRangeError, WorkCalendar, default_calendar
 
 
 def get_population(seed: int = 42, citizens: int = 20_000, firms: int = 3_000):
@@ -38,14 +39,9 @@ def get_catalog():
     return catalog.load_catalog()
 
 
-def scenario(name: str = "baseline") -> Scenario:
-    """A shipped scenario by name: baseline, stressed (周一高峰/缺员), validation_mmc."""
-    return load_scenario(name)
-
-
 __all__ = [
     "SYNTHETIC_MARK", "Scenario", "ScenarioError", "load_scenario", "default_scenario", "stressed_scenario",
-    "scenario", "scenario_names", "BLOCKS", "WINDOW_KINDS", "simulate", "Records", "OUTCOMES", "CHANNELS",
+    "scenario_names", "BLOCKS", "WINDOW_KINDS", "simulate", "Records", "OUTCOMES", "CHANNELS",
     "RATING_LEVELS", "case_journey", "summary", "breakdown", "utilisation", "queue_length", "littles_law",
     "bundle_report", "rating_distribution", "compare", "waits", "save_run", "load_records", "load_cases",
     "list_runs", "erlang_c", "mmc_mean_wait", "run_mmc", "replicate", "population", "catalog", "get_population",

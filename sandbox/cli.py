@@ -69,10 +69,11 @@ def _simulate(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from . import metrics, storage
+    from .hall import metrics
+    from .storage import hall as storage
     from .hall import simulate
-    from .ids import SYNTHETIC_MARK
-    from .scenario import default_scenario, load_scenario
+    from .base.ids import SYNTHETIC_MARK
+    from .hall.scenario import default_scenario, load_scenario
 
     scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
     if scenario.mode != "hall":
@@ -120,8 +121,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .scenario import load_scenario
-    from .validation import replicate
+    from .hall.scenario import load_scenario
+    from .hall.validation import replicate
 
     s = load_scenario(args.scenario or "validation_mmc")
     changes = {}
@@ -144,7 +145,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _scenarios(args: argparse.Namespace) -> int:
-    from .scenario import load_scenario, scenario_names
+    from .hall.scenario import load_scenario, scenario_names
 
     for name in scenario_names():
         s = load_scenario(name)
@@ -197,8 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .scenario import ScenarioError
-    from .workdays import CalendarRangeError
+    from .hall.scenario import ScenarioError
+    from .base.calendar import CalendarRangeError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from ..geography import COUNTIES, COUNTY_BY_NAME
-from ..population import Population, build_population
-from ..scenario import BLOCKS, WINDOW_KINDS, Scenario
-from ..workdays import WorkCalendar, default_calendar, last_known_year
+from ..base.geography import COUNTIES, COUNTY_BY_NAME
+from ..base.population import Population, build_population
+from .scenario import BLOCKS, WINDOW_KINDS, Scenario
+from ..base.calendar import WorkCalendar, default_calendar, last_known_year
 from .items import ItemTable, item_table
 
 K = {k: i for i, k in enumerate(WINDOW_KINDS)}
@@ -175,6 +175,17 @@ def day_factor(ctx: Context, day: date) -> float:
     if day.toordinal() in ctx.spring_days:
         f *= d.spring_festival_factor
     return f
+
+
+def pick_firms(ctx: Context, rng: np.random.Generator, item: np.ndarray, county: np.ndarray) -> np.ndarray:
+    """A firm of the applicant's county for enterprise items (-1 for items a citizen applies for)."""
+    firm = np.full(len(item), -1, dtype=np.int64)
+    ent = np.flatnonzero(ctx.items.enterprise[item])
+    for i, x in zip(ent.tolist(), rng.integers(0, 1 << 30, len(ent)).tolist()):
+        pool = ctx.county_firms[int(county[i])]
+        if len(pool):
+            firm[i] = pool[x % len(pool)]
+    return firm
 
 
 def item_day_weights(ctx: Context, base: np.ndarray, day: date) -> np.ndarray:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..scenario import BLOCKS, WINDOW_KINDS
+from .scenario import BLOCKS, WINDOW_KINDS
 
 CROSS_MODES = ("", "全程网办", "异地代收代办", "多地联办")
 SERVICE_CLASSES = ("quick", "typical", "complex")
@@ -70,7 +70,7 @@ def _bits(flags: list[bool]) -> int:
 def item_table(catalog=None) -> ItemTable:
     """Columns of the catalog (the default catalog when None); cached per catalog object."""
     if catalog is None:
-        from ..catalog import load_catalog
+        from ..base.catalog import load_catalog
         catalog = load_catalog()
     items = list(catalog.items.values())
     if not items:

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from ..records import CHANNEL
-from .context import DAY, Context, day_factor, item_day_weights, stream_rng
-from .day import _firms
+from .records import CHANNEL
+from .context import DAY, Context, day_factor, item_day_weights, pick_firms, stream_rng
 from .outcomes import O_REFUSE, complete, decide, draw_materials, rate
 
 # Online submissions by hour of day (people file in the evening too).
@@ -115,7 +114,7 @@ def simulate_online(ctx: Context, c: int) -> dict[str, np.ndarray]:
         people = ctx.county_people[c]
         person = people[rng.integers(0, len(people), n)].astype(np.int64)
         county = np.full(n, c, np.int64)
-        firm = _firms(ctx, rng, item, county)
+        firm = pick_firms(ctx, rng, item, county)
         channel = np.where(rng.random(n) < s.demand.self_service_share, CHANNEL["自助终端"], CHANNEL["网上办"])
         if s.policy.no_application_share > 0:
             push = t.benefit[item] & (rng.random(n) < s.policy.no_application_share)

@@ -2,7 +2,7 @@
 
 Materials → decision (即办 / 受理 / 容缺受理 / 告知承诺 / 不予受理 with a one-time list) → back office
 and completion in working days → rating. The decision follows the rules of DOMAIN.md §5 (the same
-rules as ``sandbox.acceptance.decide``, vectorised): a 告知承诺 the applicant chooses (where the item
+rules as ``sandbox.practice.acceptance.decide``, vectorised): a 告知承诺 the applicant chooses (where the item
 allows it) covers the materials a pledge may replace; 容缺 when everything still outstanding is a
 secondary material marked 可容缺 (never core); otherwise 一次性告知 and the applicant comes back.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..records import OUTCOME
+from .records import OUTCOME
 from .context import DAY, Context
 from .items import popcount
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from ..ids import SYNTHETIC_MARK, mask_name, mask_phone
-from . import storage
+from ..base.ids import SYNTHETIC_MARK, mask_name, mask_phone
+from ..storage import hotline as storage
 from .forecast import forecast_next
 from .metrics import DEFAULT_WEIGHT, counts, enrich, rates
 from .warnings import WarningConfig, all_warnings
@@ -60,7 +59,8 @@ def _mom(cur: int, prev: int | None) -> float | None:
 
 
 def build(db, month: str, run_id: str | None = None, cfg: BulletinConfig = BulletinConfig()) -> dict:
-    eng = storage.engine_for(db) if not hasattr(db, "connect") else db
+    """The month's 通报 as a dict (JSON-ready). Reads the database only (opened read-only)."""
+    eng = storage.engine_for(db, create=False) if not hasattr(db, "connect") else db
     run_id = run_id or storage.latest_run(eng)
     if run_id is None:
         raise NoTicketsError("数据库中没有热线模拟数据，请先运行 python -m sandbox hotline")
@@ -76,41 +76,9 @@ def build(db, month: str, run_id: str | None = None, cfg: BulletinConfig = Bulle
     r = rates(cur, cfg.weight)
     pr = rates(prev, cfg.weight) if prev is not None else None
 
-    # 热点: top level-two categories with month-on-month change and masked examples
-    c2 = cur["level2"].value_counts()
-    p2 = prev["level2"].value_counts() if prev is not None else pd.Series(dtype=int)
-    hot = []
-    for cat, n in c2.head(cfg.top_n).items():
-        pn = int(p2.get(cat, 0)) if prev is not None else None
-        ex = cur[cur["level2"] == cat].sort_values("received_at").head(cfg.examples)
-        hot.append({
-            "分类": cat, "一级分类": str(ex["level1"].iloc[0]), "本月": int(n), "上月": pn, "环比": _mom(int(n), pn),
-            "占比": round(int(n) / len(cur), 4),
-            "示例": [{"工单编号": e.number, "县区": e.county, "来电人": f"{mask_name(e.caller_name)} {mask_phone(e.caller_mobile)}",
-                    "诉求": e.text} for e in ex.itertuples()],
-        })
-    l1 = []
-    p1 = prev["level1"].value_counts() if prev is not None else pd.Series(dtype=int)
-    for cat, n in cur["level1"].value_counts().items():
-        pn = int(p1.get(cat, 0)) if prev is not None else None
-        l1.append({"分类": cat, "本月": int(n), "上月": pn, "环比": _mom(int(n), pn)})
-
-    # 单位排名 (lead units of dispatched tickets)
-    units = []
-    disp = cur[cur["dispatched"]]
-    for unit, g in disp.groupby("lead_unit"):
-        ur = rates(g, cfg.weight)
-        below = []
-        if ur["回访"] >= cfg.min_followups and ur["满意率"] is not None and ur["满意率"] < cfg.satisfaction_floor:
-            below.append(f"满意率低于{cfg.satisfaction_floor:.0%}")
-        if ur["派单"] >= cfg.min_dispatched and ur["按时回复率"] is not None and ur["按时回复率"] < cfg.reply_floor:
-            below.append(f"按时回复率低于{cfg.reply_floor:.0%}")
-        units.append({"单位": unit, "派单": ur["派单"], "响应率": ur["响应率"], "按时回复率": ur["按时回复率"],
-                      "超期": ur["超期"], "回访": ur["回访"], "满意率": ur["满意率"], "解决率": ur["解决率"],
-                      "差评": ur["不满意"], "未达标": below})
-    units.sort(key=lambda u: (-(u["满意率"] or 0) - (u["按时回复率"] or 0), u["单位"]))
-    for i, u in enumerate(units, 1):
-        u["名次"] = i
+    hot = _hot_topics(cur, prev, cfg)
+    l1 = _level_one(cur, prev)
+    units = _unit_ranking(cur, cfg)
     below = [u for u in units if u["未达标"]]
 
     warns = all_warnings(cur, prev, cfg.warnings)
@@ -147,6 +115,53 @@ def build(db, month: str, run_id: str | None = None, cfg: BulletinConfig = Bulle
     }
     data["下步工作"] = next_steps(data)
     return data
+
+
+def _hot_topics(cur: pd.DataFrame, prev: pd.DataFrame | None, cfg: BulletinConfig) -> list[dict]:
+    """热点: top level-two categories with month-on-month change and masked examples."""
+    c2 = cur["level2"].value_counts()
+    p2 = prev["level2"].value_counts() if prev is not None else pd.Series(dtype=int)
+    hot = []
+    for cat, n in c2.head(cfg.top_n).items():
+        pn = int(p2.get(cat, 0)) if prev is not None else None
+        ex = cur[cur["level2"] == cat].sort_values("received_at").head(cfg.examples)
+        hot.append({
+            "分类": cat, "一级分类": str(ex["level1"].iloc[0]), "本月": int(n), "上月": pn, "环比": _mom(int(n), pn),
+            "占比": round(int(n) / len(cur), 4),
+            "示例": [{"工单编号": e.number, "县区": e.county, "来电人": f"{mask_name(e.caller_name)} {mask_phone(e.caller_mobile)}",
+                    "诉求": e.text} for e in ex.itertuples()],
+        })
+    return hot
+
+
+def _level_one(cur: pd.DataFrame, prev: pd.DataFrame | None) -> list[dict]:
+    """Level-one categories, this month against the last."""
+    l1 = []
+    p1 = prev["level1"].value_counts() if prev is not None else pd.Series(dtype=int)
+    for cat, n in cur["level1"].value_counts().items():
+        pn = int(p1.get(cat, 0)) if prev is not None else None
+        l1.append({"分类": cat, "本月": int(n), "上月": pn, "环比": _mom(int(n), pn)})
+    return l1
+
+
+def _unit_ranking(cur: pd.DataFrame, cfg: BulletinConfig) -> list[dict]:
+    """单位排名 (lead units of dispatched tickets), with the standards each one misses."""
+    units = []
+    disp = cur[cur["dispatched"]]
+    for unit, g in disp.groupby("lead_unit"):
+        ur = rates(g, cfg.weight)
+        below = []
+        if ur["回访"] >= cfg.min_followups and ur["满意率"] is not None and ur["满意率"] < cfg.satisfaction_floor:
+            below.append(f"满意率低于{cfg.satisfaction_floor:.0%}")
+        if ur["派单"] >= cfg.min_dispatched and ur["按时回复率"] is not None and ur["按时回复率"] < cfg.reply_floor:
+            below.append(f"按时回复率低于{cfg.reply_floor:.0%}")
+        units.append({"单位": unit, "派单": ur["派单"], "响应率": ur["响应率"], "按时回复率": ur["按时回复率"],
+                      "超期": ur["超期"], "回访": ur["回访"], "满意率": ur["满意率"], "解决率": ur["解决率"],
+                      "差评": ur["不满意"], "未达标": below})
+    units.sort(key=lambda u: (-(u["满意率"] or 0) - (u["按时回复率"] or 0), u["单位"]))
+    for i, u in enumerate(units, 1):
+        u["名次"] = i
+    return units
 
 
 def next_steps(data: dict) -> list[str]:
@@ -226,13 +241,3 @@ def render_html(data: dict, charts: dict[str, str] | None = None) -> str:
     env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.1f}%"
     env.filters["mom"] = lambda v: "—" if v is None else (f"+{v * 100:.1f}%" if v >= 0 else f"{v * 100:.1f}%")
     return env.get_template("bulletin.html.j2").render(d=data, charts=charts if charts is not None else _charts(data))
-
-
-def write(data: dict, out_dir: str | Path) -> tuple[Path, Path]:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    j = out / "bulletin.json"
-    h = out / "bulletin.html"
-    j.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    h.write_text(render_html(data), encoding="utf-8")
-    return h, j

@@ -12,6 +12,8 @@ import sys
 import time
 from datetime import date, datetime
 
+import numpy as np
+
 
 def _month(value: str) -> date:
     try:
@@ -23,7 +25,7 @@ def _month(value: str) -> date:
 
 def _hot(value: str):
     """KIND:COUNTY:YYYY-MM-DD[:TICKETS] e.g. water:民和:2024-06-10 or property:乐都区:2024-03-04:300"""
-    from ..geography import county
+    from ..base.geography import county
     from .simulate import hot_issue
 
     parts = value.split(":")
@@ -57,8 +59,9 @@ def register(subparsers) -> None:
 
 
 def cmd_hotline(args) -> int:
-    from . import storage
-    from .simulate import HotlineScenario, simulate
+    from ..storage import hotline as storage
+    from .engine import simulate
+    from .scenario import HotlineScenario
 
     try:
         sc = HotlineScenario(start=args.start, months=args.months, monthly_volume=args.volume,
@@ -68,22 +71,22 @@ def cmd_hotline(args) -> int:
         return 2
     t0 = time.perf_counter()
     try:
-        df = simulate(sc, args.seed)
+        records = simulate(sc, args.seed)
     except ValueError as e:  # e.g. a span beyond the working-day calendar
         print(f"参数错误：{e}", file=sys.stderr)
         return 2
     t1 = time.perf_counter()
-    run_id = storage.store(args.db, df, scenario=sc, seed=args.seed, run_id=args.run_id)
+    run_id = storage.store(args.db, records, scenario=sc, seed=args.seed, run_id=args.run_id)
     t2 = time.perf_counter()
-    summary = {"run_id": run_id, "tickets": int(len(df)), "months": sc.months, "start": f"{sc.start:%Y-%m}",
+    summary = {"run_id": run_id, "tickets": len(records), "months": sc.months, "start": f"{sc.start:%Y-%m}",
                "simulate_s": round(t1 - t0, 2), "store_s": round(t2 - t1, 2), "db": str(args.db)}
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
-        print(f"热线模拟完成（合成数据）：运行 {run_id}，{sc.start:%Y-%m} 起 {sc.months} 个月，工单 {len(df)} 件；"
+        print(f"热线模拟完成（合成数据）：运行 {run_id}，{sc.start:%Y-%m} 起 {sc.months} 个月，工单 {len(records)} 件；"
               f"模拟 {t1 - t0:.1f} 秒，存储 {t2 - t1:.1f} 秒 → {args.db}")
-        by_month = df["received_at"].dt.strftime("%Y-%m").value_counts().sort_index()
-        for m, n in by_month.items():
+        months, counts = np.unique(records["received_at"].astype("datetime64[M]"), return_counts=True)
+        for m, n in zip(months, counts):
             print(f"  {m}  {n:>7}")
     return 0
 
@@ -92,6 +95,7 @@ def cmd_bulletin(args) -> int:
     from pathlib import Path
 
     from . import bulletin
+    from .report import write
 
     if not Path(args.db).exists():
         print(f"找不到数据库 {args.db}", file=sys.stderr)
@@ -101,7 +105,7 @@ def cmd_bulletin(args) -> int:
     except (bulletin.NoTicketsError, ValueError) as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
-    html, js = bulletin.write(data, args.out)
+    html, js = write(data, args.out)
     b = data["基本情况"]
     v = data["回访评价"]
     print(f"{args.month} 热线通报（合成数据）：受理 {b['受理量']} 件，响应率 {v['响应率']:.1%}，解决率 {v['解决率']:.1%}，"

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Mapping
 
-from ..workdays import WorkCalendar, default_calendar
+from ..base.calendar import WorkCalendar, default_calendar
+from ..base.scenario import FrozenMap, ScenarioError
 
 URGENCIES: tuple[str, ...] = ("一般", "紧急", "特急")
 
 
-def _default_days() -> dict[str, int]:
-    return {"咨询": 3, "求助": 5, "投诉": 15, "举报": 15, "建议": 7, "表扬": 5, "其他": 5}
+def _default_days() -> FrozenMap:
+    return FrozenMap({"咨询": 3, "求助": 5, "投诉": 15, "举报": 15, "建议": 7, "表扬": 5, "其他": 5})
 
 
 @dataclass(frozen=True)
 class DeadlinePolicy:
-    days_by_type: dict[str, int] = field(default_factory=_default_days)
+    days_by_type: Mapping[str, int] = field(default_factory=_default_days)  # kept as a read-only FrozenMap
     critical_hours: float = 2.0  # 特急
     utility_hours: float = 24.0  # 紧急: water, power, gas, heating
     sign_working_days: int = 1
@@ -37,16 +39,18 @@ class DeadlinePolicy:
     def __post_init__(self) -> None:
         from .taxonomy import TICKET_TYPES
 
+        if not isinstance(self.days_by_type, FrozenMap):
+            object.__setattr__(self, "days_by_type", FrozenMap(self.days_by_type))
         missing = [t for t in TICKET_TYPES if t not in self.days_by_type]
         if missing:
-            raise ValueError(f"days_by_type 缺少类型: {missing}")
+            raise ScenarioError("policy.days_by_type", f"缺少类型: {missing}")
         for name in ("critical_hours", "utility_hours"):
             if getattr(self, name) <= 0:
-                raise ValueError(f"{name} 必须为正数")
+                raise ScenarioError(f"policy.{name}", "必须为正数")
         if any(v < 1 for v in self.days_by_type.values()):
-            raise ValueError("days_by_type 的每个时限至少 1 个工作日")
+            raise ScenarioError("policy.days_by_type", "每个时限至少 1 个工作日")
         if not (0 <= self.extension_cutoff_hour <= self.due_hour <= 24):
-            raise ValueError("需满足 0 <= extension_cutoff_hour <= due_hour <= 24")
+            raise ScenarioError("policy.extension_cutoff_hour", "需满足 0 <= extension_cutoff_hour <= due_hour <= 24")
 
     # -- scalar rules (the vectorised simulation mirrors these; a test checks they agree) -------
     def working_day_end(self, d: date, n: int, cal: WorkCalendar | None = None) -> datetime:

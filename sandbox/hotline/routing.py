@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..geography import CITY, COUNTIES, County
+from ..base.geography import CITY, COUNTIES, County
 from .taxonomy import CATEGORIES, Category, category
 
 HOTLINE_CENTRE = "海东市12345热线中心"

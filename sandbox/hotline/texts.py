@@ -2,7 +2,7 @@
 
 Texts are assembled from an opener (by channel), a body template of the ticket's category (one set
 for 咨询, one for the other types) filled with Haidong places, synthetic firms and numbers, and a
-closer in the register of the ticket type. Only Haidong's public geography (sandbox.geography) and
+closer in the register of the ticket type. Only Haidong's public geography (sandbox.base.geography) and
 synthetic names appear; no real person is ever named. Built for bulk: slot values are drawn as
 numpy arrays and formatted once per ticket.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geography import COUNTIES, STREETS, VILLAGE_STEMS
+from ..base.geography import COUNTIES, STREETS, VILLAGE_STEMS
 from .taxonomy import CATEGORIES, TICKET_TYPES
 
 ESTATES = ("河湟花园", "湟水家园", "阳光小区", "东城佳苑", "滨河嘉园", "康乐小区", "文化小区", "南山家园",

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Iterable
 
-from ..ids import mask_name, mask_phone
-from ..workdays import WorkCalendar, default_calendar
+from ..base.ids import mask_name, mask_phone
+from ..base.calendar import WorkCalendar, default_calendar
 from .deadlines import DEFAULT_POLICY, URGENCIES, DeadlinePolicy
 from .routing import HOTLINE_CENTRE, route_for
 from .taxonomy import BY_LEVEL2, TICKET_TYPES
@@ -225,13 +225,19 @@ def classify(desk: Hotline, t: Ticket, at: datetime, *, ticket_type: str, level2
     return t
 
 
+def _choose(t: Ticket, action: str, at: datetime, state: S, actor: str, attr: str, value: str,
+            allowed: tuple[str, ...], what: str) -> Ticket:
+    """A step that records one value out of a fixed list (a refusal's reason, a rating)."""
+    if value not in allowed:
+        raise ValueError(f"{what}须为 {allowed} 之一，收到 {value!r}")
+    _step(t, action, at, state, actor, value)
+    setattr(t, attr, value)
+    return t
+
+
 def refuse(desk: Hotline, t: Ticket, at: datetime, *, reason: str, actor: str = HOTLINE_CENTRE) -> Ticket:
     """不予受理: only for the matters the hotline does not accept (NOT_ACCEPTED)."""
-    if reason not in NOT_ACCEPTED:
-        raise ValueError(f"不予受理的理由须为 {NOT_ACCEPTED} 之一，收到 {reason!r}")
-    _step(t, "refuse", at, S.REFUSED, actor, reason)
-    t.refused_reason = reason
-    return t
+    return _choose(t, "refuse", at, S.REFUSED, actor, "refused_reason", reason, NOT_ACCEPTED, "不予受理的理由")
 
 
 def close_direct(desk: Hotline, t: Ticket, at: datetime, *, answer: str = "",
@@ -350,11 +356,7 @@ def follow_up(desk: Hotline, t: Ticket, at: datetime, *, solved: bool, rating: s
 
 def rate(desk: Hotline, t: Ticket, at: datetime, *, rating: str, actor: str = HOTLINE_CENTRE) -> Ticket:
     """评价 on the five levels of 好差评."""
-    if rating not in RATINGS:
-        raise ValueError(f"评价须为 {RATINGS} 之一，收到 {rating!r}")
-    _step(t, "rate", at, S.RATED, actor, rating)
-    t.rating = rating
-    return t
+    return _choose(t, "rate", at, S.RATED, actor, "rating", rating, RATINGS, "评价")
 
 
 def reopen(desk: Hotline, t: Ticket, at: datetime, *, note: str = "", actor: str = HOTLINE_CENTRE) -> Ticket:

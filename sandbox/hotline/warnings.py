@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from ..ids import mask_name, mask_phone
+from ..base.ids import mask_name, mask_phone
 from .metrics import BAD
 
 

@@ -32,10 +32,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..catalog import Catalog, load_catalog
-from ..guides import Guide, render_guide
-from ..ids import SYNTHETIC_MARK
-from ..scenario import ScenarioError
+from ..base.catalog import Catalog, load_catalog
+from ..practice.guides import Guide, render_guide
+from ..base.ids import SYNTHETIC_MARK
+from ..base.scenario import ScenarioError
 
 __all__ = ["KnowledgeItem", "Answer", "AnswersScenario", "KnowledgeBase", "normalise", "guide_items",
            "ticket_items", "build_kb", "with_items", "with_similar", "ask", "ask_many", "load_topics", "load_intents",

@@ -22,9 +22,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..catalog import Catalog, load_catalog
-from ..geography import COUNTIES
-from ..ids import SYNTHETIC_MARK
+from ..base.catalog import Catalog, load_catalog
+from ..base.geography import COUNTIES
+from ..base.ids import SYNTHETIC_MARK
 from .answers import (INTENTS, KnowledgeBase, KnowledgeItem, ask_many, load_intents, load_topics, with_items,
                       with_similar)
 
@@ -193,6 +193,6 @@ def hotline_consultations(seed: int, months: int = 1) -> list[tuple[str, str]]:
 
     from ..hotline import HotlineScenario, simulate  # narrow, lazy: only callers who build from tickets pay
 
-    df = simulate(HotlineScenario(start=date(2024, 1, 1), months=months), seed)
-    cons = df[df["ticket_type"] == "咨询"]
-    return list(zip(cons["text"].tolist(), cons["level2"].tolist()))
+    rec = simulate(HotlineScenario(start=date(2024, 1, 1), months=months), seed)
+    cons = rec["ticket_type"] == "咨询"
+    return list(zip(rec["text"][cons].tolist(), rec["level2"][cons].tolist()))

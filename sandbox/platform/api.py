@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from sandbox.ids import SYNTHETIC_MARK, mask_id, mask_name
+from sandbox.base.ids import SYNTHETIC_MARK, mask_id, mask_name
 
 from .applications import InvalidTransition, mode_of_item, transition
 from .guides import GuideSource, draw_drifts
@@ -47,9 +47,9 @@ class World:
 
 @lru_cache(maxsize=4)
 def build_world(scenario: PlatformScenario, seed: int) -> World:
-    from sandbox.catalog import load_catalog
+    from sandbox.base.catalog import load_catalog
     from sandbox.hall.items import item_table
-    from sandbox.population import build_population
+    from sandbox.base.population import build_population
 
     hs = scenario.hall()
     pop = build_population(hs.population.seed, hs.population.citizens, hs.population.firms)

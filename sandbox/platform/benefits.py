@@ -31,10 +31,10 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from ..ids import SYNTHETIC_MARK, mask_uscc
-from ..population import build_population
-from ..scenario import ScenarioError
-from ..workdays import default_calendar
+from ..base.ids import SYNTHETIC_MARK, mask_uscc
+from ..base.population import build_population
+from ..base.scenario import ScenarioError
+from ..base.calendar import default_calendar
 from .benefits_registry import FIELD_GROUPS, FIELD_LABELS, REGISTRY_FIELDS, RegistryRecord, draw_world
 
 __all__ = ["OPS", "ON_MISSING", "ROUTES", "Criterion", "Policy", "BenefitsScenario", "BenefitCase", "BenefitsRun",

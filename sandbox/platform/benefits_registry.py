@@ -1,6 +1,6 @@
 """The firm registry behind 免申即享: what the departments' shared data say about each firm.
 
-Every firm of the synthetic population (sandbox.population) gets *facts* — employees, insured staff,
+Every firm of the synthetic population (sandbox.base.population) gets *facts* — employees, insured staff,
 unemployment-insurance months, lay-offs, new hires, revenue, a start-up guaranteed loan, credit —
 drawn from one seeded generator, and a *registry record*: the same fields as the departments' data
 exchange delivers them, with realistic gaps (a department's data for that firm never arrived:
@@ -16,8 +16,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..ids import SYNTHETIC_MARK, mask_uscc
-from ..population import Firm
+from ..base.ids import SYNTHETIC_MARK, mask_uscc
+from ..base.population import Firm
 
 __all__ = ["FIELD_GROUPS", "REGISTRY_FIELDS", "FIELD_LABELS", "FirmFacts", "RegistryRecord", "draw_world",
            "registry_rows"]

@@ -10,8 +10,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..ids import SYNTHETIC_MARK
-from ..workdays import default_calendar
+from ..base.ids import SYNTHETIC_MARK
+from ..base.calendar import default_calendar
 from .benefits import MATCH, BenefitsRun, BenefitsScenario, Policy, _world, default_policies, match
 
 __all__ = ["ground_truth", "score_rules"]

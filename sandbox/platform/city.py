@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from . import benefits, datashare
+from .benefits import benefits_paid_for
+from .datashare import datashare_scenario, share_calls, simulate_sharing
 from .metrics import summary
 from .records import PlatformRecords
 
@@ -34,8 +35,8 @@ def city_summary(rec: PlatformRecords, hall=None) -> dict[str, Any]:
     """:func:`~sandbox.platform.metrics.summary` with ``share_calls`` and ``benefits_paid`` filled in from
     the sharing and 免申即享 runs of the same seed and span."""
     out = summary(rec, hall)
-    sharing = datashare.simulate_sharing(datashare.datashare_scenario(), rec.seed, rec.start, rec.days,
-                                         applications=applications_by_day_and_item(rec))
-    out["share_calls"] = datashare.share_calls(sharing)
-    out["benefits_paid"] = benefits.benefits_paid_for(rec.seed, rec.start, rec.days)
+    sharing = simulate_sharing(datashare_scenario(), rec.seed, rec.start, rec.days,
+                               applications=applications_by_day_and_item(rec))
+    out["share_calls"] = share_calls(sharing)
+    out["benefits_paid"] = benefits_paid_for(rec.seed, rec.start, rec.days)
     return out

@@ -26,23 +26,27 @@ def _clean(v: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Handler of the ``platform`` verb (raises UsageError/ScenarioError for exit 2)."""
     from sandbox.cli import UsageError
-    from sandbox.ids import SYNTHETIC_MARK
+    from sandbox.base.ids import SYNTHETIC_MARK
 
     from .engine import simulate_platform
     from .city import city_summary
     from .metrics import SUMMARY_LABELS
     from .scenario import default_platform_scenario, load_platform_scenario
-    from .storage import save_platform_run
+    from ..storage.platform import engine_for, save_platform_run
+    from ..storage.runs import StorageError
 
     scenario = load_platform_scenario(args.scenario) if args.scenario else default_platform_scenario()
     start = args.start or scenario.start_date
     if args.days > 3660:
         raise UsageError(f"--days 最多 3660 天（十年），而不是 {args.days}")
-    if args.db.exists() and args.db.is_dir():
-        raise UsageError(f"--db 应为数据库文件，而 {args.db} 是目录")
-    rec = simulate_platform(scenario, args.days, args.seed, start)
-    summ = city_summary(rec)
-    run_id = save_platform_run(args.db, rec, scenario, args.run_id, summ)
+    try:
+        if args.db.exists():  # a directory or a non-SQLite file fails before the simulation, writing nothing
+            engine_for(args.db, create=False)
+        rec = simulate_platform(scenario, args.days, args.seed, start)
+        summ = city_summary(rec)
+        run_id = save_platform_run(args.db, rec, scenario, args.run_id, summ, replace=args.replace)
+    except StorageError as e:
+        raise UsageError(str(e)) from None
     out = {"run_id": run_id, "scenario": scenario.name, "seed": args.seed, "start": start.isoformat(),
            "days": args.days, "db": str(args.db), "data_mark": SYNTHETIC_MARK}
     out.update({k: _clean(v) for k, v in summ.items()})
@@ -69,7 +73,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--db", type=Path, required=True, help="SQLite 数据库文件")
     p.add_argument("--start", type=_date, default=None, help="开始日期 YYYY-MM-DD（默认取场景的 start_date）")
     p.add_argument("--scenario", default=None, help="平台场景 TOML 文件或内置场景名（baseline、drift）")
-    p.add_argument("--run-id", default=None, help="运行编号（默认新建；已有编号会被替换）")
+    p.add_argument("--run-id", default=None, help="运行编号（默认新建；已有编号不会被覆盖，除非加 --replace）")
+    p.add_argument("--replace", action="store_true", help="覆盖同一 --run-id 的已有运行")
     p.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
     p.set_defaults(func=run)
     return p

@@ -2,7 +2,7 @@
 
 * The catalogue (data/platform/datashare_catalog.toml): data items per department with the
   共享责任清单 columns — provider (数源部门), sharing type (无条件/有条件/不予共享), update cycle — and
-  the catalogue materials (sandbox.catalog) each item can stand in for.
+  the catalogue materials (sandbox.base.catalog) each item can stand in for.
 * Share requests between departments (:mod:`sandbox.platform.datashare_requests`): approval and
   reply deadlines in working days of the sandbox calendar.
 * Data quality — timeliness, completeness, errors — decides whether a shared item may replace the
@@ -23,14 +23,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from sandbox.catalog import Catalog, load_catalog
-from sandbox.ids import SYNTHETIC_MARK
+from sandbox.base.catalog import Catalog, load_catalog
+from sandbox.base.ids import SYNTHETIC_MARK
 from sandbox.platform.datashare_catalogue import (  # re-exported: one module for callers
     CATALOG_FILE, CYCLES, OUTCOMES, DataCatalogue, DataItem, DataShareScenario, DataShareScenarioError,
     QualityReport, can_replace, datashare_scenario, load_data_catalogue, measure_quality, parse_data_catalogue,
     quality_truth, responsibility_list, true_quality)
 from sandbox.platform.datashare_requests import ShareRequest, act, delivery_late, is_open, reply_late, submit
-from sandbox.workdays import WorkCalendar, default_calendar
+from sandbox.base.calendar import WorkCalendar, default_calendar
 
 __all__ = [
     "CYCLES", "OUTCOMES", "CATALOG_FILE", "DataShareScenarioError", "DataItem", "DataCatalogue",

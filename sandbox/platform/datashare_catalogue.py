@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from sandbox.ids import SYNTHETIC_MARK
+from sandbox.base.ids import SYNTHETIC_MARK
 from sandbox.platform.datashare_requests import SHARE_TYPES, ShareRules
 
 __all__ = [

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sandbox.ids import SYNTHETIC_MARK
-from sandbox.workdays import WorkCalendar
+from sandbox.base.ids import SYNTHETIC_MARK
+from sandbox.base.calendar import WorkCalendar
 
 __all__ = ["STATES", "ACTIONS", "TRANSITIONS", "SHARE_TYPES", "ShareRequestError", "ShareTransitionError",
            "ShareRules", "ShareEvent", "ShareRequest", "submit", "act", "is_open", "reply_late",

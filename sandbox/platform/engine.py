@@ -16,10 +16,10 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from sandbox.geography import COUNTIES
+from sandbox.base.geography import COUNTIES
 from sandbox.hall.context import DAY, Context, build_context, day_factor, item_day_weights, stream_rng
 from sandbox.hall.online import _times, no_queue_cases, simulate_online
-from sandbox.records import CHANNEL
+from sandbox.hall.records import CHANNEL
 
 from .accounts import build_accounts
 from .applications import MODE, STATE, item_modes
@@ -148,14 +148,14 @@ def simulate_platform(scenario: PlatformScenario, days: int, seed: int, start: d
                       catalog=None, hall=None) -> PlatformRecords:
     """Simulate ``days`` calendar days of the platform; identical records for the same arguments.
 
-    ``hall``: a hall :class:`~sandbox.scenario.Scenario` object to share the city with instead of
+    ``hall``: a hall :class:`~sandbox.hall.scenario.Scenario` object to share the city with instead of
     ``scenario.hall_scenario`` (a what-if on the hall's online share, say); reconcile with a hall run
     of that same scenario.
     """
     if days < 1:
         raise ValueError("days must be >= 1")
     ctx = platform_context(scenario, days, seed, start, catalog, hall)
-    from sandbox.catalog import load_catalog
+    from sandbox.base.catalog import load_catalog
 
     cat = catalog or load_catalog()
     items = [cat.items[code] for code in ctx.items.codes]

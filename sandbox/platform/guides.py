@@ -1,5 +1,5 @@
 """线上线下同源 (task 5): the online guide and the hall guide of an item come from one source — the
-catalogue item through :func:`sandbox.guides.render_guide` — unless a scenario injects drift: a field
+catalogue item through :func:`sandbox.practice.guides.render_guide` — unless a scenario injects drift: a field
 changed in one place only, for trainees to find.
 
 Which items drifted, where and how is the ground truth (:func:`draw_drifts`, called by the grader and
@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sandbox.guides import Guide, render_guide
+from sandbox.practice.guides import Guide, render_guide
 
 from .scenario import PlatformScenario
 

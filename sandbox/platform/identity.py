@@ -19,7 +19,7 @@ from datetime import date
 
 import numpy as np
 
-from sandbox.ids import id_check_char, is_valid_id_number, mask_id, mask_name, mask_phone
+from sandbox.base.ids import id_check_char, is_valid_id_number, mask_id, mask_name, mask_phone
 
 __all__ = ["FACTORS", "OLD_CODES", "registry_id", "aliases", "county_code_of", "Registry", "build_registry",
            "RegistrationForm", "Verdict", "Rules", "check_registration", "LegacyRecord", "MigrationResult", "migrate",

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from sandbox.ids import id_check_char, make_id_number
+from sandbox.base.ids import id_check_char, make_id_number
 
 from .identity import LegacyRecord, Registry, aliases, county_code_of
 from .scenario import LEGACY_SYSTEMS, PlatformScenario

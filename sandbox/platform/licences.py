@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from sandbox.ids import mask_id, mask_uscc
+from sandbox.base.ids import mask_id, mask_uscc
 
 from .scenario import PlatformScenario
 

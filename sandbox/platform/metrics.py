@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.records import CHANNEL
+from sandbox.hall.records import CHANNEL
 
 from .applications import MODE, STATE
 from .records import PlatformRecords

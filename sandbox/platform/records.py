@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from sandbox.ids import SYNTHETIC_MARK, mask_id, mask_name
+from sandbox.base.ids import SYNTHETIC_MARK, mask_id, mask_name
 
 from .applications import APP_CHANNELS, MODES, STATES, path
 
@@ -44,7 +44,7 @@ APP_COLUMNS: dict[str, tuple[str, str]] = {
     "lic_needed": ("int16", "required materials an e-licence could replace"),
     "paper_avoided": ("int16", "of those, pulled electronically: no paper asked (免证办)"),
     "paper_needless": ("int16", "of those, held electronically but paper asked all the same"),
-    "rating": ("int8", "online 好差评 (一事一评): index into sandbox.records.RATING_LEVELS; 0 none"),
+    "rating": ("int8", "online 好差评 (一事一评): index into sandbox.hall.records.RATING_LEVELS; 0 none"),
     "t_rating": ("int64", "time of the rating; -1"),
 }
 ACCOUNT_COLUMNS: dict[str, tuple[str, str]] = {

@@ -1,6 +1,6 @@
 """The frozen, validated description of the province's integrated online platform (省一体化政务服务平台).
 
-Same shape as the hall's :mod:`sandbox.scenario`: a :class:`PlatformScenario` is built by
+Same shape as the hall's :mod:`sandbox.hall.scenario`: a :class:`PlatformScenario` is built by
 :func:`from_dict` (defaults filled, types and ranges checked), immutable afterwards, and every lever
 goes through :meth:`PlatformScenario.evolve`. Errors are :class:`ScenarioError` (a subclass of the
 hall's, so the CLI and notebooks handle both alike) and name the field, e.g. ``migration.p_duplicate``.
@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
-from sandbox.scenario import ScenarioError as HallScenarioError
-from sandbox.scenario import load_scenario as load_hall_scenario
+from sandbox.base.scenario import ScenarioError as HallScenarioError
+from sandbox.hall.scenario import load_scenario as load_hall_scenario
 
 __all__ = ["ScenarioError", "PlatformScenario", "Identity", "Migration", "Applications", "Licences", "Guides",
            "from_dict", "to_dict", "load_platform_scenario", "default_platform_scenario", "platform_scenario_names",

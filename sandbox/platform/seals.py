@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from sandbox.ids import SYNTHETIC_MARK, mask_id
+from sandbox.base.ids import SYNTHETIC_MARK, mask_id
 
 __all__ = [
     "PILOT_UNITS", "SEAL_KINDS", "REASONS", "SealScenarioError", "SealError", "SealScenario", "Seal",

@@ -31,10 +31,10 @@ import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from sandbox.ids import SYNTHETIC_MARK, mask_id, mask_name
+from sandbox.base.ids import SYNTHETIC_MARK, mask_id, mask_name
 from sandbox.platform.seals import sign_digest, sm3_hex, verify_digest
-from sandbox.population import Population
-from sandbox.workdays import WorkCalendar, default_calendar
+from sandbox.base.population import Population
+from sandbox.base.calendar import WorkCalendar, default_calendar
 
 __all__ = [
     "PREFIX", "REFUSALS", "ServiceCodeScenarioError", "ServiceCodeScenario", "servicecode_scenario",

@@ -1,7 +1,7 @@
 """Townships and services close to home (task 8): Haidong's 乡镇 with synthetic populations, travel
 times to service points, and the levers of 15分钟便民服务圈 and 帮办代办.
 
-Townships are those listed in sandbox.geography (a subset of each county's real townships); their
+Townships are those listed in sandbox.base.geography (a subset of each county's real townships); their
 populations, villages, distances and shares are synthetic (合成数据), drawn from one seeded generator.
 Village names are clearly synthetic labels (模拟村01 …).
 
@@ -29,9 +29,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..geography import COUNTIES
-from ..ids import SYNTHETIC_MARK
-from ..scenario import ScenarioError
+from ..base.geography import COUNTIES
+from ..base.ids import SYNTHETIC_MARK
+from ..base.scenario import ScenarioError
 
 __all__ = ["Village", "Township", "Lever", "Levers", "TownshipScenario", "build_townships", "figures",
            "township_rows", "what_if", "plan_cost", "LANGUAGE_NEED", "township_names", "scenario_from_dict",
@@ -89,7 +89,7 @@ class Levers:
         known = set(township_names())
         for name, lever in self.overrides.items():
             if name not in known:
-                raise ScenarioError(f"levers.{name}", "海东市没有这个乡镇（见 sandbox.geography 的乡镇清单）")
+                raise ScenarioError(f"levers.{name}", "海东市没有这个乡镇（见 sandbox.base.geography 的乡镇清单）")
             if not isinstance(lever, Lever):
                 raise ScenarioError(f"levers.{name}", "应为 Lever")
         object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
@@ -309,7 +309,7 @@ def what_if(towns: tuple[Township, ...], township: str, levers: Levers | None = 
     """One township's levers changed: the citywide figures before and after, and the difference."""
     lv = levers or Levers()
     if township not in {t.name for t in towns}:
-        raise ScenarioError(f"levers.{township}", "海东市没有这个乡镇（见 sandbox.geography 的乡镇清单）")
+        raise ScenarioError(f"levers.{township}", "海东市没有这个乡镇（见 sandbox.base.geography 的乡镇清单）")
     after_lv = lv.with_township(township, **changes)
     before, after = figures(towns, lv, scenario), figures(towns, after_lv, scenario)
     keys = ("within_15min", "one_visit_elderly", "one_visit_language", "cost_wan")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ids import SYNTHETIC_MARK
-from ..scenario import ScenarioError
+from ..base.ids import SYNTHETIC_MARK
+from ..base.scenario import ScenarioError
 from .townships import Levers, Township, TownshipScenario, _generate, figures
 
 __all__ = ["township_truth", "score_plan"]

@@ -11,7 +11,8 @@ import pytest
 
 from sandbox.hotline import bulletin
 from sandbox.hotline.forecast import forecast_next, forecast_series
-from sandbox.hotline.simulate import HotlineScenario, simulate
+from sandbox.hotline.report import write
+from sandbox.hotline import HotlineScenario, simulate
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ def test_hot_topics_units_and_warnings_reconcile(small_run, june):
 
 
 def test_files_are_written_marked_and_masked(small_run, june, tmp_path):
-    html_path, json_path = bulletin.write(june, tmp_path)
+    html_path, json_path = write(june, tmp_path)
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data["schema_version"] == bulletin.SCHEMA_VERSION and data["数据性质"] == "合成数据"
     assert data["基本情况"]["受理量"] == june["基本情况"]["受理量"]
@@ -128,7 +129,7 @@ def test_forecast_is_weak_without_two_years_and_seasonal_with_them():
     short = forecast_series(np.array([100, 120, 110, 130, 125, 140, 150.0]))
     assert short["强度"] == "弱" and "简单指数平滑" in short["方法"] and short["MAPE"] is not None
     sc = HotlineScenario(start=date(2023, 1, 1), months=26, monthly_volume=600)
-    df = simulate(sc, 2)
+    df = simulate(sc, 2).frame()
     monthly = (df.assign(month=df["received_at"].dt.strftime("%Y-%m")).groupby(["month", "level1"]).size()
                .rename("n").reset_index().rename(columns={"level1": "key"}))
     heat_only = monthly[monthly["key"] == "水电气暖"]  # one category keeps the test fast (7 ETS fits per series)

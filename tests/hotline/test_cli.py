@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from sandbox import rectification as R
+from sandbox.practice import rectification as R
+from sandbox.storage import hotline as storage
 
 
 def _run(*args, cwd=None):
@@ -39,5 +40,5 @@ def test_hotline_then_bulletin(tmp_path):
     p = _run("hotline", "--months", "1", "--seed", "4", "--db", str(db), "--start", "2031-01")
     assert p.returncode == 2 and "日历" in p.stderr
     # the hotline's ratings feed the 好差评 loop straight from the DB
-    ratings = R.ratings_from_hotline_db(db, "r1")
+    ratings = R.ratings_from_hotline(storage.load(db, "r1"))
     assert ratings and all(r.source == "hotline" for r in ratings)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sandbox.hotline.deadlines import DEFAULT_POLICY, DeadlinePolicy
-from sandbox.hotline.simulate import HotlineScenario, simulate
+from sandbox.hotline import HotlineScenario, simulate
 from sandbox.hotline.taxonomy import UTILITY_CATEGORIES
 
 
@@ -58,7 +58,7 @@ def test_policy_is_configurable_and_validated():
 
 def test_vectorised_simulation_agrees_with_the_policy():
     # Jan–Feb 2024 crosses the Spring Festival and two adjusted Sundays.
-    df = simulate(HotlineScenario(start=date(2024, 1, 1), months=2, monthly_volume=1500), 5)
+    df = simulate(HotlineScenario(start=date(2024, 1, 1), months=2, monthly_volume=1500), 5).frame()
     d = df[df["dispatched_at"].notna()].sample(400, random_state=0)
     for r in d.itertuples():
         want = DEFAULT_POLICY.due(r.received_at.to_pydatetime(), r.ticket_type, r.urgency,

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from sandbox import rectification as R
-from sandbox.hotline import storage
+from sandbox.practice import rectification as R
+from sandbox.storage import hotline as storage
 
 T = datetime(2024, 9, 27, 10)  # Friday before National Day
 

@@ -7,23 +7,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox.geography import COUNTIES
+from sandbox.base.geography import COUNTIES
 from sandbox.hotline.routing import build_units
-from sandbox.hotline.simulate import HotlineScenario, hot_issue, replay, simulate
+from sandbox.hotline import HotlineScenario, hot_issue, replay, simulate
 from sandbox.hotline.taxonomy import TICKET_TYPES
 from sandbox.hotline.tickets import CHANNELS, check_invariants
 
 
 def test_same_seed_same_tickets_and_months_independent(small_run):
     _, _, sc, df = small_run
-    again = simulate(sc, 11)
+    again = simulate(sc, 11).frame()
     pd.testing.assert_frame_equal(df, again)
     # June alone gives the same June as May–June (independent monthly streams)
     june = simulate(HotlineScenario(start=date(2024, 6, 1), months=1, monthly_volume=4_000,
-                                    hot_issues=sc.hot_issues), 11)
+                                    hot_issues=sc.hot_issues), 11).frame()
     got = df[df["received_at"] >= "2024-06-01"].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, june, check_dtype=False)
-    assert not simulate(sc, 12).equals(df)
+    assert not simulate(sc, 12).frame().equals(df)
 
 
 def test_every_simulated_ticket_is_a_legal_path(small_run):
@@ -54,7 +54,7 @@ def test_every_closed_ticket_has_ordered_timestamps(small_run):
 
 
 def test_a_stored_ticket_opens_with_its_full_history(small_run):
-    from sandbox.hotline import load_ticket
+    from sandbox.storage.hotline import load_ticket
 
     db, run_id, _, df = small_run
     number = df[df["reopened_at"].notna()].iloc[0]["number"]
@@ -68,9 +68,9 @@ def test_a_stored_ticket_opens_with_its_full_history(small_run):
 
 def test_rating_skew_is_a_scenario_lever():
     happy = simulate(HotlineScenario(start=date(2024, 3, 1), months=1, monthly_volume=1500, satisfaction_shift=2.5,
-                                     population_seed=0), 6)
+                                     population_seed=0), 6).frame()
     angry = simulate(HotlineScenario(start=date(2024, 3, 1), months=1, monthly_volume=1500, satisfaction_shift=-1.5,
-                                     population_seed=0), 6)
+                                     population_seed=0), 6).frame()
     top = lambda d: (d["rating"] == "非常满意").sum() / d["rating"].notna().sum()  # noqa: E731
     bad = lambda d: d["rating"].isin(["不满意", "非常不满意"]).sum() / d["rating"].notna().sum()  # noqa: E731
     assert top(happy) > 0.9 and bad(happy) < 0.005  # Haixi: 98.7% 非常满意, no 差评
@@ -108,9 +108,9 @@ def test_texts_are_concrete_varied_and_synthetic(small_run):
 
 
 def test_seasonality_heating_in_winter_arrears_before_spring_festival():
-    jan = simulate(HotlineScenario(start=date(2024, 1, 1), months=1, monthly_volume=3000), 4)
-    jul = simulate(HotlineScenario(start=date(2024, 7, 1), months=1, monthly_volume=3000), 4)
-    apr = simulate(HotlineScenario(start=date(2024, 4, 1), months=1, monthly_volume=3000), 4)
+    jan = simulate(HotlineScenario(start=date(2024, 1, 1), months=1, monthly_volume=3000), 4).frame()
+    jul = simulate(HotlineScenario(start=date(2024, 7, 1), months=1, monthly_volume=3000), 4).frame()
+    apr = simulate(HotlineScenario(start=date(2024, 4, 1), months=1, monthly_volume=3000), 4).frame()
 
     def share(d, cat):
         return (d["level2"] == cat).mean()
@@ -121,7 +121,7 @@ def test_seasonality_heating_in_winter_arrears_before_spring_festival():
 
 
 def test_default_volume_and_county_rates():
-    df = simulate(HotlineScenario(start=date(2024, 3, 1), months=1), 8)
+    df = simulate(HotlineScenario(start=date(2024, 3, 1), months=1), 8).frame()
     assert 15_000 < len(df) < 21_000  # ≈18,000 a month
     per_cap = df["county"].value_counts() / pd.Series({c.name: c.population for c in COUNTIES})
     assert per_cap["平安区"] > per_cap["化隆回族自治县"]
@@ -153,3 +153,32 @@ def test_scenario_is_validated():
         HotlineScenario(start=date(2024, 1, 5))
     with pytest.raises(ValueError, match="county"):
         hot_issue("water", "西宁市", date(2024, 1, 5))
+
+
+def test_scenario_errors_name_the_field_and_nothing_inside_can_change():
+    from sandbox.hotline import ScenarioError
+
+    with pytest.raises(ScenarioError) as e:
+        HotlineScenario(reopen_share=-0.1)
+    assert e.value.field == "reopen_share"
+    rates = {c.name: 1.0 for c in COUNTIES}
+    sc = HotlineScenario(county_rates=rates)
+    rates["乐都区"] = 99.0  # the caller's dict is not the scenario's
+    assert sc.county_rates["乐都区"] == 1.0
+    with pytest.raises(TypeError):
+        sc.county_rates["乐都区"] = 2.0
+    with pytest.raises(TypeError):
+        sc.policy.days_by_type["咨询"] = 1
+    hash(sc)  # frozen all the way down: usable as a cache key
+
+
+def test_records_are_frozen_and_pandas_only_at_the_edge():
+    rec = simulate(HotlineScenario(start=date(2024, 3, 1), months=1, monthly_volume=300), 3)
+    assert len(rec) == len(rec.frame()) and list(rec.frame().columns) == list(rec.columns)
+    with pytest.raises(ValueError):
+        rec["rating"][0] = "非常满意"
+    with pytest.raises(TypeError):
+        rec.columns["rating"] = None
+    df = rec.frame()
+    df.loc[0, "rating"] = "changed"  # the frame is a copy
+    assert rec["rating"][0] != "changed"

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from sandbox.geography import COUNTIES
+from sandbox.base.geography import COUNTIES
 from sandbox.hotline.metrics import enrich
-from sandbox.hotline.simulate import HotlineScenario, hot_issue, simulate
+from sandbox.hotline import HotlineScenario, hot_issue, simulate
 from sandbox.hotline.warnings import spikes
 
 SEEDS = range(100, 120)
@@ -33,7 +33,7 @@ def _warn(seed: int, inject: bool):
     # one population for all seeds (building one takes ~1.5 s); the tickets still differ by seed
     sc = HotlineScenario(start=start, months=2, monthly_volume=VOLUME, hot_issues=(hot,) if inject else (),
                          population_seed=0)
-    df = enrich(simulate(sc, seed))
+    df = enrich(simulate(sc, seed).frame())
     cur = df[df["received_at"].dt.month == month]
     prev = df[df["received_at"].dt.month == month - 1]
     return spikes(cur, prev), hot
@@ -62,7 +62,7 @@ def test_warning_is_not_blind_to_size():
     start, month, hot = _case(101)
     tiny = hot_issue("property", hot.county, hot.start, tickets=6)
     sc = HotlineScenario(start=start, months=2, monthly_volume=VOLUME, hot_issues=(tiny,), population_seed=0)
-    df = enrich(simulate(sc, 101))
+    df = enrich(simulate(sc, 101).frame())
     cur = df[df["received_at"].dt.month == month]
     prev = df[df["received_at"].dt.month == month - 1]
     assert not any(s["分类"] == "物业撤场" for s in spikes(cur, prev))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sandbox as sb
 from sandbox import platform as pf
-from sandbox.catalog import load_catalog
+from sandbox.base.catalog import load_catalog
 
 # The same frozen catalogue as the hall's golden test (tests/sandbox/data/golden): one copy for all parts.
 GOLDEN = Path(__file__).resolve().parent.parent / "sandbox" / "data" / "golden"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sandbox.catalog import load_catalog
-from sandbox.guides import render_guide
+from sandbox.base.catalog import load_catalog
+from sandbox.practice.guides import render_guide
 from sandbox.platform.answers import (INTENTS, AnswersScenario, KnowledgeBase, ScenarioError, answer_rows, ask,
                                       ask_many, build_kb, guide_items, load_topics, normalise, ticket_items)
 from sandbox.platform.answers_eval import (aliases, evaluate, feed_back, hotline_consultations,
@@ -166,7 +166,7 @@ def test_scenario_from_plain_data():
 
 
 def test_equivalent_guides_count_as_right_for_hotline_topics():
-    from sandbox.catalog import load_catalog
+    from sandbox.base.catalog import load_catalog
     from sandbox.platform.answers_eval import is_right
     names = {it.name for it in load_catalog().items.values()}
     for topic in load_topics().values():

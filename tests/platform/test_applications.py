@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from platform_runs import hall_run, run
 from sandbox import platform as pf
-from sandbox.catalog import load_catalog
+from sandbox.base.catalog import load_catalog
 from sandbox.platform.applications import (EVENTS, STATE, STATES, TERMINAL, TRANSITIONS, InvalidTransition, mode_of_item,
                                            path, run_events, transition)
 
@@ -134,7 +134,7 @@ def test_a_hall_what_if_moves_the_platform():
 
 
 def test_journey_is_masked_and_marked():
-    from sandbox.population import build_population
+    from sandbox.base.population import build_population
 
     rec = run()
     hs = pf.default_platform_scenario().hall()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.ids import is_valid_uscc
+from sandbox.base.ids import is_valid_uscc
 from sandbox.platform.benefits import (INSUFFICIENT, MATCH, BenefitsScenario, Criterion, ScenarioError,
                                        benefits_paid, benefits_paid_for, benefits_summary, build_registry,
                                        case_rows, default_policies, load_policies, match, match_sets,

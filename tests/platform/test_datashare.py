@@ -7,11 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.catalog import load_catalog
-from sandbox.ids import SYNTHETIC_MARK
+from sandbox.base.catalog import load_catalog
+from sandbox.base.ids import SYNTHETIC_MARK
 from sandbox.platform import datashare as D
 from sandbox.platform import datashare_requests as R
-from sandbox.workdays import default_calendar
+from sandbox.base.calendar import default_calendar
 
 CAL = default_calendar(fallback=True)
 RULES = R.ShareRules()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sandbox import platform as pf
-from sandbox.ids import is_valid_id_number, make_id_number
+from sandbox.base.ids import is_valid_id_number, make_id_number
 from sandbox.platform import grader
 from sandbox.platform.api import BackOffice, build_world
 from sandbox.platform.identity import (LegacyRecord, RegistrationForm, Rules, aliases, county_code_of, migrate,

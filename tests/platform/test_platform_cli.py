@@ -20,8 +20,32 @@ def test_json_summary_and_storage(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert all(k in out for k in KEYS) and out["data_mark"] == "合成数据" and out["run_id"] == "p1"
     assert out["online_applications"] > 0 and out["share_calls"] > 0 and out["benefits_paid"] >= 0
-    from sandbox.platform.storage import list_platform_runs
+    from sandbox.storage.platform import list_platform_runs
     assert list(list_platform_runs(db)["run_id"]) == ["p1"]
+
+
+def test_the_same_run_id_twice_is_refused_unless_replace(tmp_path, capsys):
+    db = tmp_path / "runs.sqlite"
+    argv = ["platform", "--days", "1", "--seed", "4", "--db", str(db), "--run-id", "p1"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "已存在" in err and "--replace" in err and "Traceback" not in err
+    assert main(argv + ["--replace"]) == 0
+
+
+@pytest.mark.parametrize("kind", ["directory", "not_sqlite"])
+def test_a_db_that_is_not_a_database_file_is_refused(kind, tmp_path, capsys):
+    db = tmp_path / "runs.sqlite"
+    if kind == "directory":
+        db.mkdir()
+    else:
+        db.write_text("这不是数据库", encoding="utf-8")
+    assert main(["platform", "--days", "1", "--seed", "4", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert ("目录" in err if kind == "directory" else "不是 SQLite" in err) and "Traceback" not in err
+    assert kind == "directory" or db.read_text(encoding="utf-8") == "这不是数据库"
 
 
 def test_table_output_is_marked(tmp_path, capsys):
@@ -91,8 +115,3 @@ def test_bad_scenario_file_names_the_field(case, toml, field, tmp_path, capsys):
     assert _main(_args(tmp_path, ["--scenario", str(f)])) == 2
     err = capsys.readouterr().err
     assert f"平台场景参数 {field}" in err and "Traceback" not in err, err
-
-
-def test_db_that_is_a_directory(tmp_path, capsys):
-    assert _main(["platform", "--days", "1", "--seed", "1", "--db", str(tmp_path)]) == 2
-    assert "是目录" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import pytest
 
 from platform_runs import golden_catalog, golden_scenario, run
 from sandbox import platform as pf
-from sandbox.platform.storage import load_platform_records, save_platform_run
+from sandbox.storage.platform import load_platform_records, save_platform_run
 
 # sha256 of every column of the three tables of the golden one-week run; re-pin when the engine
 # changes on purpose (and say why in the commit).

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.ids import SYNTHETIC_MARK
+from sandbox.base.ids import SYNTHETIC_MARK
 from sandbox.platform import seals as S
-from sandbox.population import build_population
+from sandbox.base.population import build_population
 
 SEED = 11
 

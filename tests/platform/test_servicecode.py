@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from sandbox.ids import SYNTHETIC_MARK
+from sandbox.base.ids import SYNTHETIC_MARK
 from sandbox.platform import servicecode as C
-from sandbox.population import build_population
+from sandbox.base.population import build_population
 
 NOW = 1_750_000_000
 SETTINGS = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])

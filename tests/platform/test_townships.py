@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sandbox.geography import COUNTIES
+from sandbox.base.geography import COUNTIES
 from sandbox.platform.townships import (LANGUAGE_NEED, Lever, Levers, ScenarioError, TownshipScenario,
                                         build_townships, figures, township_names, township_rows,
                                         what_if)

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import sandbox as sb
-from sandbox.catalog import load_catalog
+from sandbox.base.catalog import load_catalog
 
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = DATA / "golden"

@@ -8,11 +8,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from sandbox.acceptance import (DEFAULT_POLICY, AcceptancePolicy, Application, SubmittedMaterial, decide,
+from sandbox.practice.acceptance import (DEFAULT_POLICY, AcceptancePolicy, Application, SubmittedMaterial, decide,
                                 make_application)
-from sandbox.catalog import load_catalog
-from sandbox.population import build_population
-from sandbox.workdays import default_calendar
+from sandbox.base.catalog import load_catalog
+from sandbox.base.population import build_population
+from sandbox.base.calendar import default_calendar
 
 CAT = load_catalog()
 CAL = default_calendar()
@@ -251,7 +251,7 @@ def test_generated_cases_obey_invariants(pop):
 
 
 def test_grade_decision():
-    from sandbox.acceptance import grade_decision
+    from sandbox.practice.acceptance import grade_decision
     a = app("不动产转移登记（二手房买卖）", missing=("不动产登记申请书", "完税凭证"), elicences=frozenset({"不动产权证书"}))
     right = grade_decision(a, "补正", ["完税凭证", "不动产登记申请书"])
     assert right.perfect and right.score == 1.0 and "清单完整准确" in right.feedback

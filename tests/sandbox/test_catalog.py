@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sandbox.catalog import (BLOCKS, BUNDLE_SOURCES, ITEM_TYPES, TYPE_CODES, WINDOW_KINDS, Catalog, CatalogError,
-                             load_catalog, shared_materials)
+from sandbox.base.catalog import (BLOCKS, BUNDLE_SOURCES, ITEM_TYPES, TYPE_CODES, WINDOW_KINDS, Catalog, CatalogError,
+                                  load_catalog, shared_materials)
 
 
 @pytest.fixture(scope="module")

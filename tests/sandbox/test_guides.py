@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sandbox.catalog import load_catalog
-from sandbox.guides import (DEFECT_KINDS, applicable_defects, check_guide, guide_html, guide_markdown,
+from sandbox.base.catalog import load_catalog
+from sandbox.practice.guides import (DEFECT_KINDS, applicable_defects, check_guide, guide_html, guide_markdown,
                             make_defective_guide, render_guide)
 
 CAT = load_catalog()
@@ -148,7 +148,7 @@ def test_special_steps_shown():
 
 
 def test_grade_defects():
-    from sandbox.guides import grade_defects
+    from sandbox.practice.guides import grade_defects
     it = CAT.by_name("企业注销登记")
     g, defects = make_defective_guide(it, random.Random(4), ["MISSING_CONSULT", "MISSING_CONDITIONS"])
     perfect = grade_defects(g, ["MISSING_CONDITIONS", "MISSING_CONSULT"])

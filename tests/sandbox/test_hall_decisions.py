@@ -1,11 +1,11 @@
-"""The engine's bulk decisions agree with the window rules of sandbox.acceptance.decide."""
+"""The engine's bulk decisions agree with the window rules of sandbox.practice.acceptance.decide."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 import sandbox as sb
-from sandbox.acceptance import Application, decide
+from sandbox.practice.acceptance import Application, decide
 from sandbox.hall.context import build_context
 from sandbox.hall.outcomes import O_ACCEPT, O_INSTANT, O_PLEDGE, O_REFUSE, O_RONGQUE, decide as bulk_decide
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sandbox.hall.engine import run_pools
+from sandbox.hall.queue import run_pools
 
 
 def _run(arrive, service, priority=None, patience=None, caps=(1,), **kw):

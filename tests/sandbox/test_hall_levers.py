@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import sandbox as sb
-from sandbox.records import OUTCOME
+from sandbox.hall.records import OUTCOME
 
 from hall_runs import CITY, SMALL
 

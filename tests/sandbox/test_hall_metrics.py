@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import sandbox as sb
-from sandbox.records import CASE_COLUMNS, OUTCOME, POOL_COLUMNS, Records
+from sandbox.hall.records import CASE_COLUMNS, OUTCOME, POOL_COLUMNS, Records
 
 DAY0 = (date(2024, 1, 2).toordinal() - 719163) * 86400
 H9 = DAY0 + 9 * 3600

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import sandbox as sb
-from sandbox.records import CASE_COLUMNS, CHANNEL, OUTCOME
-from sandbox.scenario import WINDOW_KINDS
+from sandbox.hall.records import CASE_COLUMNS, CHANNEL, OUTCOME
+from sandbox.hall.scenario import WINDOW_KINDS
 
 from hall_runs import CITY, SMALL, golden_catalog, golden_scenario, run
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 import sandbox as sb
-from sandbox.scenario import ScenarioError, from_dict, to_dict
+from sandbox.hall.scenario import ScenarioError, from_dict, to_dict
 
 
 def test_shipped_scenarios_load():

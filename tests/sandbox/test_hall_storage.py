@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import sandbox as sb
-from sandbox import storage
+from sandbox.storage import hall as storage
 
 from hall_runs import SMALL
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import sandbox as sb
-from sandbox.validation import erlang_c, mmc_mean_wait, replicate
+from sandbox.hall.validation import erlang_c, mmc_mean_wait, replicate
 
 
 def test_erlang_c_formula():

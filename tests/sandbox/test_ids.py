@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from sandbox import ids
+from sandbox.base import ids
 
 
 def test_known_id_check_char():

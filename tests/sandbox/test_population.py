@@ -1,8 +1,8 @@
 from collections import Counter
 
-from sandbox.geography import COUNTIES
-from sandbox.ids import id_birth_date, id_is_male, is_valid_id_number, is_valid_uscc
-from sandbox.population import build_population
+from sandbox.base.geography import COUNTIES
+from sandbox.base.ids import id_birth_date, id_is_male, is_valid_id_number, is_valid_uscc
+from sandbox.base.population import build_population
 
 
 def test_identifiers_are_consistent_with_the_person():

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from sandbox.workdays import CalendarRangeError, WorkCalendar, default_calendar, last_known_year
+from sandbox.base.calendar import CalendarRangeError, WorkCalendar, default_calendar, last_known_year
 
 
 def test_adjusted_working_weekend_and_holiday():

@@ -1,35 +1,32 @@
-"""Platform runs in SQLite through SQLAlchemy — the hall's pattern (sandbox/storage.py), own tables.
+"""Platform runs, on the one run-table layer (:mod:`sandbox.storage.runs`) like the halls and the hotline.
 
 Tables: ``platform_runs`` (the hall's ``runs`` columns: run_id, created_at, scenario_name,
 scenario_json, seed, start_date, days, an ``applications`` count in place of ``cases``, summary_json,
 data_mark), ``platform_applications``, ``platform_accounts``, ``platform_days`` (the record columns
-plus ``run_id``) and ``platform_items``/``platform_licences`` (labels at the time of the run). When the
-run tables are unified, ``platform_runs`` folds into ``runs`` with a ``part = 'platform'`` column;
-the column tables stay as they are. Saving an existing run id replaces it.
+plus ``run_id``) and ``platform_items``/``platform_licences`` (labels at the time of the run). Saving
+an existing run id replaces it, or with ``replace=False`` (the CLI's default) is refused.
 """
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text,
-                        text)
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, text
 from sqlalchemy.engine import Engine
 
-from sandbox.ids import SYNTHETIC_MARK
-from sandbox.storage import engine_for as hall_engine_for, new_run_id
-
-from .records import ACCOUNT_COLUMNS, APP_COLUMNS, DAY_COLUMNS, PlatformRecords
-from .scenario import PlatformScenario, to_dict
+from ..base.ids import SYNTHETIC_MARK
+from ..platform.records import ACCOUNT_COLUMNS, APP_COLUMNS, DAY_COLUMNS, PlatformRecords
+from ..platform.scenario import PlatformScenario, to_dict
+from . import runs as runs_layer
+from .runs import CHUNK, json_default, new_run_id
 
 __all__ = ["save_platform_run", "load_platform_records", "list_platform_runs", "engine_for", "metadata"]
 
 metadata = MetaData()
 _TYPES = {"int64": BigInteger, "int32": Integer, "int16": Integer, "int8": Integer, "bool": Boolean}
-CHUNK = 50_000
 
 runs = Table(
     "platform_runs", metadata,
@@ -54,63 +51,40 @@ labels = {name: Table(name, metadata, Column("run_id", String(64), primary_key=T
                       Column("idx", Integer, primary_key=True), Column("code", String(40), nullable=False),
                       Column("name", String(200), nullable=False))
           for name in ("platform_items", "platform_licences")}
+PART_TABLES = (*tables.values(), *labels.values())  # every table of a run except ``platform_runs``
 
 
-def _json_default(o: Any) -> Any:
-    if isinstance(o, (date, datetime)):
-        return o.isoformat()
-    if isinstance(o, np.generic):
-        return o.item()
-    raise TypeError(type(o))
-
-
-def engine_for(db: str | Path | Engine) -> Engine:
-    eng = hall_engine_for(db)  # the hall's engine cache and SQLite pragmas (WAL, one sync per run)
-    metadata.create_all(eng)
-    return eng
-
-
-def _all_tables():
-    return (*tables.values(), *labels.values(), runs)
+def engine_for(db: str | Path | Engine, *, create: bool = True) -> Engine:
+    """An engine on the platform tables (see :func:`sandbox.storage.runs.engine_for`)."""
+    return runs_layer.engine_for(db, metadata, create=create)
 
 
 def save_platform_run(db: str | Path | Engine, rec: PlatformRecords, scenario: PlatformScenario | None = None,
-                      run_id: str | None = None, summary: dict[str, Any] | None = None) -> str:
-    """Store a run (replacing an existing run with the same id); returns the run id."""
-    from .metrics import summary as make_summary
+                      run_id: str | None = None, summary: dict[str, Any] | None = None, *,
+                      replace: bool = True) -> str:
+    """Store a run; returns the run id. An existing run id is replaced, or with ``replace=False``
+    refused (:class:`~sandbox.storage.runs.RunExistsError`)."""
+    from ..platform.metrics import summary as make_summary
 
-    eng = engine_for(db)
     run_id = run_id or new_run_id()
     summ = summary if summary is not None else make_summary(rec)
-    with eng.begin() as conn:
-        cur = conn.connection.driver_connection.cursor()
-        for t in _all_tables():
-            conn.execute(t.delete().where(t.c.run_id == run_id))
+    with engine_for(db).begin() as conn:
+        runs_layer.clear_run(conn, runs, PART_TABLES, run_id, replace=replace)
         conn.execute(runs.insert().values(
             run_id=run_id, created_at=datetime.now(timezone.utc).replace(tzinfo=None), scenario_name=rec.scenario_name,
             scenario_json=json.dumps({"scenario": to_dict(scenario) if scenario else {}, "meta": rec.meta},
-                                     ensure_ascii=False, default=_json_default),
+                                     ensure_ascii=False, default=json_default),
             seed=rec.seed, start_date=rec.start, days=rec.days, applications=len(rec),
-            summary_json=json.dumps(summ, ensure_ascii=False, default=_json_default), data_mark=SYNTHETIC_MARK))
-        ph = "?" if eng.dialect.paramstyle == "qmark" else "%s"
-
-        def bulk(table: str, names: list[str], columns: list) -> None:
-            sql = f"INSERT INTO {table} (run_id, {', '.join(names)}) VALUES ({ph}{(', ' + ph) * len(names)})"
-            n = len(columns[0]) if columns else 0
-            for lo in range(0, n, CHUNK):
-                part = [c[lo:lo + CHUNK] for c in columns]
-                part = [p.tolist() if isinstance(p, np.ndarray) else p for p in part]
-                cur.executemany(sql, zip([run_id] * len(part[0]), *part))
-
+            summary_json=json.dumps(summ, ensure_ascii=False, default=json_default), data_mark=SYNTHETIC_MARK))
         for name, source in (("platform_applications", rec.applications), ("platform_accounts", rec.accounts),
                              ("platform_days", rec.days_table)):
             spec = _SPECS[name][0]
-            bulk(name, list(spec), [np.asarray(source[k]) for k in spec])
-        bulk("platform_items", ["idx", "code", "name"],
-             [list(range(len(rec.item_codes))), list(rec.item_codes), list(rec.item_names)])
-        bulk("platform_licences", ["idx", "code", "name"],
-             [list(range(len(rec.licence_names))), [f"L{i:03d}" for i in range(len(rec.licence_names))],
-              list(rec.licence_names)])
+            runs_layer.bulk_insert(conn, name, run_id, list(spec), [np.asarray(source[k]) for k in spec])
+        runs_layer.bulk_insert(conn, "platform_items", run_id, ["idx", "code", "name"],
+                               [list(range(len(rec.item_codes))), list(rec.item_codes), list(rec.item_names)])
+        runs_layer.bulk_insert(conn, "platform_licences", run_id, ["idx", "code", "name"],
+                               [list(range(len(rec.licence_names))),
+                                [f"L{i:03d}" for i in range(len(rec.licence_names))], list(rec.licence_names)])
     return run_id
 
 
@@ -128,13 +102,14 @@ def _columns(conn, table: str, spec: dict, run_id: str, order: str) -> dict[str,
 
 def load_platform_records(db: str | Path | Engine, run_id: str | None = None) -> PlatformRecords:
     """A stored run back as :class:`PlatformRecords` (the latest when ``run_id`` is None)."""
-    eng = engine_for(db)
+    eng = engine_for(db, create=False)
+    if not runs_layer.has_tables(eng, "platform_runs"):
+        raise KeyError("数据库中还没有平台运行")
     with eng.connect() as conn:
         if run_id is None:
-            row = conn.execute(text("SELECT run_id FROM platform_runs ORDER BY created_at DESC LIMIT 1")).first()
-            if row is None:
+            run_id = runs_layer.latest_run(conn, runs)
+            if run_id is None:
                 raise KeyError("数据库中还没有平台运行")
-            run_id = row[0]
         meta = conn.execute(runs.select().where(runs.c.run_id == run_id)).mappings().first()
         if meta is None:
             raise KeyError(f"数据库中没有平台运行 {run_id!r}")
@@ -154,7 +129,10 @@ def load_platform_records(db: str | Path | Engine, run_id: str | None = None) ->
 def list_platform_runs(db: str | Path | Engine):
     import pandas as pd
 
-    eng = engine_for(db)
+    eng = engine_for(db, create=False)
+    if not runs_layer.has_tables(eng, "platform_runs"):
+        return pd.DataFrame(columns=["run_id", "created_at", "scenario_name", "seed", "start_date", "days",
+                                     "applications", "data_mark"])
     with eng.connect() as conn:
         return pd.read_sql_query(text("SELECT run_id, created_at, scenario_name, seed, start_date, days, applications, "
                                       "data_mark FROM platform_runs ORDER BY created_at DESC"), conn)

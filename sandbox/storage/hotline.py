@@ -2,36 +2,31 @@
 
 Tables (own names, prefixed ``hotline_``):
 - ``hotline_runs``: run_id, seed, start month, months, monthly volume, created_at, scenario JSON.
-- ``hotline_tickets``: one row per ticket, every column of :func:`sandbox.hotline.simulate.simulate`
+- ``hotline_tickets``: one row per ticket, every column of :class:`sandbox.hotline.records.TicketRecords`
   (times as ``YYYY-MM-DD HH:MM:SS`` text in Beijing time), keyed by (run_id, number).
-A run id is new each time unless given; storing under an existing id replaces that run.
-Inserts go through the DB-API ``executemany`` of one transaction (about 10x faster than ORM objects).
+The run-table rules (engine, run ids, replacing a run, bulk insert) are :mod:`sandbox.storage.runs`,
+shared with the hall. Readers open the database read-only and never create tables.
 """
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import (Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text,
-                        create_engine, delete, func, insert, select)
+from sqlalchemy import (Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text, func,
+                        insert, select)
 from sqlalchemy.engine import Engine
 
-metadata = MetaData()
+from ..hotline.records import BOOL_COLUMNS, INT_COLUMNS, TEXT_COLUMNS, TIME_COLUMNS, TicketRecords
+from ..hotline.replay import replay
+from ..hotline.scenario import HotlineScenario, to_dict
+from ..hotline.tickets import Ticket
+from . import runs as runs_layer
 
-TIME_COLUMNS = ("received_at", "merged_at", "deadline", "sign_deadline", "dispatched_at", "returned_at",
-                "reassigned_at", "signed_at", "handled_at", "extended_at", "final_deadline", "escalated_at",
-                "replied_at", "closed_at", "followed_up_at", "reopened_at", "reopen_deadline", "replied2_at",
-                "closed2_at", "followed_up2_at")
-TEXT_COLUMNS = ("number", "channel", "caller_name", "caller_mobile", "county", "ticket_type", "level1", "level2",
-                "urgency", "text", "status", "refused_reason", "merged_into", "lead_unit", "first_unit",
-                "assist_units", "rating", "rating2", "hot_issue")
-INT_COLUMNS = ("caller_key", "caller_pid")
-BOOL_COLUMNS = ("direct", "solved", "solved2")
+metadata = MetaData()
 
 runs = Table(
     "hotline_runs", metadata,
@@ -57,72 +52,61 @@ tickets = Table(
 COLUMNS = [c.name for c in tickets.columns]
 
 
-def engine_for(db: str | Path) -> Engine:
-    url = db if "://" in str(db) else f"sqlite:///{Path(db)}"
-    eng = create_engine(url)
-    metadata.create_all(eng)
+def engine_for(db: str | Path | Engine, *, create: bool = True) -> Engine:
+    """An engine on the hotline tables (see :func:`sandbox.storage.runs.engine_for`)."""
+    return runs_layer.engine_for(db, metadata, create=create)
+
+
+def _reader(db: str | Path | Engine) -> Engine:
+    """A read-only engine on a database that holds hotline runs (a clear error otherwise)."""
+    eng = engine_for(db, create=False)
+    if not runs_layer.has_tables(eng, "hotline_runs", "hotline_tickets"):
+        raise runs_layer.StorageError(f"数据库 {db} 中没有热线模拟运行")
     return eng
 
 
-def _scenario_json(scenario) -> str:
-    def default(o):
-        if hasattr(o, "isoformat"):
-            return o.isoformat()
-        return str(o)
-    return json.dumps(asdict(scenario), ensure_ascii=False, default=default)
-
-
-def _column_values(df: pd.DataFrame, name: str) -> list:
-    s = df[name]
+def _column_values(records: TicketRecords, name: str) -> list:
+    a = records[name]
     if name in TIME_COLUMNS:
-        arr = s.to_numpy(dtype="datetime64[s]")
-        txt = np.datetime_as_string(arr, unit="s").astype(object)
-        txt = np.char.replace(txt.astype(str), "T", " ").astype(object)
+        arr = a.astype("datetime64[s]")
+        txt = np.char.replace(np.datetime_as_string(arr, unit="s"), "T", " ").astype(object)
         txt[np.isnat(arr)] = None
         return txt.tolist()
     if name in INT_COLUMNS:
-        return [int(v) for v in s.to_numpy()]
-    vals = s.to_numpy(dtype=object)
-    out = []
-    for v in vals:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            out.append(None)
-        elif name in BOOL_COLUMNS:
-            out.append(bool(v))
-        else:
-            out.append(v)
-    return out
+        return [int(v) for v in a]
+    if name in BOOL_COLUMNS:
+        return [None if v is None else bool(v) for v in a.tolist()]
+    return [None if isinstance(v, float) and np.isnan(v) else v for v in a.tolist()]
 
 
-def store(db: str | Path | Engine, df: pd.DataFrame, *, scenario, seed: int, run_id: str | None = None) -> str:
-    """Store a simulated run; returns its run id (an existing id is replaced)."""
-    eng = db if isinstance(db, Engine) else engine_for(db)
-    metadata.create_all(eng)
+def store(db: str | Path | Engine, records: TicketRecords, *, scenario: HotlineScenario, seed: int,
+          run_id: str | None = None, replace: bool = True) -> str:
+    """Store a simulated run; returns its run id. An existing id is replaced, or with
+    ``replace=False`` refused (:class:`~sandbox.storage.runs.RunExistsError`)."""
+    eng = engine_for(db)
     run_id = run_id or uuid.uuid4().hex[:12]
     cols = [c for c in COLUMNS if c != "run_id"]
-    data = [_column_values(df, c) for c in cols]
-    rows = list(zip([run_id] * len(df), *data))
-    sql = f"INSERT INTO hotline_tickets ({', '.join(['run_id'] + cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
     with eng.begin() as conn:
-        conn.execute(delete(tickets).where(tickets.c.run_id == run_id))
-        conn.execute(delete(runs).where(runs.c.run_id == run_id))
+        runs_layer.clear_run(conn, runs, (tickets,), run_id, replace=replace)
         conn.execute(insert(runs).values(
             run_id=run_id, seed=seed, start=f"{scenario.start:%Y-%m}", months=scenario.months,
             monthly_volume=float(scenario.monthly_volume), created_at=datetime.now().replace(microsecond=0),
-            scenario=_scenario_json(scenario)))
-        conn.exec_driver_sql(sql, rows)
+            scenario=json.dumps(to_dict(scenario), ensure_ascii=False, default=runs_layer.json_default)))
+        runs_layer.bulk_insert(conn, "hotline_tickets", run_id, cols, [_column_values(records, c) for c in cols])
     return run_id
 
 
 def latest_run(db: str | Path | Engine) -> str | None:
-    eng = db if isinstance(db, Engine) else engine_for(db)
+    """The newest hotline run, or None (also for a database without hotline tables: reading creates none)."""
+    eng = engine_for(db, create=False)
+    if not runs_layer.has_tables(eng, "hotline_runs"):
+        return None
     with eng.connect() as conn:
-        row = conn.execute(select(runs.c.run_id).order_by(runs.c.created_at.desc()).limit(1)).first()
-    return row[0] if row else None
+        return runs_layer.latest_run(conn, runs)
 
 
 def run_info(db: str | Path | Engine, run_id: str) -> dict | None:
-    eng = db if isinstance(db, Engine) else engine_for(db)
+    eng = _reader(db)
     with eng.connect() as conn:
         row = conn.execute(select(runs).where(runs.c.run_id == run_id)).mappings().first()
     return dict(row) if row else None
@@ -132,7 +116,7 @@ def load(db: str | Path | Engine, run_id: str, *, start: datetime | None = None,
          end: datetime | None = None, columns: list[str] | None = None,
          numbers: list[str] | None = None) -> pd.DataFrame:
     """Tickets of a run received in [start, end) (or with the given numbers), with datetime columns."""
-    eng = db if isinstance(db, Engine) else engine_for(db)
+    eng = _reader(db)
     cols = columns or [c for c in COLUMNS if c != "run_id"]
     where = ["run_id = ?"]
     params: list = [run_id]
@@ -161,7 +145,7 @@ def monthly_counts(db: str | Path | Engine, run_id: str, by: str = "level1") -> 
     """Tickets per received month and ``by`` (level1, level2, county …) for the whole run."""
     if by not in COLUMNS:
         raise ValueError(by)
-    eng = db if isinstance(db, Engine) else engine_for(db)
+    eng = _reader(db)
     sql = (f"SELECT substr(received_at, 1, 7) AS month, {by} AS key, count(*) AS n FROM hotline_tickets "
            f"WHERE run_id = ? GROUP BY month, key ORDER BY month")
     with eng.connect() as conn:
@@ -170,6 +154,14 @@ def monthly_counts(db: str | Path | Engine, run_id: str, by: str = "level1") -> 
 
 
 def count(db: str | Path | Engine, run_id: str) -> int:
-    eng = db if isinstance(db, Engine) else engine_for(db)
+    eng = _reader(db)
     with eng.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(tickets).where(tickets.c.run_id == run_id)).scalar())
+
+
+def load_ticket(db: str | Path | Engine, run_id: str, number: str) -> Ticket:
+    """One stored ticket with its full history, rebuilt through the public API (was hotline.simulate)."""
+    rows = load(db, run_id, numbers=[number])
+    if rows.empty:
+        raise KeyError(f"运行 {run_id} 中没有工单 {number}")
+    return replay(rows)[0]

@@ -25,7 +25,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .workdays import WorkCalendar, default_calendar
+from ..base.calendar import WorkCalendar, default_calendar
 
 LEVELS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 BAD = frozenset({"不满意", "非常不满意"})
@@ -255,16 +255,17 @@ def metrics(ratings: Iterable[Rating], cases: Iterable[Case], by: str = "unit") 
     return pd.DataFrame(out)
 
 
-# ---- adapters -------------------------------------------------------------------------------------
+# ---- adapters (frames in, ratings out; reading them from a database is the caller's, e.g.
+# ``ratings_from_hall(sandbox.load_cases(db))`` or ``ratings_from_hotline(storage.hotline.load(db, run_id))``)
 def ratings_from_hotline(tickets: pd.DataFrame) -> list[Rating]:
-    """Hotline follow-up ratings (first follow-up) from stored tickets (sandbox.hotline.storage.load)."""
+    """Hotline follow-up ratings (first follow-up) from stored tickets (sandbox.storage.hotline.load)."""
     d = tickets[tickets["followed_up_at"].notna() & tickets["rating"].notna()]
     return [Rating(f"hotline-{r.number}", "hotline", r.lead_unit, r.level2, r.rating,
                    pd.Timestamp(r.followed_up_at).to_pydatetime(), r.number) for r in d.itertuples()]
 
 
 def ratings_from_hall(cases: pd.DataFrame) -> list[Rating]:
-    """Hall and online ratings from the hall simulation's case frame (sandbox.records.Records.frame()).
+    """Hall and online ratings from the hall simulation's case frame (sandbox.hall.records.Records.frame()).
 
     Unit: the hall for window cases, 网上政务服务平台 for online ones, the channel (自助终端 …) otherwise;
     item: the service item's name.
@@ -284,20 +285,3 @@ def ratings_from_hall(cases: pd.DataFrame) -> list[Rating]:
         out.append(Rating(f"hall-{r.case_id}", "online" if online else "hall", unit, item, str(r.rating),
                           pd.Timestamp(r.t_rating).to_pydatetime(), str(r.case_id)))
     return out
-
-
-def ratings_from_hall_db(db, run_id: str | None = None) -> list[Rating]:
-    """Hall and online ratings of a stored hall run (sandbox.storage; latest run unless given)."""
-    from . import storage as hall_storage
-
-    return ratings_from_hall(hall_storage.load_cases(db, run_id))
-
-
-def ratings_from_hotline_db(db, run_id: str | None = None) -> list[Rating]:
-    """Hotline follow-up ratings of a stored hotline run (latest unless given)."""
-    from .hotline import storage as hotline_storage
-
-    run_id = run_id or hotline_storage.latest_run(db)
-    if run_id is None:
-        return []
-    return ratings_from_hotline(hotline_storage.load(db, run_id))

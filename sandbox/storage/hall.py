@@ -3,24 +3,25 @@
 Tables (documented in sandbox/README.md): ``runs`` (one row per run: scenario, seed, span, summary),
 ``cases`` and ``pools`` (the record columns plus ``run_id``), and the label tables ``halls``, ``items``
 and ``bundles`` per run (so a run stays readable after the catalog changes). Saving an existing run
-id replaces that run. The bulk load goes through the driver's ``executemany`` inside one transaction
+id replaces that run (or is refused with ``replace=False``: the CLI's default). The run table's rules
+(engine, run ids, replacing) are :mod:`sandbox.storage.runs`, shared with the other parts. The bulk load goes through the driver's ``executemany`` inside one transaction
 with WAL (``synchronous=NORMAL``: one sync per run) — SQLAlchemy's ORM or per-row inserts would be ~20× slower.
 """
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text,
-                        create_engine, event, text)
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, text
 from sqlalchemy.engine import Engine
 
-from .ids import SYNTHETIC_MARK
-from .records import CASE_COLUMNS, POOL_COLUMNS, Records
+from ..base.ids import SYNTHETIC_MARK
+from ..hall.records import CASE_COLUMNS, POOL_COLUMNS, Records
+from . import runs as runs_layer
+from .runs import CHUNK, json_default, new_run_id
 
 __all__ = ["engine_for", "save_run", "load_records", "load_cases", "load_pools", "list_runs", "delete_run",
            "new_run_id", "metadata"]
@@ -55,88 +56,42 @@ items = Table("items", metadata, Column("run_id", String(64), primary_key=True),
 bundles = Table("bundles", metadata, Column("run_id", String(64), primary_key=True),
                 Column("idx", Integer, primary_key=True), Column("name", String(200), nullable=False))
 
-_ENGINES: dict[str, Engine] = {}
-CHUNK = 50_000
+PART_TABLES = (cases, pools, halls, items, bundles)  # every table of a run except ``runs`` itself
 
 
-def engine_for(db: str | Path | Engine) -> Engine:
-    """An engine for a SQLite file path (or a SQLAlchemy URL / engine); tables created on first use."""
-    if isinstance(db, Engine):
-        eng = db
-    else:
-        url = str(db) if "://" in str(db) else f"sqlite:///{Path(db)}"
-        if url in _ENGINES:
-            return _ENGINES[url]
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        eng = create_engine(url)
-        if eng.dialect.name == "sqlite":
-            @event.listens_for(eng, "connect")
-            def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                # One transaction per run: with WAL, NORMAL means a single sync at commit.
-                cur.execute("PRAGMA synchronous=NORMAL")
-                cur.execute("PRAGMA foreign_keys=ON")
-                cur.close()
-        _ENGINES[url] = eng
-    metadata.create_all(eng)
-    return eng
-
-
-def new_run_id() -> str:
-    return f"{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-
-
-def _json_default(o: Any) -> Any:
-    if isinstance(o, (date, datetime)):
-        return o.isoformat()
-    if isinstance(o, np.generic):
-        return o.item()
-    raise TypeError(type(o))
+def engine_for(db: str | Path | Engine, *, create: bool = True) -> Engine:
+    """An engine on the hall tables (see :func:`sandbox.storage.runs.engine_for`)."""
+    return runs_layer.engine_for(db, metadata, create=create)
 
 
 def delete_run(db: str | Path | Engine, run_id: str) -> None:
-    eng = engine_for(db)
-    with eng.begin() as conn:
-        for t in (cases, pools, halls, items, bundles, runs):
-            conn.execute(t.delete().where(t.c.run_id == run_id))
+    with engine_for(db).begin() as conn:
+        runs_layer.clear_run(conn, runs, PART_TABLES, run_id, replace=True)
 
 
 def save_run(db: str | Path | Engine, records: Records, run_id: str | None = None,
-             summary: dict[str, Any] | None = None) -> str:
-    """Store a run (replacing an existing run with the same id); returns the run id."""
-    from .metrics import summary as make_summary
+             summary: dict[str, Any] | None = None, *, replace: bool = True) -> str:
+    """Store a run; returns the run id. An existing run id is replaced, or with ``replace=False``
+    refused (:class:`~sandbox.storage.runs.RunExistsError`)."""
+    from ..hall.metrics import summary as make_summary
 
     eng = engine_for(db)
     run_id = run_id or new_run_id()
     summ = summary if summary is not None else make_summary(records)
-    case_cols = list(CASE_COLUMNS)
-    pool_cols = list(POOL_COLUMNS)
     with eng.begin() as conn:
-        raw = conn.connection.driver_connection
-        cur = raw.cursor()
-        for t in (cases, pools, halls, items, bundles, runs):
-            conn.execute(t.delete().where(t.c.run_id == run_id))
+        runs_layer.clear_run(conn, runs, PART_TABLES, run_id, replace=replace)
         conn.execute(runs.insert().values(
             run_id=run_id, created_at=datetime.now(timezone.utc).replace(tzinfo=None),
             scenario_name=records.scenario_name,
-            scenario_json=json.dumps(records.meta.get("scenario", {}), ensure_ascii=False, default=_json_default),
+            scenario_json=json.dumps(records.meta.get("scenario", {}), ensure_ascii=False, default=json_default),
             seed=records.seed, start_date=records.start, days=records.days, cases=len(records),
-            summary_json=json.dumps(summ, ensure_ascii=False, default=_json_default), data_mark=SYNTHETIC_MARK))
-        ph = "?" if eng.dialect.paramstyle == "qmark" else "%s"
+            summary_json=json.dumps(summ, ensure_ascii=False, default=json_default), data_mark=SYNTHETIC_MARK))
 
         def bulk(table: str, names: list[str], columns: list) -> None:
-            sql = f"INSERT INTO {table} (run_id, {', '.join(names)}) VALUES ({ph}{(', ' + ph) * len(names)})"
-            n = len(columns[0]) if columns else 0
-            # Chunks keep the Python objects of a 2-million-row year to a few MB at a time.
-            for lo in range(0, n, CHUNK):
-                part = [c[lo:lo + CHUNK] for c in columns]
-                part = [p.tolist() if isinstance(p, np.ndarray) else p for p in part]
-                cur.executemany(sql, zip([run_id] * len(part[0]), *part))
+            runs_layer.bulk_insert(conn, table, run_id, names, columns)
 
-        bulk("cases", case_cols, [np.asarray(records.cases[k]) for k in case_cols])
-        bulk("pools", pool_cols, [np.asarray(records.pools[k]) for k in pool_cols])
+        bulk("cases", list(CASE_COLUMNS), [np.asarray(records.cases[k]) for k in CASE_COLUMNS])
+        bulk("pools", list(POOL_COLUMNS), [np.asarray(records.pools[k]) for k in POOL_COLUMNS])
         bulk("halls", ["idx", "name"], [list(range(len(records.hall_names))), list(records.hall_names)])
         bulk("items", ["idx", "code", "name"], [list(range(len(records.item_codes))), list(records.item_codes),
                                                 list(records.item_names)])
@@ -148,7 +103,10 @@ def list_runs(db: str | Path | Engine):
     """The stored runs, newest first (pandas)."""
     import pandas as pd
 
-    eng = engine_for(db)
+    eng = engine_for(db, create=False)
+    if not runs_layer.has_tables(eng, "runs"):
+        return pd.DataFrame(columns=["run_id", "created_at", "scenario_name", "seed", "start_date", "days", "cases",
+                                     "data_mark"])
     with eng.connect() as conn:
         return pd.read_sql_query(
             text("SELECT run_id, created_at, scenario_name, seed, start_date, days, cases, data_mark FROM runs "
@@ -179,8 +137,10 @@ def _columns(conn, table: str, names: list[str], spec: dict, run_id: str, order:
 
 
 def load_records(db: str | Path | Engine, run_id: str | None = None) -> Records:
-    """A stored run back as :class:`Records` (the latest run when ``run_id`` is None)."""
-    eng = engine_for(db)
+    """A stored run back as :class:`Records` (the latest run when ``run_id`` is None). Reads only."""
+    eng = engine_for(db, create=False)
+    if not runs_layer.has_tables(eng, "runs", "cases"):
+        raise KeyError("数据库中还没有模拟运行")
     with eng.connect() as conn:
         rid = _latest(conn, run_id)
         meta = conn.execute(runs.select().where(runs.c.run_id == rid)).mappings().one()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .hall.engine import run_pools
+from .queue import run_pools
 from .scenario import Scenario, Validation
 
 __all__ = ["erlang_c", "mmc_mean_wait", "MMCRun", "run_mmc", "replicate", "Replications"]

@@ -1,4 +1,4 @@
-"""Metrics as plain functions of :class:`~sandbox.records.Records` (DOMAIN.md §9: one meaning each).
+"""Metrics as plain functions of :class:`~sandbox.hall.records.Records` (DOMAIN.md §9: one meaning each).
 
 - wait: minutes from taking a number to being called (hall cases that were called);
 - one_visit_rate (一次办成率): completed matters with at most one hall visit (online-only = one visit);
@@ -99,7 +99,7 @@ def summary(records: Records, mask: np.ndarray | None = None) -> dict[str, Any]:
 
 
 def _group_keys(records: Records, by: str) -> tuple[np.ndarray, list[str]]:
-    from .geography import COUNTIES
+    from ..base.geography import COUNTIES
     from .scenario import WINDOW_KINDS
 
     c = records.cases

@@ -1,0 +1,271 @@
+"""The synthetic population of Haidong: citizens and firms, built once per seed and reused.
+
+Every identifier is derived from one source of truth per person (county → region code, birth date,
+gender → 身份证号), unlike Faker's ``profile()`` whose fields are independent. Names draw on Faker's
+zh_CN surname weights plus the surnames and given names common among Haidong's Hui, Tu, Salar and
+Tibetan residents, so a roster looks like Haidong rather than like a generic Chinese city.
+
+Everything here is synthetic (合成数据); nothing refers to a real person or firm.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+from faker.providers.person.zh_CN import Provider as _FakerPerson
+
+from .geography import (COUNTIES, LANGUAGE_BY_ETHNICITY, STREETS, VILLAGE_STEMS, WORK_PROVINCES,
+                        County)
+from .ids import SYNTHETIC_MARK, make_id_number, make_uscc
+
+__all__ = ["Citizen", "Firm", "Population", "build_population", "SYNTHETIC_MARK"]
+
+
+@dataclass(frozen=True, slots=True)
+class Citizen:
+    pid: int
+    name: str
+    id_number: str
+    gender: str  # 男 / 女
+    birth_date: date
+    age: int  # at the population's reference date
+    county: str
+    ethnicity: str
+    language: str  # home language besides Mandarin
+    speaks_mandarin: bool  # False → needs the dialect desk / a helper
+    elderly: bool  # 60 and over
+    disabled: bool
+    mobile: str
+    address: str
+    works_elsewhere: str | None  # province where they work (跨省通办), or None
+
+
+@dataclass(frozen=True, slots=True)
+class Firm:
+    fid: int
+    name: str
+    uscc: str
+    kind: str  # 企业 / 个体工商户 / 农民专业合作社
+    industry: str
+    county: str
+    legal_rep_pid: int
+    address: str
+
+
+@dataclass(frozen=True)
+class Population:
+    seed: int
+    reference_date: date
+    citizens: tuple[Citizen, ...]
+    firms: tuple[Firm, ...]
+    # Columnar views for fast sampling inside simulations.
+    county_index: np.ndarray  # int, index into COUNTIES per citizen
+    elderly: np.ndarray  # bool
+    disabled: np.ndarray  # bool
+    speaks_mandarin: np.ndarray  # bool
+    works_elsewhere: np.ndarray  # bool
+
+    def citizens_of(self, county_name: str) -> np.ndarray:
+        """Indices of the citizens living in a county."""
+        idx = [i for i, c in enumerate(COUNTIES) if c.name == county_name]
+        if not idx:
+            raise KeyError(county_name)
+        return np.flatnonzero(self.county_index == idx[0])
+
+
+# ---- name stock -----------------------------------------------------------------------------------
+_HAN_SURNAMES = tuple(_FakerPerson.last_names.keys())
+_HAN_WEIGHTS = np.array(list(_FakerPerson.last_names.values()), dtype=float)
+_HAN_WEIGHTS /= _HAN_WEIGHTS.sum()
+_SURNAMES = {
+    "回族": (("马", 0.45), ("韩", 0.12), ("冶", 0.08), ("何", 0.06), ("喇", 0.05), ("撒", 0.04), ("苏", 0.05),
+             ("白", 0.05), ("杨", 0.05), ("沙", 0.05)),
+    "撒拉族": (("韩", 0.55), ("马", 0.3), ("沈", 0.08), ("陕", 0.07)),
+    "土族": (("李", 0.25), ("祁", 0.2), ("鲁", 0.12), ("吕", 0.1), ("董", 0.1), ("星", 0.08), ("胡", 0.08),
+             ("张", 0.07)),
+}
+_GIVEN_MALE = tuple(_FakerPerson.first_names_male) + (
+    "国栋", "建华", "永福", "有德", "成林", "海龙", "志强", "文斌", "发明", "学军", "占福", "万福", "玉林", "生元")
+_GIVEN_FEMALE = tuple(_FakerPerson.first_names_female) + (
+    "玉兰", "春梅", "桂英", "海燕", "秀梅", "晓燕", "金花", "小花", "梅花", "兰英", "占英", "玉梅")
+_HUI_GIVEN_MALE = ("伊布拉", "穆萨", "尔萨", "优素福", "哈三", "忠", "福", "成", "学文", "有福", "德明")
+_HUI_GIVEN_FEMALE = ("阿依舍", "法图麦", "麦燕", "索菲", "玉梅", "秀兰", "海燕")
+_TIBETAN_MALE = ("才让", "多杰", "扎西", "更登", "仁青", "拉加", "尖措", "索南", "公保", "桑杰", "才旦", "角巴")
+_TIBETAN_FEMALE = ("卓玛", "拉毛", "措吉", "才让草", "旦正吉", "娘吉", "央金", "德吉", "吉毛", "拉姆")
+
+_MOBILE_PREFIXES = ("139", "138", "137", "136", "135", "150", "151", "152", "157", "158", "159", "182", "183",
+                    "187", "188", "130", "131", "132", "155", "156", "185", "186", "133", "153", "180", "181",
+                    "189", "177", "199", "178")
+
+_FIRM_TRADE = ("河湟", "湟水", "青海湖", "祥瑞", "兴旺", "金源", "鑫盛", "丰泰", "瑞丰", "昆仑", "天佑", "高原",
+               "雪域", "安达", "隆盛", "和顺", "永昌", "恒通", "宏远", "聚福")
+_FIRM_INDUSTRIES = (
+    ("餐饮", "餐饮管理有限公司", 0.16), ("拉面", "拉面馆", 0.12), ("商贸", "商贸有限公司", 0.16),
+    ("运输", "运输有限公司", 0.08), ("建筑", "建筑工程有限公司", 0.08), ("农牧", "农牧专业合作社", 0.1),
+    ("劳务", "劳务服务有限公司", 0.06), ("旅游", "文化旅游有限公司", 0.05), ("物业", "物业服务有限公司", 0.04),
+    ("农产品", "农产品加工有限公司", 0.08), ("汽修", "汽车维修部", 0.04), ("超市", "便民超市", 0.03),
+)
+
+
+def _pick(rng: np.random.Generator, options: tuple, weights: np.ndarray | None = None):
+    # searchsorted on the cumulative weights: ~10x faster than Generator.choice for single draws.
+    if weights is None:
+        return options[int(rng.integers(0, len(options)))]
+    i = int(np.searchsorted(np.cumsum(weights), rng.random() * weights.sum(), side="right"))
+    return options[min(i, len(options) - 1)]
+
+
+def _weighted(pairs: tuple[tuple[str, float], ...]) -> tuple[tuple[str, ...], np.ndarray]:
+    names = tuple(n for n, _ in pairs)
+    w = np.array([p for _, p in pairs], dtype=float)
+    return names, w / w.sum()
+
+
+def _name(rng: np.random.Generator, ethnicity: str, male: bool) -> str:
+    if ethnicity == "藏族":
+        return _pick(rng, _TIBETAN_MALE if male else _TIBETAN_FEMALE)
+    if ethnicity in _SURNAMES:
+        surnames, w = _weighted(_SURNAMES[ethnicity])
+        surname = _pick(rng, surnames, w)
+    else:
+        surname = _pick(rng, _HAN_SURNAMES, _HAN_WEIGHTS)
+    if ethnicity in ("回族", "撒拉族") and rng.random() < 0.25:
+        given = _pick(rng, _HUI_GIVEN_MALE if male else _HUI_GIVEN_FEMALE)
+    else:
+        stock = _GIVEN_MALE if male else _GIVEN_FEMALE
+        given = _pick(rng, stock)
+        if len(given) == 1 and rng.random() < 0.55:
+            given += _pick(rng, stock)[0]
+    return surname + given
+
+
+def _address(rng: np.random.Generator, county: County) -> str:
+    town = _pick(rng, county.townships)
+    if town.endswith("镇") and rng.random() < 0.4:
+        return f"海东市{county.name}{town}{_pick(rng, STREETS)}{int(rng.integers(1, 300))}号"
+    return f"海东市{county.name}{town}{_pick(rng, VILLAGE_STEMS)}村{int(rng.integers(1, 120))}号"
+
+
+def _age(rng: np.random.Generator) -> int:
+    # Adults who come to a service hall: 18–90, with about a fifth 60 and over.
+    if rng.random() < 0.21:
+        return int(rng.integers(60, 91))
+    return int(rng.integers(18, 60))
+
+
+def _citizen(rng: np.random.Generator, pid: int, ref: date, county_weights: np.ndarray) -> tuple[Citizen, int]:
+    ci = int(np.searchsorted(np.cumsum(county_weights), rng.random(), side="right"))
+    ci = min(ci, len(COUNTIES) - 1)
+    county = COUNTIES[ci]
+    if rng.random() < county.minority_share:
+        names, w = _weighted(county.minority_mix)
+        ethnicity = _pick(rng, names, w)
+    else:
+        ethnicity = "汉族"
+    male = bool(rng.random() < 0.51)
+    age = _age(rng)
+    birth_year = ref.year - age - 1
+    birth = date(birth_year, 1, 1).fromordinal(
+        date(birth_year, 1, 1).toordinal() + int(rng.integers(0, 365)))
+    if (ref.month, ref.day) >= (birth.month, birth.day):
+        age = ref.year - birth.year
+    else:
+        age = ref.year - birth.year - 1
+    elderly = age >= 60
+    # Older people in minority communities are likelier to need a dialect or language helper.
+    p_no_mandarin = 0.02 + (0.25 if elderly else 0.0) + (0.15 if ethnicity in ("藏族", "撒拉族", "土族") else 0.0)
+    mobile = _pick(rng, _MOBILE_PREFIXES) + f"{int(rng.integers(0, 10**8)):08d}"
+    works = None
+    if 20 <= age <= 55 and rng.random() < county.out_of_province_share:
+        works = _pick(rng, WORK_PROVINCES)
+    c = Citizen(
+        pid=pid,
+        name=_name(rng, ethnicity, male),
+        id_number=make_id_number(county.code, birth, int(rng.integers(0, 1000)), male),
+        gender="男" if male else "女",
+        birth_date=birth,
+        age=age,
+        county=county.name,
+        ethnicity=ethnicity,
+        language=LANGUAGE_BY_ETHNICITY[ethnicity],
+        speaks_mandarin=bool(rng.random() >= p_no_mandarin),
+        elderly=elderly,
+        disabled=bool(rng.random() < (0.09 if elderly else 0.03)),
+        mobile=mobile,
+        address=_address(rng, county),
+        works_elsewhere=works,
+    )
+    return c, ci
+
+
+_ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def _firm(rng: np.random.Generator, fid: int, citizens: tuple[Citizen, ...]) -> Firm:
+    rep = citizens[int(rng.integers(0, len(citizens)))]
+    county = next(c for c in COUNTIES if c.name == rep.county)
+    labels = tuple(x[0] for x in _FIRM_INDUSTRIES)
+    w = np.array([x[2] for x in _FIRM_INDUSTRIES])
+    i = labels.index(_pick(rng, labels, w / w.sum()))
+    industry, suffix, _ = _FIRM_INDUSTRIES[i]
+    trade = _pick(rng, _FIRM_TRADE) + _pick(rng, _FIRM_TRADE)[0]
+    if suffix.endswith("合作社"):
+        kind, kind_code = "农民专业合作社", "3"
+        name = f"{county.short}县{trade}{suffix}" if "县" in county.name else f"{county.short}区{trade}{suffix}"
+        authority = "9"
+    elif suffix.endswith(("馆", "部", "超市")):
+        kind, kind_code = "个体工商户", "2"
+        name = f"{county.short}{trade}{suffix}"
+        authority = "9"
+    else:
+        kind, kind_code = "企业", "1"
+        name = f"海东市{trade}{suffix}"
+        authority = "9"
+    org = "".join(_ORG_CHARS[int(k)] for k in rng.integers(0, 31, size=8))
+    return Firm(
+        fid=fid,
+        name=name,
+        uscc=make_uscc(county.code, org, authority=authority, kind=kind_code),
+        kind=kind,
+        industry=industry,
+        county=county.name,
+        legal_rep_pid=rep.pid,
+        address=_address(rng, county),
+    )
+
+
+@lru_cache(maxsize=8)
+def build_population(seed: int = 42, n_citizens: int = 20_000, n_firms: int = 3_000,
+                     reference_date: date = date(2024, 1, 1)) -> Population:
+    """Build (once per argument set, then cached) a synthetic population.
+
+    Counties are weighted by their 2020 census population. Same seed → the same people.
+    """
+    if n_citizens < 1 or n_firms < 0:
+        raise ValueError("n_citizens must be >= 1 and n_firms >= 0")
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xC171]))
+    weights = np.array([c.population for c in COUNTIES], dtype=float)
+    weights /= weights.sum()
+    citizens = []
+    county_idx = np.empty(n_citizens, dtype=np.int16)
+    for pid in range(n_citizens):
+        c, ci = _citizen(rng, pid, reference_date, weights)
+        citizens.append(c)
+        county_idx[pid] = ci
+    citizens_t = tuple(citizens)
+    firm_rng = np.random.default_rng(np.random.SeedSequence([seed, 0xF1A3]))
+    firms = tuple(_firm(firm_rng, fid, citizens_t) for fid in range(n_firms))
+    return Population(
+        seed=seed,
+        reference_date=reference_date,
+        citizens=citizens_t,
+        firms=firms,
+        county_index=county_idx,
+        elderly=np.fromiter((c.elderly for c in citizens_t), dtype=bool, count=n_citizens),
+        disabled=np.fromiter((c.disabled for c in citizens_t), dtype=bool, count=n_citizens),
+        speaks_mandarin=np.fromiter((c.speaks_mandarin for c in citizens_t), dtype=bool, count=n_citizens),
+        works_elsewhere=np.fromiter((c.works_elsewhere is not None for c in citizens_t), dtype=bool,
+                                    count=n_citizens),
+    )

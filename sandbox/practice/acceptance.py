@@ -1,0 +1,474 @@
+"""Acceptance review at the window (受理审查): 受理, 容缺受理, 告知承诺, 补正 (一次性告知) or 不予受理.
+
+Rules (DOMAIN §2, §5, §6):
+
+1. Basic conditions not met → 不予受理, with the reasons.
+2. Each material the item needs is checked: a material submitted in good order is fine; one the
+   applicant already holds as an e-licence is fetched, not asked for (免证办); one that a 告知承诺 can
+   replace is covered by the pledge when the item allows 告知承诺, the applicant chose it and is not
+   excluded (serious bad credit or an earlier false pledge).
+3. Nothing outstanding → 受理 (告知承诺 when a pledge covered something); 即办件 are done on the spot.
+4. Something outstanding → 容缺受理 when the item allows it, every outstanding material is a secondary
+   material marked 可容缺 (never a core or safety material), the applicant is not dishonest and
+   signs the 容缺承诺书; the notice lists each missing item with its deadline, at most the promised
+   time limit. Otherwise → 补正: a complete one-time list (一次性告知) of everything missing or flawed.
+
+Pure Python, no I/O: the simulation engine may call :func:`decide` for every case.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+
+from ..base.catalog import Material, ServiceItem
+from ..base.ids import SYNTHETIC_MARK, mask_id, mask_name
+from ..base.rng import as_random
+from ..base.population import Citizen, Firm, Population
+from ..base.calendar import WorkCalendar, default_calendar
+
+__all__ = ["MATERIAL_STATES", "DECISION_KINDS", "ACCEPTED_KINDS", "SubmittedMaterial", "Application",
+           "AcceptancePolicy", "DEFAULT_POLICY", "NoticeEntry", "Decision", "decide", "make_application",
+           "FLAWS", "DIFFICULTIES", "DecisionGrade", "grade_decision"]
+
+MaterialState = Literal["present", "missing", "flawed"]
+MATERIAL_STATES = ("present", "missing", "flawed")
+STATE_LABELS = {"present": "齐全", "missing": "缺少", "flawed": "有瑕疵"}
+DECISION_KINDS = ("受理", "容缺受理", "告知承诺", "补正", "不予受理")
+ACCEPTED_KINDS = frozenset({"受理", "容缺受理", "告知承诺"})
+FLAWS = ("复印件不清晰", "缺少申请人签字", "证件已过有效期", "申请表填写不完整", "姓名与身份证件不一致",
+         "未加盖单位公章", "份数不足")
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedMaterial:
+    name: str
+    state: MaterialState = "present"
+    flaw: str = ""  # for flawed materials: what is wrong with it
+
+
+@dataclass(frozen=True)
+class Application:
+    """What the applicant brings to the window. Materials not listed count as missing when required;
+    optional materials (授权委托书 …) matter only when listed (the applicant's situation needs them)."""
+
+    item: ServiceItem
+    applicant: Citizen | None = None
+    firm: Firm | None = None
+    materials: tuple[SubmittedMaterial, ...] = ()
+    elicences: frozenset[str] = frozenset()  # material names the applicant holds as e-licences
+    pledge_signed: bool = False  # the applicant chooses 告知承诺
+    rongque_consent: bool = True  # the applicant will sign a 容缺承诺书 if offered
+    unmet_conditions: tuple[str, ...] = ()  # which of item.conditions the applicant fails
+    serious_bad_credit: bool = False
+    false_pledge_before: bool = False
+    applied_on: date = date(2024, 1, 2)
+
+    @classmethod
+    def from_states(cls, item: ServiceItem, states: Mapping[str, str | tuple[str, str]], **kwargs) -> Application:
+        """Build from {material name: "present" | "missing" | ("flawed", "what is wrong")} (e.g. a form).
+
+        Unknown material names or states are refused with a Chinese message.
+        """
+        subs = []
+        for name, st in states.items():
+            item.material(name)  # KeyError naming the item when the material is not one of its own
+            state, flaw = (st, "") if isinstance(st, str) else st
+            if state not in MATERIAL_STATES:
+                raise ValueError(f"材料 {name} 的状态应为 present/missing/flawed，而不是 {state!r}")
+            subs.append(SubmittedMaterial(name, state, flaw))
+        order = {m.name: i for i, m in enumerate(item.materials)}
+        subs.sort(key=lambda s: order[s.name])
+        return cls(item=item, materials=tuple(subs), **kwargs)
+
+    def submitted(self, name: str) -> SubmittedMaterial | None:
+        for s in self.materials:
+            if s.name == name:
+                return s
+        return None
+
+    @property
+    def dishonest(self) -> bool:
+        return self.serious_bad_credit or self.false_pledge_before
+
+    def describe(self) -> str:
+        """Plain-Chinese summary of the case for a trainee (identifiers masked; 合成数据)."""
+        lines = [f"【{SYNTHETIC_MARK}】申请事项：{self.item.name}（{self.item.code}，{self.item.kind_label}）",
+                 f"申请日期：{self.applied_on:%Y年%m月%d日}"]
+        if self.applicant is not None:
+            a = self.applicant
+            lines.append(f"申请人：{mask_name(a.name)}，{a.gender}，{a.age}岁，{a.county}，"
+                         f"身份证号 {mask_id(a.id_number)}")
+        if self.firm is not None:
+            lines.append(f"申请单位：{self.firm.name}（{self.firm.kind}）")
+        lines.append("提交材料：")
+        for m in self.item.materials:
+            s = self.submitted(m.name)
+            if s is None:
+                if not m.required:
+                    continue
+                text = "未提交"
+            else:
+                text = STATE_LABELS[s.state] + (f"（{s.flaw}）" if s.flaw else "")
+            extra = "；已有电子证照" if m.name in self.elicences else ""
+            lines.append(f"  - {m.name}：{text}{extra}")
+        lines.append(f"选择告知承诺：{'是' if self.pledge_signed else '否'}；"
+                     f"愿意签署容缺承诺书：{'是' if self.rongque_consent else '否'}")
+        if self.serious_bad_credit:
+            lines.append("信用记录：有严重失信记录")
+        if self.false_pledge_before:
+            lines.append("信用记录：曾作出虚假承诺")
+        if self.unmet_conditions:
+            lines.append("核查发现：" + "；".join(f"不符合“{c}”" for c in self.unmet_conditions))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class AcceptancePolicy:
+    """Levers of a hall (scenario switches)."""
+
+    rongque_enabled: bool = True
+    pledge_enabled: bool = True
+    elicence_enabled: bool = True
+    rongque_max_days: int | None = None  # cap on the 容缺 supply deadline; None = the promised limit
+
+
+DEFAULT_POLICY = AcceptancePolicy()
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeEntry:
+    material: str
+    problem: str  # 缺少 / 有瑕疵：…
+    remedy: str  # what to bring
+    deadline: date | None = None  # for 容缺受理: date by which to supply it
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # one of DECISION_KINDS
+    reasons: tuple[str, ...]  # plain Chinese
+    one_time_list: tuple[NoticeEntry, ...] = ()  # 补正: everything to bring; 容缺受理: what to supply later
+    deadlines: tuple[tuple[str, date], ...] = ()
+    by_elicence: tuple[str, ...] = ()  # materials fetched as e-licences
+    by_pledge: tuple[str, ...] = ()  # materials replaced by the pledge
+    on_the_spot: bool = False  # 即办件 done at the window
+    due: date | None = None  # date by which the result is promised (accepted cases)
+
+    @property
+    def accepted(self) -> bool:
+        return self.kind in ACCEPTED_KINDS
+
+    @property
+    def outstanding(self) -> tuple[str, ...]:
+        return tuple(e.material for e in self.one_time_list)
+
+    def notice_text(self, application: Application | None = None) -> str:
+        """The notice handed to the applicant (受理通知书 / 容缺受理通知书 / 一次性告知书 / 不予受理决定书)."""
+        title = {"受理": "受理通知书", "告知承诺": "告知承诺受理通知书", "容缺受理": "容缺受理通知书",
+                 "补正": "补正材料一次性告知书", "不予受理": "不予受理通知书"}[self.kind]
+        lines = [title, f"（{SYNTHETIC_MARK}）"]
+        if application is not None:
+            lines.append(f"事项：{application.item.name}（{application.item.code}）")
+        lines += [f"理由：{r}" for r in self.reasons]
+        if self.one_time_list:
+            head = "请在下列期限内补齐以下材料：" if self.kind == "容缺受理" else "请一次性补正以下全部材料："
+            lines.append(head)
+            for i, e in enumerate(self.one_time_list, 1):
+                dl = f"，{e.deadline:%Y年%m月%d日}前" if e.deadline else ""
+                lines.append(f"{i}. {e.material}——{e.problem}；{e.remedy}{dl}")
+        lines += [f"{label}：{d:%Y年%m月%d日}" for label, d in self.deadlines]
+        return "\n".join(lines)
+
+
+def _entry(m: Material, s: SubmittedMaterial | None, deadline: date | None = None) -> NoticeEntry:
+    if s is not None and s.state == "flawed":
+        return NoticeEntry(m.name, f"有瑕疵：{s.flaw or '不符合法定形式'}",
+                           f"请提交符合要求的{m.name}" + ("（原件）" if m.originals else ""), deadline)
+    copies = []
+    if m.originals:
+        copies.append(f"原件{m.originals}份")
+    if m.copies:
+        copies.append(f"复印件{m.copies}份")
+    return NoticeEntry(m.name, "缺少", f"请提交{m.name}" + (f"（{'，'.join(copies)}）" if copies else ""), deadline)
+
+
+def decide(application: Application, policy: AcceptancePolicy = DEFAULT_POLICY,
+           calendar: WorkCalendar | None = None) -> Decision:
+    """Apply the acceptance rules to one application (see the module docstring)."""
+    app = application
+    item = app.item
+    cal = calendar if calendar is not None else default_calendar()
+    day = app.applied_on
+
+    if app.unmet_conditions:
+        reasons = tuple(f"不符合申请条件：{c}" for c in app.unmet_conditions)
+        if item.item_type == "行政许可":
+            reasons += ("对不予受理决定不服的，可依法申请行政复议或者提起行政诉讼",)
+        return Decision("不予受理", reasons, deadlines=(("作出不予受理决定", day),))
+
+    by_elicence, pledge_candidates, outstanding = _sort_materials(app, policy)
+    reasons: list[str] = []
+    if by_elicence:
+        reasons.append("已通过电子证照库调取：" + "、".join(by_elicence) + "，无需提交")
+    by_pledge = _apply_pledge(app, pledge_candidates, outstanding, reasons)
+    if not outstanding:
+        kind = "告知承诺" if by_pledge else "受理"
+        reasons.insert(0, "申请材料齐全、符合法定形式" if not by_pledge else "申请材料经告知承诺后齐全")
+        due = cal.add_working_days(day, item.promised_days) if item.promised_days else cal.next_working_day(day)
+        deadlines = (("当场办结", day),) if item.instant else (("承诺办结期限", due),)
+        return Decision(kind, tuple(reasons), deadlines=deadlines, by_elicence=tuple(by_elicence),
+                        by_pledge=tuple(by_pledge), on_the_spot=item.instant, due=due)
+    # Something is missing or flawed: 容缺受理 or 补正.
+    blockers = _rongque_blockers(app, policy, outstanding)
+    if item.rongque_allowed and policy.rongque_enabled and not blockers:
+        limit = item.promised_days
+        if policy.rongque_max_days is not None:
+            limit = min(limit, policy.rongque_max_days)
+        deadline = cal.add_working_days(day, max(limit, 1))
+        entries = tuple(_entry(m, s, deadline) for m, s in outstanding)
+        reasons.insert(0, "基本条件具备、主要材料齐全，仅次要材料欠缺或有瑕疵；申请人已签署容缺承诺书")
+        due = cal.add_working_days(day, item.promised_days)
+        return Decision("容缺受理", tuple(reasons), one_time_list=entries,
+                        deadlines=(("容缺材料补交期限", deadline), ("承诺办结期限", due)),
+                        by_elicence=tuple(by_elicence), by_pledge=tuple(by_pledge), due=due)
+    entries = tuple(_entry(m, s) for m, s in outstanding)
+    reasons.insert(0, "申请材料不齐全或不符合法定形式，一次性告知需要补正的全部内容")
+    reasons.extend(blockers)
+    return Decision("补正", tuple(reasons), one_time_list=entries,
+                    deadlines=(("一次性告知（当场出具）", day),
+                               # 行政许可法第三十二条: told within 5 working days, else deemed accepted.
+                               ("最迟告知期限（逾期未告知的自收到材料之日起即为受理）", cal.add_working_days(day, 5))),
+                    by_elicence=tuple(by_elicence),
+                    by_pledge=tuple(by_pledge))
+
+
+def _sort_materials(app: Application, policy: AcceptancePolicy) -> tuple[
+        list[str], list[Material], list[tuple[Material, SubmittedMaterial | None]]]:
+    """Each material the item asks for: present, fetched by e-licence, replaceable by the pledge, or outstanding."""
+    item = app.item
+    by_elicence: list[str] = []
+    pledge_candidates: list[Material] = []
+    outstanding: list[tuple[Material, SubmittedMaterial | None]] = []
+    for m in item.materials:
+        s = app.submitted(m.name)
+        if not m.required and s is None:
+            continue  # an optional material the applicant's situation does not need
+        if s is not None and s.state == "present":
+            continue
+        if policy.elicence_enabled and m.elicence and m.name in app.elicences:
+            by_elicence.append(m.name)
+            continue
+        if policy.pledge_enabled and item.pledge_allowed and m.pledge and app.pledge_signed:
+            pledge_candidates.append(m)
+            continue
+        outstanding.append((m, s))
+    return by_elicence, pledge_candidates, outstanding
+
+
+def _apply_pledge(app: Application, pledge_candidates: list[Material],
+                  outstanding: list[tuple[Material, SubmittedMaterial | None]], reasons: list[str]) -> list[str]:
+    """告知承诺: the candidates are replaced by the pledge — unless the applicant is dishonest, when they
+    join ``outstanding`` (in the item's order). Appends the explanation to ``reasons``."""
+    item = app.item
+    by_pledge: list[str] = []
+    if pledge_candidates:
+        if app.dishonest:
+            why = "有严重失信记录" if app.serious_bad_credit else "曾作出虚假承诺"
+            reasons.append(f"申请人{why}，不适用告知承诺，须提交：" + "、".join(m.name for m in pledge_candidates))
+            outstanding.extend((m, app.submitted(m.name)) for m in pledge_candidates)
+            # keep the item's material order in the list
+            order = {m.name: i for i, m in enumerate(item.materials)}
+            outstanding.sort(key=lambda ms: order[ms[0].name])
+        else:
+            by_pledge = [m.name for m in pledge_candidates]
+            reasons.append("申请人选择告知承诺，以书面承诺代替：" + "、".join(by_pledge)
+                           + "；承诺不实的将终止办理、撤销决定并记入信用记录")
+    elif app.pledge_signed and not item.pledge_allowed:
+        reasons.append("本事项不实行告知承诺制")
+    return by_pledge
+
+
+def _rongque_blockers(app: Application, policy: AcceptancePolicy,
+                      outstanding: list[tuple[Material, SubmittedMaterial | None]]) -> list[str]:
+    """Why 容缺受理 is not possible here (empty: it is, when the item and the hall allow it)."""
+    item = app.item
+    blockers: list[str] = []
+    if not item.rongque_allowed:
+        pass  # most items: no 容缺 at all; no need to explain beyond the list
+    elif not policy.rongque_enabled:
+        blockers.append("本大厅未开展容缺受理")
+    else:
+        core = [m.name for m, _ in outstanding if m.core]
+        not_rq = [m.name for m, _ in outstanding if not m.core and not m.rongque]
+        if core:
+            blockers.append("核心材料不能容缺：" + "、".join(core))
+        if not_rq:
+            blockers.append("不在容缺材料清单内：" + "、".join(not_rq))
+        if app.dishonest:
+            blockers.append("申请人有失信记录或曾作出虚假承诺，不适用容缺受理")
+        if not app.rongque_consent:
+            blockers.append("申请人未签署容缺承诺书")
+    return blockers
+
+
+# ---- generating exercise cases ---------------------------------------------------------------
+
+_FIRM_BLOCKS = {"市场主体登记", "企业开办", "工程建设项目审批"}
+_FIRM_MATERIALS = {"营业执照", "法定代表人身份证件"}
+# difficulty -> (P missing, P flawed, P e-licence held, P unmet condition, P bad credit, P false pledge)
+_PROFILE = {
+    "easy": (0.0, 0.0, 0.3, 0.0, 0.0, 0.0),
+    "medium": (0.12, 0.08, 0.5, 0.05, 0.03, 0.02),
+    "hard": (0.22, 0.15, 0.5, 0.1, 0.08, 0.05),
+}
+
+
+# Which firms plausibly apply for an item, by the population's industry labels (first match wins).
+_INDUSTRY_HINTS = (
+    (("食品", "餐饮", "排水", "公共场所"), ("餐饮", "拉面", "超市", "农产品")),
+    (("运输",), ("运输",)),
+    (("施工", "建设工程", "建设用地", "消防", "竣工", "预售", "首次登记", "用地预审"), ("建筑",)),
+    (("合作社", "林木", "取水"), ("农牧", "农产品")),
+    (("药品", "烟草", "出版物"), ("商贸", "超市")),
+)
+
+
+def _pick_firm(r: random.Random, pop: Population, item: ServiceItem) -> Firm:
+    for words, industries in _INDUSTRY_HINTS:
+        if any(w in item.name for w in words):
+            fits = [f for f in pop.firms if f.industry in industries]
+            if fits:
+                return fits[r.randrange(len(fits))]
+            break
+    return pop.firms[r.randrange(len(pop.firms))]
+
+
+def _needs_firm(item: ServiceItem) -> bool:
+    if item.name.startswith("个体工商户设立"):
+        return False
+    return item.block in _FIRM_BLOCKS or any(m.name in _FIRM_MATERIALS for m in item.materials)
+
+
+def _pick_citizen(r: random.Random, pop: Population, item: ServiceItem) -> Citizen:
+    n = len(pop.citizens)
+    min_age = 80 if "高龄" in item.name else 58 if ("养老保险待遇" in item.name or "退休" in item.name) else 18
+    for _ in range(200):
+        c = pop.citizens[r.randrange(n)]
+        if c.age >= min_age:
+            return c
+    return max(pop.citizens[:2000], key=lambda c: c.age)
+
+
+def make_application(item: ServiceItem, rng: random.Random | np.random.Generator, population: Population,
+                     difficulty: str | int = "medium", *, applied_on: date | None = None,
+                     calendar: WorkCalendar | None = None) -> Application:
+    """A realistic synthetic case for an exercise; same rng state → same case.
+
+    ``easy``: complete, or one plain missing material; ``medium``: missing and flawed materials,
+    e-licences, the odd pledge or unmet condition; ``hard``: more of everything, dishonest
+    applicants, and 容缺 items with a core material missing as well as a secondary one.
+    """
+    if isinstance(difficulty, int):
+        if not 1 <= difficulty <= 3:
+            raise ValueError("difficulty 应为 1–3 或 easy/medium/hard")
+        difficulty = DIFFICULTIES[difficulty - 1]
+    if difficulty not in _PROFILE:
+        raise ValueError(f"difficulty 应为 {'/'.join(DIFFICULTIES)}，实际是 {difficulty!r}")
+    r = as_random(rng)
+    cal = calendar if calendar is not None else default_calendar()
+    p_miss, p_flaw, p_elic, p_cond, p_credit, p_false = _PROFILE[difficulty]
+
+    firm = None
+    if _needs_firm(item) and population.firms:
+        firm = _pick_firm(r, population, item)
+        applicant = population.citizens[firm.legal_rep_pid]
+    else:
+        applicant = _pick_citizen(r, population, item)
+
+    subs: list[SubmittedMaterial] = []
+    elicences: set[str] = set()
+    required = [m for m in item.materials if m.required]
+    easy_gap = r.choice(required).name if difficulty == "easy" and r.random() < 0.5 else None
+    for m in item.materials:
+        if not m.required and r.random() > 0.2:
+            continue  # the applicant's situation does not call for this optional material
+        if m.elicence and r.random() < p_elic:
+            elicences.add(m.name)
+        u = r.random()
+        if m.name == easy_gap or (difficulty != "easy" and u < p_miss):
+            subs.append(SubmittedMaterial(m.name, "missing"))
+        elif difficulty != "easy" and u < p_miss + p_flaw:
+            subs.append(SubmittedMaterial(m.name, "flawed", r.choice(FLAWS)))
+        else:
+            subs.append(SubmittedMaterial(m.name, "present"))
+    # Make 容缺 items interesting: the secondary material is often what is missing.
+    if item.rongque_allowed and difficulty != "easy" and r.random() < 0.6:
+        rq = [m for m in item.materials if m.rongque]
+        target = r.choice(rq).name
+        subs = [SubmittedMaterial(s.name, "missing") if s.name == target else s for s in subs]
+        elicences.discard(target)
+    pledge = item.pledge_allowed and r.random() < (0.3 if difficulty == "easy" else 0.5)
+    if pledge:
+        # Someone who pledges usually leaves the pledge-able papers at home.
+        subs = [SubmittedMaterial(s.name, "missing") if item.material(s.name).pledge and r.random() < 0.7 else s
+                for s in subs]
+    unmet = ()
+    if r.random() < p_cond:
+        unmet = (r.choice(item.conditions),)
+    if applied_on is None:
+        applied_on = cal.add_working_days(date(2024, 1, 1), r.randrange(1, 240))
+    return Application(
+        item=item, applicant=applicant, firm=firm, materials=tuple(subs), elicences=frozenset(elicences),
+        pledge_signed=pledge, rongque_consent=r.random() < 0.9, unmet_conditions=unmet,
+        serious_bad_credit=r.random() < p_credit, false_pledge_before=r.random() < p_false,
+        applied_on=applied_on,
+    )
+
+
+# ---- grading a trainee's decision ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DecisionGrade:
+    kind_correct: bool
+    expected_kind: str
+    listed_correctly: tuple[str, ...]  # materials on both lists
+    omitted: tuple[str, ...]  # on the rule's list, not on the trainee's (breaks 一次性告知)
+    extra: tuple[str, ...]  # asked for needlessly (e.g. covered by an e-licence or present)
+    score: float  # 0..1: half for the kind, half for the list (1 when no list is due and none given)
+    feedback: str  # plain Chinese
+
+    @property
+    def perfect(self) -> bool:
+        return self.kind_correct and not self.omitted and not self.extra
+
+
+def grade_decision(application: Application, kind: str, listed: Sequence[str] = (),
+                   policy: AcceptancePolicy = DEFAULT_POLICY) -> DecisionGrade:
+    """Compare a trainee's decision (kind + the materials on their notice) with :func:`decide`."""
+    if kind not in DECISION_KINDS:
+        raise ValueError(f"决定应为 {'、'.join(DECISION_KINDS)} 之一，而不是 {kind!r}")
+    d = decide(application, policy)
+    truth = list(d.outstanding)
+    named = list(dict.fromkeys(listed))
+    ok = tuple(n for n in truth if n in named)
+    omitted = tuple(n for n in truth if n not in named)
+    extra = tuple(n for n in named if n not in truth)
+    kind_ok = kind == d.kind
+    denom = len(truth) + len(extra)
+    list_score = 1.0 if denom == 0 else len(ok) / denom
+    lines = [("✔ " if kind_ok else "✘ ") + f"应作出“{d.kind}”" + ("" if kind_ok else f"，你选择了“{kind}”"),
+             "依据：" + "；".join(d.reasons)]
+    if omitted:
+        lines.append("✘ 一次性告知漏列：" + "、".join(omitted) + "（漏列会让群众多跑一趟）")
+    if extra:
+        lines.append("✘ 不应要求提交：" + "、".join(extra))
+    if truth and not omitted and not extra:
+        lines.append("✔ 告知清单完整准确")
+    return DecisionGrade(kind_ok, d.kind, ok, omitted, extra, round(0.5 * kind_ok + 0.5 * list_score, 4),
+                         "\n".join(lines))

@@ -170,11 +170,16 @@ def _guide_answer(g: Guide, intent: str) -> str:
     if intent == "time":
         return f"{g.name}为{g.kind}，法定办结时限{g.legal_text}，承诺办结时限{g.promised_text}。"
     if intent == "online":
+        # "到现场0次" is not how a guide says it: 无需到现场 (零跑动).
+        trips = "无需到现场" if g.visits == 0 else f"需到现场{g.visits}次"
         if g.online:
-            return f"{g.name}可全程网办（{g.online_channels}），到现场{g.visits}次。"
-        return f"{g.name}暂不能全程网办，可{g.online_channels}，到现场{g.visits}次。"
+            return f"{g.name}可全程网办（{g.online_channels}），{trips}。"
+        return f"{g.name}暂不能全程网办，可{g.online_channels}，{trips}。"
     if intent == "fee":
-        return f"{g.name}{g.fee_text}" + (f"，收费依据：{g.fee_basis}。" if g.fee_basis else "。")
+        if g.fee_yuan == 0:
+            return f"{g.name}{g.fee_text}。"
+        # "…行驶证10元" lacks the verb: 收费标准为10元，收费依据：…
+        return f"{g.name}收费标准为{g.fee_text}" + (f"，收费依据：{g.fee_basis}。" if g.fee_basis else "。")
     if intent == "place":
         return f"办理地点：{g.location}；办理时间：{g.hours}。"
     return f"申请{g.name}应具备的条件：" + "；".join(g.conditions) + "。"

@@ -84,7 +84,8 @@ def _fact_columns(rng: np.random.Generator, firms: tuple[Firm, ...]) -> dict[str
     hit = rng.random(n) < 0.08  # a bad year: a few firms shed many staff
     layoffs = np.where(hit, rng.binomial(np.maximum(emp, 1), 0.2), rng.binomial(np.maximum(emp, 1), 0.01)).astype(int)
     wage = rng.uniform(3200, 5200, n)
-    ui_paid = np.round(insured * wage * 0.005 * 12, 0)
+    # 失业保险费率 1% (单位 0.5% + 个人 0.5%); 稳岗返还 returns a share of both (企业及其职工缴纳).
+    ui_paid = np.round(insured * wage * 0.01 * 12, 0)
     new_hires = np.where(solo, 0, rng.poisson(0.05 * emp)).astype(int)
     revenue = np.where(solo, rng.uniform(5, 120, n), np.round(rng.lognormal(5.0, 1.2, n), 1))
     young = age <= 3

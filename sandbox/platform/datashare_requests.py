@@ -54,10 +54,12 @@ class ShareTransitionError(ShareRequestError):
 
 @dataclass(frozen=True)
 class ShareRules:
-    """Time limits in working days (unconfirmed defaults; keep them parameters)."""
-    reply_days: int = 10  # provider's reply to a 有条件共享 request
-    deliver_days: int = 5  # from approval to the share being opened
-    coordinate_days: int = 10  # 主管部门's decision after 提请协调
+    """Time limits in working days. ASSUMPTIONS, not checked against the text of 国务院令第809号
+    (review of 2026-12, docs/reviews/platform-review-2026-12.md): keep them parameters, and confirm
+    them before a course quotes them as the regulation's figures."""
+    reply_days: int = 10  # provider's reply to a 有条件共享 request (10 as in 国发〔2016〕51号; 条例 unchecked)
+    deliver_days: int = 5  # from approval to the share being opened (assumption)
+    coordinate_days: int = 10  # 主管部门's decision after 提请协调 (assumption)
 
     def __post_init__(self) -> None:
         for name in ("reply_days", "deliver_days", "coordinate_days"):

@@ -46,12 +46,12 @@ FORMAT = "HD-ESEAL-1"
 REASONS: dict[str, str] = {
     "malformed": "文件格式损坏或编码不规范，无法验证",
     "unknown_seal": "印章未在电子印章登记册中登记",
-    "uncertified": "印章数据未经制章机构签名或已被改动，不是合法制发的电子印章",
+    "uncertified": "印章数据未经制章者（制章机构）签名或已被改动，不是依法制发的电子印章",
     "wrong_unit": "印章不属于文件署名单位",
     "revoked": "签章时印章已注销",
     "not_valid_yet": "签章时印章尚未生效",
     "expired": "签章时印章已过有效期",
-    "tampered": "文件内容与签章时不一致（SM3 摘要不符），已被篡改",
+    "tampered": "文件内容与签章时不一致（原文 SM3 杂凑值不符），文件已被篡改",
     "bad_signature": "签名值无效，不是该印章签署的",
 }
 
@@ -399,8 +399,21 @@ def render_document(doc: SignedDocument, registry: SealRegistry | None = None) -
 
 
 # ---- exercise: a batch of received documents, ground truth kept apart -----------------------------
-_TITLES = ("营业执照变更登记核准通知书", "社会保险参保缴费证明", "住房公积金缴存证明", "不动产登记受理回执",
-           "医疗保障待遇核定通知书", "婚姻登记记录证明", "行政许可决定书", "户籍证明")
+# What each pilot unit issues: (title, body with one figure {n}, scale: n = amount // scale, at least 1).
+# A document matches its 署名单位 (a 公安局 does not issue 公积金 proofs); the figure is what a
+# tamperer inflates tenfold. Units outside this table issue the generic proof.
+_UNIT_DOCS: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "海东市政务服务监督管理局": (("政务服务事项办结告知书", "当事人申请的政务服务事项已办结，实际办理用时 {n} 个工作日。", 700),),
+    "海东市市场监督管理局": (("准予变更登记通知书", "经审查，当事人提交的变更登记申请材料齐全、符合法定形式，准予变更登记，"
+                                              "变更后注册资本 {n} 万元。", 10),),
+    "海东市人力资源和社会保障局": (("社会保险参保缴费证明", "经核验，当事人参加企业职工基本养老保险，累计缴费 {n} 个月。", 100),),
+    "海东市医疗保障局": (("医疗保障待遇核定通知书", "经核定，当事人本次住院费用基本医疗保险统筹基金支付 {n} 元。", 1),),
+    "海东市住房公积金管理中心": (("住房公积金缴存证明", "经核验，当事人住房公积金账户正常缴存，月缴存额 {n} 元。", 10),),
+    "海东市自然资源和规划局": (("不动产登记受理凭证", "当事人申请的不动产登记已受理，不动产单元建筑面积 {n} 平方米。", 50),),
+    "海东市公安局": (("户籍证明", "兹证明当事人户籍登记在本辖区，同户人口 {n} 人。", 1500),),
+    "海东市民政局": (("婚姻登记记录证明", "经查询婚姻登记档案，当事人共有婚姻登记记录 {n} 条。", 2500),),
+}
+_GENERIC_DOCS = (("办理结果证明", "兹证明当事人申请事项已办结，实际办理用时 {n} 个工作日。", 700),)
 
 
 @dataclass(frozen=True)
@@ -429,8 +442,9 @@ class _Plan:
     seal_unit: str  # whose seal signs (another unit's for wrong_unit)
     day: date
     subject: str
-    amount: int
+    amount: int  # 100 … 9,800: the document's figure is derived from it (see _UNIT_DOCS)
     title: str
+    body: str
 
 
 def _plan(rng: np.random.Generator, sc: SealScenario, subjects: tuple[str, ...]) -> _Plan:
@@ -440,8 +454,11 @@ def _plan(rng: np.random.Generator, sc: SealScenario, subjects: tuple[str, ...])
     if kind == "wrong_unit":  # signed with another unit's seal but issued in this unit's name
         seal_unit = [u for u in sc.units if u != unit][int(rng.integers(0, len(sc.units) - 1))]
     day = sc.first_day + timedelta(days=int(rng.integers(0, sc.span_days)))
-    return _Plan(kind, unit, seal_unit, day, subjects[int(rng.integers(0, len(subjects)))],
-                 int(rng.integers(1, 99)) * 100, _TITLES[int(rng.integers(0, len(_TITLES)))])
+    subject = subjects[int(rng.integers(0, len(subjects)))]
+    amount = int(rng.integers(1, 99)) * 100
+    docs = _UNIT_DOCS.get(unit, _GENERIC_DOCS)
+    title, body, scale = docs[int(rng.integers(0, len(docs)))]
+    return _Plan(kind, unit, seal_unit, day, subject, amount, title, body.format(n=max(1, amount // scale)))
 
 
 def _revocations(rng: np.random.Generator, reg: SealRegistry, plans: list[_Plan]) -> SealRegistry:
@@ -479,11 +496,12 @@ def _truth(p: _Plan, seal: Seal) -> tuple[str, ...]:
 
 
 def _one_file(keys: SealKeys, seal: Seal, p: _Plan, i: int) -> bytes:
-    body = f"兹证明当事人相关事项已办理，金额 {p.amount} 元。（{SYNTHETIC_MARK}）"
+    body = f"{p.body}（{SYNTHETIC_MARK}）"
     doc = _sign(keys.keys[seal.seal_id], doc_no=f"海东电签〔{p.day.year}〕{i + 1:04d}号", title=p.title,
                 unit=p.unit, subject_id=p.subject, body=body, signed_on=p.day, seal_id=seal.seal_id)
-    if p.kind == "tampered":  # the amount changed after signing: digest and signature kept
-        doc = replace(doc, body=body.replace(f"{p.amount} 元", f"{p.amount * 10} 元"))
+    if p.kind == "tampered":  # the figure inflated tenfold after signing: digest and signature kept
+        n = next(w for w in p.body.split() if w.isdigit())
+        doc = replace(doc, body=body.replace(f" {n} ", f" {int(n) * 10} ", 1))
     return to_bytes(doc)
 
 

@@ -318,14 +318,19 @@ def what_if(towns: tuple[Township, ...], township: str, levers: Levers | None = 
 
 
 def township_rows(towns: tuple[Township, ...], levers: Levers | None = None,
-                  scenario: TownshipScenario | None = None) -> list[dict[str, Any]]:
-    """One display row per township (Chinese labels, 合成数据 mark)."""
+                  scenario: TownshipScenario | None = None, *, resident: bool = False) -> list[dict[str, Any]]:
+    """One display row per township (Chinese labels, 合成数据 mark).
+
+    The labels say which view a figure comes from — the trainee's (户籍 figures and a survey) or,
+    with ``resident``, the grader's truth (常住人口) — so nobody reads one for the other."""
     lv, s = levers or Levers(), scenario or TownshipScenario()
+    pop_label = "常住人口" if resident else "户籍人口"
+    lang_label = "需民族语言帮助占比" + ("" if resident else f"（{s.survey_size}人抽样调查）")
     rows = []
     for t in towns:
         f = _township_figures(t, lv.of(t.name), s)
-        rows.append({"数据标识": SYNTHETIC_MARK, "县区": t.county, "乡镇": t.name, "人口": t.population,
-                     "老年人占比": t.elderly_share, "需民族语言帮助占比": t.language_share,
+        rows.append({"数据标识": SYNTHETIC_MARK, "县区": t.county, "乡镇": t.name, pop_label: t.population,
+                     "60岁及以上人口占比": t.elderly_share, lang_label: t.language_share,
                      "15分钟内人口占比": round(f["within_15"] / f["population"], 4) if f["population"] else 0.0,
                      "老年人一次办成率": round(f["one_visit_elderly"], 4),
                      "需语言帮助者一次办成率": round(f["one_visit_language"], 4)})

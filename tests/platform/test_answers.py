@@ -175,3 +175,19 @@ def test_equivalent_guides_count_as_right_for_hotline_topics():
     assert is_right(f"{code}:place", "热线:社保卡")
     assert not is_right(f"{code}:place", "热线:停电")
     assert not is_right("热线:社保卡", f"{code}:place")
+
+
+def test_approved_answers_have_no_unfilled_slots():
+    # Only paraphrases are formatted ({cs}, {town}); an answer is shown as written, so a slot in it
+    # reached the trainee as "{cs}住建局" (review 2026-12).
+    for name, t in load_topics().items():
+        assert "{" not in t["answer"] and "}" not in t["answer"], name
+
+
+def test_guide_answers_read_as_a_guide_says_it():
+    # Review 2026-12: "到现场0次" → "无需到现场"; a fee answer names the 收费标准, not a bare "10元".
+    items = guide_items()
+    online = [i.answer for i in items if i.topic.endswith(":online")]
+    assert not any("到现场0次" in a for a in online) and any("无需到现场" in a for a in online)
+    fees = [i.answer for i in items if i.topic.endswith(":fee") and "不收费" not in i.answer]
+    assert fees and all("收费标准为" in a for a in fees)

@@ -240,3 +240,17 @@ def test_scenario_from_plain_data_and_its_bad_values():
         with pytest.raises(ScenarioError) as e:
             scenario_from_dict(bad)
         assert e.value.field == field
+
+
+def test_policies_as_a_renshe_office_states_them():
+    # Review 2026-12: full department names; the 小微企业和个体工商户 subsidy is for those two kinds
+    # only; 稳岗返还 returns a share of what the firm *and its staff* paid (rate 1% in all).
+    pols = {p.code: p for p in default_policies()}
+    assert all(p.department.startswith("海东市") for p in pols.values())
+    xw = pols["XW-2024"]
+    firm = {"kind": "农民专业合作社", "employees": 8, "revenue_wan": 50.0, "industry": "餐饮", "bad_credit": False}
+    assert match(xw, firm) != MATCH and match(xw, {**firm, "kind": "个体工商户"}) == MATCH
+    reg = [r for r in build_registry(PERFECT, 7) if r.get("insured")]
+    r = max(reg, key=lambda r: r.get("insured"))
+    per_head_year = r.get("ui_paid_yuan") / r.get("insured")
+    assert 3200 * 12 * 0.01 - 1 <= per_head_year <= 5200 * 12 * 0.01 + 1

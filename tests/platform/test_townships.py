@@ -75,6 +75,10 @@ def test_what_if_changes_one_township_only():
 def test_rows_are_marked_synthetic():
     rows = township_rows(OBSERVED)
     assert len(rows) == len(OBSERVED) and all(r["数据标识"] == "合成数据" for r in rows)
+    # Review 2026-12: the trainee's table says its population is 户籍 and its language share a survey.
+    assert "户籍人口" in rows[0] and any("抽样调查" in k for k in rows[0])
+    truth_rows = township_rows(TRUTH, resident=True)
+    assert "常住人口" in truth_rows[0] and "户籍人口" not in truth_rows[0]
 
 
 def test_score_plan_judges_on_the_truth():

@@ -21,7 +21,7 @@ from tests.deploy import chart
 pytestmark = [pytest.mark.root, pytest.mark.timeout(120),
               pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv")]
 
-LAYOUT = chart.REPO / "deploy" / "z2jh" / "exchange-layout.sh"
+SCRIPT = chart.REPO / "deploy" / "z2jh" / "exchange-layout.sh"
 
 
 def as_uid(uid: int, gid: int, script: str, exchange: Path) -> subprocess.CompletedProcess:
@@ -44,16 +44,21 @@ def pods(tmp_path, monkeypatch):
 
 @pytest.fixture
 def exchange():
+    """A temporary exchange, and the layout script beside it: other uids cannot read the checkout
+    (root-mode `academy up` closes it, docs/isolation.md)."""
     root = Path(tempfile.mkdtemp(prefix="zt-exchange-", dir="/tmp"))
     os.chmod(root, 0o755)
+    shutil.copy(SCRIPT, root / "exchange-layout.sh")
+    os.chmod(root / "exchange-layout.sh", 0o755)
     yield root / "exchange"
     shutil.rmtree(root, ignore_errors=True)
 
 
 def test_submissions_stay_private_between_pod_uids(pods, exchange):
     grader = chart.merged_values()["custom"]["academy"]["courses"]["demo"]["graderUid"]
-    subprocess.run(["sh", str(LAYOUT), "root"], env={"ACADEMY_EXCHANGE": str(exchange)}, check=True)
-    r = as_uid(grader, grader, f"sh {LAYOUT} course demo", exchange)
+    layout = exchange.parent / "exchange-layout.sh"
+    subprocess.run(["sh", str(layout), "root"], env={"ACADEMY_EXCHANGE": str(exchange)}, check=True)
+    r = as_uid(grader, grader, f"sh {layout} course demo", exchange)
     assert r.returncode == 0, r.stderr
     inbound = exchange / "demo" / "inbound"
     modes = {p: stat.S_IMODE(p.stat().st_mode) for p in (exchange, exchange / "demo", inbound, exchange / "demo" / "feedback")}
@@ -86,8 +91,32 @@ def test_submissions_stay_private_between_pod_uids(pods, exchange):
 
 def test_one_shared_uid_would_not_keep_them_apart(exchange):
     """The same steps with the chart's default (uid 1000 in every pod): B renames A's work."""
-    subprocess.run(["sh", str(LAYOUT), "root"], env={"ACADEMY_EXCHANGE": str(exchange)}, check=True)
-    assert as_uid(30001, 30001, f"sh {LAYOUT} course demo", exchange).returncode == 0
+    layout = exchange.parent / "exchange-layout.sh"
+    subprocess.run(["sh", str(layout), "root"], env={"ACADEMY_EXCHANGE": str(exchange)}, check=True)
+    assert as_uid(30001, 30001, f"sh {layout} course demo", exchange).returncode == 0
     sub = exchange / "demo" / "inbound" / "a+ps1+t+00"
     assert as_uid(1000, 100, f"mkdir '{sub}' && echo A > '{sub}/ps1.ipynb'", exchange).returncode == 0
     assert as_uid(1000, 100, f"mv '{sub}' '{sub}x'", exchange).returncode == 0
+
+
+NSS_WRAPPER = [p for p in Path("/usr/lib").glob("*/libnss_wrapper.so")]
+
+
+@pytest.mark.skipif(not NSS_WRAPPER, reason="Debian package libnss-wrapper not installed")
+def test_user_image_entry_names_the_pod_uid_for_nbgrader(pods, tmp_path):
+    """nbgrader takes a submission's student id from the account name (or $JUPYTERHUB_USER when
+    that name is jovyan); a per-person pod uid has no account until the image's entry names it."""
+    uid, gid = pods["xueyuan01"]
+    entry = Path(tempfile.mkdtemp(prefix="zt-entry-", dir="/tmp"))
+    try:
+        os.chmod(entry, 0o755)
+        shutil.copy(chart.REPO / "deploy" / "images" / "user" / "academy-user-entry.sh", entry / "entry.sh")
+        probe = "import pwd, os; print(pwd.getpwuid(os.getuid())[0])"
+        run = lambda *cmd: subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--",
+                                           "env", "HOME=/tmp", *cmd], capture_output=True, text=True, timeout=30)
+        bare = run("/usr/bin/python3", "-c", probe)
+        assert bare.returncode != 0 and "uid not found" in bare.stderr
+        named = run("sh", str(entry / "entry.sh"), "/usr/bin/python3", "-c", probe)
+        assert named.returncode == 0 and named.stdout.strip() == "jovyan", named.stderr
+    finally:
+        shutil.rmtree(entry, ignore_errors=True)

@@ -108,6 +108,22 @@ class Sampler:
             rss, n = await asyncio.to_thread(self.user_memory)
             self.peak_rss, self.peak_servers = max(self.peak_rss, rss), max(self.peak_servers, n)
 
+    def tree_cpu(self) -> float:
+        """CPU seconds so far of everything under `academy up` (itself included): live processes
+        and the children they have reaped (kernels, grading workers)."""
+        total = 0.0
+        try:
+            procs = [psutil.Process(self.hub.proc.pid), *self.hub.descendants()]
+        except psutil.Error:
+            return 0.0
+        for p in procs:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+            except psutil.Error:
+                pass
+        return total
+
     def hub_cpu(self) -> tuple[float, float]:
         used = self._cpu(self.hub_proc) - self.cpu0
         return used, 100 * used / (time.monotonic() - self.t0)
@@ -117,6 +133,7 @@ async def _drive(hub, n: int, ramp_s: float, deadline_s: float, rec: Recorder) -
     passwords = {f"lt{i:03d}": hub.password(f"lt{i:03d}") for i in range(1, n + 1)}
     plan = Plan(base=hub.url, lesson=LESSON, course="demo", assignment="ps1", answers=answers())
     sampler = Sampler(hub)
+    tree0 = sampler.tree_cpu()
     sampling = asyncio.create_task(sampler.run())
 
     async def one(i: int, account: str) -> None:
@@ -131,11 +148,15 @@ async def _drive(hub, n: int, ramp_s: float, deadline_s: float, rec: Recorder) -
     await asyncio.gather(*pending, return_exceptions=True)
     wall = time.monotonic() - t0
     pss, servers = await asyncio.to_thread(sampler.user_memory, True)  # servers and kernels still up
+    tree_cpu = sampler.tree_cpu() - tree0
     sampling.cancel()
     await asyncio.gather(sampling, return_exceptions=True)
     hub_cpu_s, hub_cpu_pct = sampler.hub_cpu()
     return {"wall_s": round(wall, 1), "timed_out": len(pending), "hub_cpu_s": round(hub_cpu_s, 1),
             "hub_cpu_mean_pct": round(hub_cpu_pct, 1), "hub_cpu_peak_pct": round(sampler.peak_cpu_pct, 1),
+            # all academy processes (hub, proxy, servers, kernels, grading) during the wave, per trainee;
+            # a lower bound: processes that ended unreaped by a live parent are not counted
+            "academy_cpu_s_per_trainee": round(tree_cpu / max(n, 1), 1),
             "servers_at_end": servers, "user_pss_mb_at_end": round(pss / 2**20, 1),
             "mem_per_active_trainee_mb": round(pss / 2**20 / servers, 1) if servers else None,
             "peak_user_rss_mb": round(sampler.peak_rss / 2**20, 1), "peak_servers": sampler.peak_servers}

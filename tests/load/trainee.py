@@ -54,6 +54,7 @@ class Plan:
     assignment: str            # e.g. ps1
     answers: dict[str, str]    # grade_id -> source written into the fetched notebook
     step_timeout: float = 300.0
+    feedback_timeout: float = 900.0  # grade-on-submit works in batches: a wave's last waits longest
 
 
 class Trainee:
@@ -207,7 +208,7 @@ class Trainee:
         if not r.json().get("success", False):
             raise StepFailed(f"submit refused: {r.text[:300]}")
         t0 = time.perf_counter()
-        while time.perf_counter() - t0 < self.p.step_timeout:
+        while time.perf_counter() - t0 < self.p.feedback_timeout:
             await asyncio.sleep(2.0)
             listing = (await self.user_api("GET /user/:name/assignments", "GET", "assignments",
                                            params={"course_id": self.p.course})).json()

@@ -16,7 +16,8 @@ try:
 
     _P = Paths.from_env()
     _python = str(_P.bin_dir / "python") if (_P.bin_dir / "python").exists() else sys.executable
-    _env = {"ACADEMY_ROOT": str(_P.root), "PATH": f"{_P.bin_dir}:/usr/local/bin:/usr/bin:/bin",
+    # /usr/sbin: root mode makes grader/kernel accounts with useradd (academy.accounts, grading.privileges)
+    _env = {"ACADEMY_ROOT": str(_P.root), "PATH": f"{_P.bin_dir}:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG": "C.UTF-8", "TZ": "Asia/Shanghai"}
     if not _P.root_mode:
         _env["ACADEMY_SINGLE_USER"] = "1"

@@ -2,8 +2,10 @@
 
 Commands come from modules listed in :data:`COMMAND_MODULES`; each has ``register(subparsers)`` that
 adds its parser with ``set_defaults(func=handler)``, ``handler(args) -> int``. A module that is not
-there (yet) is skipped. Exit codes: 0 success, 2 bad arguments or scenario (the message names the
-field; raise :class:`UsageError` or ``ScenarioError``), 1 anything else.
+there (yet) is skipped. Exit codes: 0 success, 2 bad input — arguments, a scenario (the message names
+the field), a date outside the calendar, a --db that cannot be used, a run id already stored without
+--replace (raise :class:`UsageError`, ``ScenarioError``, ``CalendarRangeError`` or ``StorageError``) —
+1 anything else. Messages are Chinese, without a traceback.
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ import importlib
 import json
 import math
 import sys
-from datetime import date
+import warnings
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
-__all__ = ["main", "UsageError", "COMMAND_MODULES", "register"]
+__all__ = ["main", "UsageError", "COMMAND_MODULES", "register", "user_warnings"]
 
 # Subcommand modules; "sandbox.hotline.cli" adds `hotline` and `bulletin` (owned by the hotline).
 COMMAND_MODULES = ["sandbox.cli", "sandbox.hotline.cli", "sandbox.platform.cli"]
@@ -28,6 +32,23 @@ JSON_KEYS = ("cases", "hall_visits", "matters", "mean_wait_min", "p90_wait_min",
 
 class UsageError(Exception):
     """Bad arguments or input: exit code 2."""
+
+
+@contextmanager
+def user_warnings() -> Iterator[None]:
+    """Show the library's warnings meant for the user (calendar, fonts) as one Chinese line each on stderr."""
+    from .base.calendar import CalendarWarning
+    from .charts import NoCJKFontWarning
+
+    ours = (CalendarWarning, NoCJKFontWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        if issubclass(w.category, ours):
+            print(f"警告：{w.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 def _date(text: str) -> date:
@@ -69,16 +90,19 @@ def _simulate(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .hall import metrics
-    from .storage import hall as storage
-    from .hall import simulate
+    from .base.calendar import check_span
     from .base.ids import SYNTHETIC_MARK
-    from .hall.scenario import default_scenario, load_scenario
+    from .hall import metrics, simulate
+    from .hall.scenario import load_scenario
+    from .storage import hall as storage
 
-    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
+    scenario = load_scenario(args.scenario or "baseline")
     if scenario.mode != "hall":
         raise UsageError(f"场景 {scenario.name} 是验证模式（mode = mmc）：请用 `python -m sandbox validate`")
     start = args.start or scenario.start_date
+    # Everything that can refuse the run is asked before the simulation (a year takes a minute).
+    check_span(start, start + timedelta(days=args.days - 1))
+    storage.check_writable(args.db, args.run_id, replace=args.replace)
     err = Console(stderr=True)
     # A bar on a terminal; with --progress and no terminal (logs, CI) one plain line per stream.
     live = err.is_terminal
@@ -92,10 +116,11 @@ def _simulate(args: argparse.Namespace) -> int:
             if plain:
                 print(f"进度 {done}/{total}（{label}）", file=sys.stderr, flush=True)
 
-        records = simulate(scenario, args.days, args.seed, start, workers=args.workers, progress=progress)
+        with user_warnings():
+            records = simulate(scenario, args.days, args.seed, start, workers=args.workers, progress=progress)
         bar.update(task, description="写入数据库")
         summary = metrics.summary(records)
-        run_id = storage.save_run(args.db, records, args.run_id, summary)
+        run_id = storage.save_run(args.db, records, args.run_id, summary, replace=args.replace)
     out = {"run_id": run_id, "scenario": scenario.name, "seed": args.seed, "start": start.isoformat(),
            "days": args.days, "db": str(args.db), "data_mark": SYNTHETIC_MARK}
     out.update({k: _clean(v) for k, v in summary.items()})
@@ -160,7 +185,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", type=Path, required=True, help="SQLite 数据库文件")
     p.add_argument("--start", type=_date, default=None, help="开始日期 YYYY-MM-DD（默认取场景的 start_date）")
     p.add_argument("--scenario", default=None, help="场景 TOML 文件或内置场景名（baseline、stressed）")
-    p.add_argument("--run-id", default=None, help="运行编号（默认新建；已有编号会被替换）")
+    p.add_argument("--run-id", default=None, help="运行编号（默认新建；已有的编号须加 --replace 才会覆盖）")
+    p.add_argument("--replace", action="store_true", help="覆盖同一 --run-id 的已有运行")
     p.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
     p.add_argument("--workers", type=_positive, default=None, help="并行进程数（默认自动）")
     p.add_argument("--progress", action="store_true", help="即使不在终端也显示进度")
@@ -198,14 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .hall.scenario import ScenarioError
-    from .base.calendar import CalendarRangeError
+    from .base.calendar import CalendarDataError, CalendarRangeError
+    from .base.scenario import ScenarioError
+    from .storage.runs import StorageError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (UsageError, ScenarioError, CalendarRangeError) as e:
+    except (UsageError, ScenarioError, CalendarRangeError, CalendarDataError, StorageError) as e:
         print(f"错误: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ import numpy as np
 from ..base.geography import COUNTIES, COUNTY_BY_NAME
 from ..base.population import Population, build_population
 from .scenario import BLOCKS, WINDOW_KINDS, Scenario
-from ..base.calendar import WorkCalendar, default_calendar, last_known_year
+from ..base.calendar import calendar_until, check_span, last_known_year
 from .items import ItemTable, item_table
 
 K = {k: i for i, k in enumerate(WINDOW_KINDS)}
@@ -35,15 +35,16 @@ class WorkIndex:
     """Vectorised working-day arithmetic over date ordinals (numpy arrays)."""
 
     def __init__(self, start: date, days: int) -> None:
-        strict = default_calendar()
-        # Simulated days must be in the known calendar (clear error otherwise); back-office days that
-        # spill past the last announced year use the documented Mon–Fri fallback.
-        strict.working_mask(start, days)
-        cal = WorkCalendar(fallback=True, last_year=max(last_known_year(), (start + timedelta(days=days)).year) + 2)
+        # The calendar's range rules (shared with the hotline): refused before its first year; years
+        # without a known arrangement run on statutory holidays (the engine warns). Back-office days
+        # that spill past the run are covered two years on.
+        end = start + timedelta(days=days - 1)
+        check_span(start, end)
+        cal = calendar_until(max(last_known_year(), end.year) + 2)
         lo = start - timedelta(days=30)
         hi = date(cal.last_year, 12, 31)
         self.ordinals = np.array([d.toordinal() for d in cal.working_days(lo, hi)], dtype=np.int64)
-        self.calendar = strict
+        self.calendar = cal
 
     def on_or_after(self, day: np.ndarray) -> np.ndarray:
         return self.ordinals[np.searchsorted(self.ordinals, day, "left")]

@@ -9,11 +9,13 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
-from datetime import date
+import warnings
+from datetime import date, timedelta
 from typing import Callable
 
 import numpy as np
 
+from ..base.calendar import CalendarWarning, span_warning
 from ..base.geography import COUNTIES
 from .context import Context, build_context
 from .day import simulate_hall
@@ -109,6 +111,9 @@ def simulate(scenario: Scenario, days: int, seed: int, start: date | None = None
         raise ValueError("days must be >= 1")
     start = start or scenario.start_date
     ctx = build_context(scenario, seed, start, days, catalog)
+    note = span_warning(start, start + timedelta(days=days - 1))
+    if note:
+        warnings.warn(note, CalendarWarning, stacklevel=2)
     tasks = [("大厅", i) for i in range(len(scenario.halls))]
     if online:
         tasks += [("网办", c) for c in range(len(COUNTIES))]

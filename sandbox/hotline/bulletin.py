@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
+from ..base.calendar import now_beijing
 from ..base.ids import SYNTHETIC_MARK, mask_name, mask_phone
 from ..storage import hotline as storage
 from .forecast import forecast_next
@@ -23,7 +25,6 @@ from .metrics import DEFAULT_WEIGHT, counts, enrich, rates
 from .warnings import WarningConfig, all_warnings
 
 SCHEMA_VERSION = "hotline-bulletin/1"
-CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 
 class NoTicketsError(LookupError):
@@ -86,7 +87,7 @@ def build(db, month: str, run_id: str | None = None, cfg: BulletinConfig = Bulle
     info = storage.run_info(eng, run_id) or {}
     data = {
         "schema_version": SCHEMA_VERSION, "数据性质": SYNTHETIC_MARK, "run_id": run_id, "月份": month,
-        "上月": prev_month if prev is not None else None, "生成时间": datetime.now().isoformat(timespec="seconds"),
+        "上月": prev_month if prev is not None else None, "生成时间": now_beijing().isoformat(timespec="seconds"),
         "运行": {"seed": info.get("seed"), "起始月": info.get("start"), "月数": info.get("months")},
         "口径": {"满意率": f"(满意 + {cfg.weight} × 基本满意) / 回访量；满意 = 非常满意 + 满意", "满意率权重": cfg.weight,
                "响应率": "按时签收 / 派单", "解决率": "回访确认已解决 / 回访量", "按时回复率": "按时限回复 / 派单",
@@ -190,13 +191,17 @@ def _charts(data: dict) -> dict[str, str]:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager
     import matplotlib.pyplot as plt
 
-    font_manager.fontManager.addfont(CJK_FONT)
-    name = font_manager.FontProperties(fname=CJK_FONT).get_name()
-    plt.rcParams["font.family"] = [name]
-    plt.rcParams["axes.unicode_minus"] = False
+    from ..charts import use_cjk_font
+
+    with warnings.catch_warnings():
+        if use_cjk_font() is None:  # warned once; the charts are drawn anyway, Chinese as boxes
+            warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        return _draw_charts(data, plt)
+
+
+def _draw_charts(data: dict, plt) -> dict[str, str]:
     out = {}
 
     def emit(fig, key):

@@ -13,11 +13,13 @@ month) in a fixed order — the order of the random draws, which keeps records i
 """
 from __future__ import annotations
 
+import warnings
 from datetime import date, timedelta
 
 import numpy as np
 
-from ..base.calendar import FIRST_YEAR, default_calendar
+from ..base.calendar import (FIRST_YEAR, LAST_YEAR, CalendarRangeError, CalendarWarning, calendar_until, check_span, last_known_year,
+                             span_warning)
 from ..base.geography import COUNTIES
 from ..base.population import build_population
 from .records import TicketRecords
@@ -45,8 +47,10 @@ HOUR = 3_600
 
 
 class _VCal:
-    def __init__(self) -> None:
-        cal = default_calendar(True)
+    """Working-day arithmetic over the shared calendar, reaching ``last_year`` (deadlines spill past the run)."""
+
+    def __init__(self, last_year: int) -> None:
+        cal = calendar_until(last_year)
         self.cal = cal
         self.wd = np.array([d.toordinal() - _EPOCH for d in cal.working_days(date(FIRST_YEAR, 1, 1),
                                                                              date(cal.last_year, 12, 31))])
@@ -55,7 +59,7 @@ class _VCal:
         """n-th working day after day (n >= 1), as day numbers."""
         idx = np.searchsorted(self.wd, day, side="right") + np.asarray(n) - 1
         if np.any(idx >= len(self.wd)):
-            raise ValueError("工作日历范围不够：模拟的时间超出了日历已知的年份")
+            raise CalendarRangeError("工作日历范围不够：期限超出了工作日历的最后年份")
         return self.wd[idx]
 
     def day_end(self, sec: np.ndarray, n: np.ndarray | int, hour: int) -> np.ndarray:
@@ -87,8 +91,18 @@ def _levels(z: np.ndarray) -> np.ndarray:
 
 # ---- the generator ------------------------------------------------------------------------------
 def simulate(scenario: HotlineScenario, seed: int) -> TicketRecords:
-    """All tickets received in the scenario's span, with their full outcome (one record each)."""
-    vcal = _VCal()
+    """All tickets received in the scenario's span, with their full outcome (one record each).
+
+    The span follows the calendar's rules shared with the halls: refused before its first year
+    (:class:`~sandbox.base.calendar.CalendarRangeError`), a :class:`~sandbox.base.calendar.CalendarWarning`
+    for years whose 调休 arrangement is not known.
+    """
+    end = scenario.end - timedelta(days=1)
+    check_span(scenario.start, end)
+    note = span_warning(scenario.start, end)
+    if note:
+        warnings.warn(note, CalendarWarning, stacklevel=2)
+    vcal = _VCal(min(max(last_known_year(), end.year) + 2, LAST_YEAR))
     units = build_units(seed)
     pop_seed = seed if scenario.population_seed is None else scenario.population_seed
     pop = build_population(pop_seed, n_citizens=scenario.n_citizens)

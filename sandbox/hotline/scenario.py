@@ -14,7 +14,14 @@ from ..base.scenario import FrozenMap, ScenarioError
 from .deadlines import DEFAULT_POLICY, DeadlinePolicy
 from .taxonomy import CATEGORIES
 
-__all__ = ["HotlineScenario", "HotIssue", "hot_issue", "to_dict", "ScenarioError", "DEFAULT_COUNTY_RATES"]
+__all__ = ["HotlineScenario", "HotIssue", "hot_issue", "to_dict", "ScenarioError", "DEFAULT_COUNTY_RATES",
+           "MAX_MONTHS", "MAX_MONTHLY_VOLUME", "MAX_TICKETS"]
+
+# Limits stated up front (the CLI's help repeats them): ten years, about five times Haidong's volume,
+# and a run's expected tickets bounded so that one run fits in the memory of a trainee's server.
+MAX_MONTHS = 120
+MAX_MONTHLY_VOLUME = 100_000.0
+MAX_TICKETS = 2_400_000
 
 # Relative tickets per resident by county: the urban districts call more.
 DEFAULT_COUNTY_RATES = {"乐都区": 1.35, "平安区": 1.45, "民和回族土族自治县": 0.9, "互助土族自治县": 1.0,
@@ -81,10 +88,13 @@ class HotlineScenario:
             object.__setattr__(self, "county_rates", FrozenMap(self.county_rates))
         if not isinstance(self.start, date) or self.start.day != 1:
             raise ScenarioError("start", "须为某月1日")
-        if not isinstance(self.months, int) or self.months < 1:
-            raise ScenarioError("months", "至少 1 个月")
-        if not self.monthly_volume > 0:
-            raise ScenarioError("monthly_volume", "须为正数")
+        if not isinstance(self.months, int) or not 1 <= self.months <= MAX_MONTHS:
+            raise ScenarioError("months", f"须在 1 到 {MAX_MONTHS} 个月之间，收到 {self.months}")
+        if not 0 < self.monthly_volume <= MAX_MONTHLY_VOLUME:
+            raise ScenarioError("monthly_volume", f"须在 0 到 {MAX_MONTHLY_VOLUME:,.0f} 件/月之间，收到 {self.monthly_volume:g}")
+        if self.months * self.monthly_volume > MAX_TICKETS:
+            raise ScenarioError("monthly_volume", f"月数 × 月均工单量不超过 {MAX_TICKETS:,} 件（一次运行的内存上限），"
+                                f"收到 {self.months} × {self.monthly_volume:,.0f}")
         for name in ("refuse_share", "return_share", "merge_share", "extension_share", "escalation_share",
                      "followup_share", "direct_followup_share", "reopen_share"):
             v = getattr(self, name)

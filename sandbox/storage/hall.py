@@ -10,7 +10,6 @@ with WAL (``synchronous=NORMAL``: one sync per run) — SQLAlchemy's ORM or per-
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +58,11 @@ bundles = Table("bundles", metadata, Column("run_id", String(64), primary_key=Tr
 PART_TABLES = (cases, pools, halls, items, bundles)  # every table of a run except ``runs`` itself
 
 
+def check_writable(db: str | Path | Engine, run_id: str | None, *, replace: bool) -> None:
+    """Before simulating: may a run ``run_id`` be written to ``db``? (see :func:`sandbox.storage.runs.check_writable`)."""
+    runs_layer.check_writable(db, runs, run_id, replace=replace)
+
+
 def engine_for(db: str | Path | Engine, *, create: bool = True) -> Engine:
     """An engine on the hall tables (see :func:`sandbox.storage.runs.engine_for`)."""
     return runs_layer.engine_for(db, metadata, create=create)
@@ -81,7 +85,7 @@ def save_run(db: str | Path | Engine, records: Records, run_id: str | None = Non
     with eng.begin() as conn:
         runs_layer.clear_run(conn, runs, PART_TABLES, run_id, replace=replace)
         conn.execute(runs.insert().values(
-            run_id=run_id, created_at=datetime.now(timezone.utc).replace(tzinfo=None),
+            run_id=run_id, created_at=runs_layer.utc_now(),
             scenario_name=records.scenario_name,
             scenario_json=json.dumps(records.meta.get("scenario", {}), ensure_ascii=False, default=json_default),
             seed=records.seed, start_date=records.start, days=records.days, cases=len(records),

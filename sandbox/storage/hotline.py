@@ -57,6 +57,11 @@ def engine_for(db: str | Path | Engine, *, create: bool = True) -> Engine:
     return runs_layer.engine_for(db, metadata, create=create)
 
 
+def check_writable(db: str | Path | Engine, run_id: str | None, *, replace: bool) -> None:
+    """Before simulating: may a run ``run_id`` be written to ``db``? (see :func:`sandbox.storage.runs.check_writable`)."""
+    runs_layer.check_writable(db, runs, run_id, replace=replace)
+
+
 def _reader(db: str | Path | Engine) -> Engine:
     """A read-only engine on a database that holds hotline runs (a clear error otherwise)."""
     eng = engine_for(db, create=False)
@@ -90,7 +95,7 @@ def store(db: str | Path | Engine, records: TicketRecords, *, scenario: HotlineS
         runs_layer.clear_run(conn, runs, (tickets,), run_id, replace=replace)
         conn.execute(insert(runs).values(
             run_id=run_id, seed=seed, start=f"{scenario.start:%Y-%m}", months=scenario.months,
-            monthly_volume=float(scenario.monthly_volume), created_at=datetime.now().replace(microsecond=0),
+            monthly_volume=float(scenario.monthly_volume), created_at=runs_layer.utc_now(),
             scenario=json.dumps(to_dict(scenario), ensure_ascii=False, default=runs_layer.json_default)))
         runs_layer.bulk_insert(conn, "hotline_tickets", run_id, cols, [_column_values(records, c) for c in cols])
     return run_id

@@ -11,7 +11,7 @@ Errors a user can cause raise :class:`StorageError` with a Chinese message (the 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote
@@ -21,8 +21,10 @@ from sqlalchemy import MetaData, Table, create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 
+from ..base.calendar import now_beijing
+
 __all__ = ["StorageError", "RunExistsError", "engine_for", "new_run_id", "json_default", "clear_run",
-           "latest_run", "run_exists", "bulk_insert", "has_tables", "CHUNK"]
+           "latest_run", "run_exists", "check_writable", "bulk_insert", "has_tables", "utc_now", "CHUNK"]
 
 CHUNK = 50_000  # rows per executemany: a 2-million-row year stays a few MB of Python objects at a time
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -116,8 +118,14 @@ def has_tables(eng: Engine, *names: str) -> bool:
 
 
 def new_run_id() -> str:
-    """A new run id: time of the run plus six random hex digits (sorts by time, never collides in practice)."""
-    return f"{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+    """A new run id: Beijing time of the run plus six random hex digits (sorts by time, never collides
+    in practice; the same under TZ=UTC and TZ=Asia/Shanghai)."""
+    return f"{now_beijing():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def utc_now() -> datetime:
+    """``created_at`` of a run: naive UTC, whatever the machine's time zone (orders runs, never shown)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def json_default(o: Any) -> Any:
@@ -131,6 +139,27 @@ def json_default(o: Any) -> Any:
 
 def run_exists(conn: Connection, runs: Table, run_id: str) -> bool:
     return conn.execute(select(runs.c.run_id).where(runs.c.run_id == run_id)).first() is not None
+
+
+def check_writable(db: str | Path | Engine, runs: Table, run_id: str | None, *, replace: bool) -> None:
+    """Before a long simulation: is ``db`` a database we may write, and is ``run_id`` free (or to be
+    replaced)? Raises :class:`StorageError` at once, so nothing is simulated only to be refused. Reads only."""
+    path = None if isinstance(db, Engine) else _sqlite_file(db)
+    if path is not None:
+        if path.exists():
+            _check_file(path, create=False)  # a directory, or a file that is not SQLite
+        elif any(p.exists() and not p.is_dir() for p in path.parents):
+            raise StorageError(f"数据库路径 {path} 的上级 {next(p for p in path.parents if p.exists())} 不是目录")
+        else:
+            return  # created on write, its directory too
+    if run_id is None or replace:
+        return
+    eng = engine_for(db, create=False)
+    if not has_tables(eng, runs.name):
+        return
+    with eng.connect() as conn:
+        if run_exists(conn, runs, run_id):
+            raise RunExistsError(f"运行编号 {run_id} 已存在；如要覆盖请加 --replace，或换一个 --run-id")
 
 
 def clear_run(conn: Connection, runs: Table, tables: Sequence[Table], run_id: str, *, replace: bool) -> None:

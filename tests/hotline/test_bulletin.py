@@ -142,3 +142,51 @@ def test_forecast_is_weak_without_two_years_and_seasonal_with_them():
     assert heat["预测值"] > summer
     weak = forecast_next(heat_only, "2023-12")
     assert weak["分类"]["水电气暖"]["强度"] == "弱" and "不足24个月" in weak["说明"]
+
+
+def test_without_any_cjk_font_the_files_are_written_with_a_warning(small_run, june, tmp_path, monkeypatch):
+    from sandbox import charts
+
+    # Simulate a machine without a CJK font, whatever this one has: nothing known, fontconfig finds nothing.
+    monkeypatch.setattr(charts, "FAMILY_CANDIDATES", ("没有这种字体",))
+    monkeypatch.setattr(charts, "_fontconfig_files", lambda: [])
+    charts.cjk_font.cache_clear()
+    try:
+        with pytest.warns(charts.NoCJKFontWarning, match="fonts-wqy-microhei"):
+            html_path, json_path = write(june, tmp_path)
+    finally:
+        charts.cjk_font.cache_clear()
+    assert json.loads(json_path.read_text(encoding="utf-8"))["月份"] == june["月份"]
+    assert html_path.read_text(encoding="utf-8").count("data:image/png;base64,") == 3
+
+
+def test_a_font_fontconfig_reports_is_registered_and_used(monkeypatch):
+    from pathlib import Path
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from sandbox import charts
+
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"  # stands in for a CJK file
+    monkeypatch.setattr(charts, "FAMILY_CANDIDATES", ())
+    monkeypatch.setattr(charts, "_fontconfig_files", lambda: [str(font)])
+    charts.cjk_font.cache_clear()
+    try:
+        assert charts.use_cjk_font() == "DejaVu Sans"
+        assert plt.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+    finally:
+        charts.cjk_font.cache_clear()
+
+
+def test_a_real_cjk_font_is_found_when_the_machine_has_one():
+    import shutil
+    import subprocess
+
+    from sandbox import charts
+
+    if shutil.which("fc-list") is None or not subprocess.run(["fc-list", ":lang=zh-cn"], capture_output=True,
+                                                              text=True).stdout.strip():
+        pytest.skip("this machine has no CJK font (the case above covers it)")
+    charts.cjk_font.cache_clear()
+    assert charts.cjk_font() is not None

@@ -35,13 +35,18 @@ def test_bad_arguments_exit_2(tmp_path, capsys):
         cli.main(["simulate", "--days", "0", "--seed", "1", "--db", str(tmp_path / "x.sqlite")])
     assert e.value.code == 2
     assert cli.main(["simulate", "--days", "2", "--seed", "1", "--db", str(tmp_path / "x.sqlite"),
-                     "--start", "2035-01-01"]) == 2
-    assert "2035-01-01" in capsys.readouterr().err
+                     "--start", "2003-12-30"]) == 2
+    assert "2003-12-30" in capsys.readouterr().err
 
 
-def test_other_failures_exit_1(tmp_path, capsys):
-    (tmp_path / "dir.sqlite").mkdir()
-    assert cli.main([*ARGS, "--db", str(tmp_path / "dir.sqlite")]) == 1
+def test_other_failures_exit_1(tmp_path, capsys, monkeypatch):
+    import sandbox.hall
+
+    def broken(*_a, **_k):
+        raise RuntimeError("磁盘坏了")
+
+    monkeypatch.setattr(sandbox.hall, "simulate", broken)
+    assert cli.main([*ARGS, "--db", str(tmp_path / "x.sqlite")]) == 1
     assert "运行失败" in capsys.readouterr().err
 
 

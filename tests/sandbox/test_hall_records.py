@@ -123,8 +123,10 @@ def test_calendar_holidays_and_adjusted_working_days():
     days_sat = {date.fromordinal(int(d) + 719163) for d in
                 np.unique(sat.cases["t_arrive"][sat.cases["channel"] == 0] // 86400)}
     assert date(2024, 2, 24) in days_sat  # 周末不打烊
-    with pytest.raises(sb.CalendarRangeError):
-        sb.simulate(s, 3, 1, start=date(2031, 1, 1))
+    with pytest.raises(sb.CalendarRangeError):  # before the calendar's first year
+        sb.simulate(s, 3, 1, start=date(2003, 12, 30))
+    with pytest.warns(UserWarning, match="调休上班的周末未知"):  # after the last known arrangement: runs, warned
+        sb.simulate(s, 3, 1, start=date(2031, 1, 1), online=False)
 
 
 def test_outcomes_channels_and_cross_province_modes_all_occur():

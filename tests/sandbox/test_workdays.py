@@ -27,9 +27,14 @@ def test_working_hours_cross_the_weekend():
     assert due == datetime(2024, 3, 4, 10, 0)
 
 
-def test_outside_known_years_is_a_clear_error():
+def test_outside_the_calendar_is_a_clear_error():
     cal = default_calendar()
+    # Past the last announced year: statutory holidays (see test_calendar_range); past the calendar built: an error.
+    assert cal.last_year == last_known_year() + 2
+    assert cal.is_working_day(date(last_known_year() + 1, 3, 3)) in (True, False)
     with pytest.raises(CalendarRangeError, match="超出工作日历范围"):
-        cal.is_working_day(date(last_known_year() + 1, 3, 1))
-    fallback = WorkCalendar(fallback=True)
-    assert fallback.is_working_day(date(last_known_year() + 1, 3, 3)) in (True, False)
+        cal.is_working_day(date(cal.last_year + 1, 3, 1))
+    with pytest.raises(CalendarRangeError, match="工作日历从 2004 年开始"):
+        cal.is_working_day(date(2003, 12, 31))
+    with pytest.raises(CalendarRangeError):
+        WorkCalendar(last_year=2150)

@@ -1,8 +1,7 @@
 """``python -m sandbox COMMAND …`` — a thin edge over the library (parsing, progress, printing).
 
 Commands come from modules listed in :data:`COMMAND_MODULES`; each has ``register(subparsers)`` that
-adds its parser with ``set_defaults(func=handler)``, ``handler(args) -> int``. A module that is not
-there (yet) is skipped. Exit codes: 0 success, 2 bad input — arguments, a scenario (the message names
+adds its parser with ``set_defaults(func=handler)``, ``handler(args) -> int``. Exit codes: 0 success, 2 bad input — arguments, a scenario (the message names
 the field), a date outside the calendar, a --db that cannot be used, a run id already stored without
 --replace (raise :class:`UsageError`, ``ScenarioError``, ``CalendarRangeError`` or ``StorageError``) —
 1 anything else. Messages are Chinese, without a traceback.
@@ -213,13 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m sandbox", description="海东政务服务模拟沙盘（合成数据）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name and (name == e.name or name.startswith(e.name + ".")):
-                continue  # that command module is not there (yet)
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

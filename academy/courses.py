@@ -20,22 +20,28 @@ from runtime.paths import Paths
 log = logging.getLogger("academy.courses")
 
 
-def render_lessons(paths: Paths, course_id: str, src: Path) -> list[Path]:
-    """`lessons/NN-name.py` (jupytext percent) → `$ACADEMY_ROOT/lessons/<id>/NN-name.ipynb`."""
+def render_notebooks(sources: list[Path], dest: Path) -> list[Path]:
+    """Text notebooks (jupytext percent, `name.py`) → `dest/name.ipynb`, readable by all (0644)."""
     import jupytext
 
+    out: list[Path] = []
+    for path in sources:
+        target = dest / (path.stem + ".ipynb")
+        jupytext.write(jupytext.read(path), target, fmt="ipynb")
+        target.chmod(0o644)
+        out.append(target)
+    return out
+
+
+def render_lessons(paths: Paths, course_id: str, src: Path) -> list[Path]:
+    """`lessons/NN-name.py` (jupytext percent) → `$ACADEMY_ROOT/lessons/<id>/NN-name.ipynb`."""
     out: list[Path] = []
     lesson_src = src / "lessons"
     if not lesson_src.is_dir():
         return out
     dest = paths.lessons / course_id
     dest.mkdir(parents=True, exist_ok=True)
-    for path in sorted(lesson_src.glob("*.py")):
-        nb = jupytext.read(path)
-        target = dest / (path.stem + ".ipynb")
-        jupytext.write(nb, target, fmt="ipynb")
-        target.chmod(0o644)
-        out.append(target)
+    out = render_notebooks(sorted(lesson_src.glob("*.py")), dest)
     for path in sorted(lesson_src.iterdir()):  # data files lessons read
         if path.is_file() and path.suffix not in (".py", ".pyc"):
             (dest / path.name).write_bytes(path.read_bytes())

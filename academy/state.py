@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 from pathlib import Path
 
 from academy import db as adb
@@ -75,12 +74,13 @@ def write_jupyter_config(paths: Paths) -> None:
 
 
 def copy_dashboards(paths: Paths) -> Path:
+    """The dashboards' text sources (`dashboards/*.py`, jupytext) rendered to notebooks, as lessons are."""
+    from academy.courses import render_notebooks
+
     dest = paths.root / "dashboards"
     dest.mkdir(exist_ok=True)
     os.chmod(dest, 0o755)
-    for path in sorted(DASHBOARDS_SRC.glob("*.ipynb")):
-        shutil.copy2(path, dest / path.name)
-        os.chmod(dest / path.name, 0o644)
+    render_notebooks(sorted(DASHBOARDS_SRC.glob("*.py")), dest)
     return dest
 
 

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# The fragments import `runtime`, `hubext` and `academy` from this checkout, installed or not.
+# The fragments import `runtime`, `hubext` and `academy` from this checkout, installed or not
+# (hub_config itself is no package: nothing imports a fragment).
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 

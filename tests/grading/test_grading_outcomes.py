@@ -128,7 +128,7 @@ def test_csv_exports_marked_synthetic(trainer_graded, course, academy_env, tmp_p
     assert any(r[0] == "invalid-json" and "损坏" in r[-1] for r in rows)
 
 
-def test_parallel_equals_sequential(cohort, course, tmp_path):
+def test_parallel_equals_sequential(cohort, course, tmp_path, settings):
     """Regrade a subset sequentially (1 worker) in a copy of the course root; same gradebook."""
     from grading.autograde import autograde
     from grading.course_root import prepare
@@ -137,7 +137,7 @@ def test_parallel_equals_sequential(cohort, course, tmp_path):
     subset = ["good", "wrong", "os-exit", "tests-deleted", "errors-silenced", "invalid-json"]
     copy = tmp_path / "courses" / "demo"
     shutil.copytree(course, copy)
-    prepare(DEMO, copy, tmp_path / "exchange", cell_timeout=5)  # rewrites the config's paths
+    prepare(DEMO, copy, tmp_path / "exchange", cell_timeout=5, settings=settings)  # rewrites the config's paths
 
     def scores(root: Path) -> dict:
         with gradebook(root) as gb:
@@ -151,7 +151,7 @@ def test_parallel_equals_sequential(cohort, course, tmp_path):
             gb.remove_submission("ps1", s)
     for s in subset:
         shutil.rmtree(copy / "autograded" / s, ignore_errors=True)
-    report = autograde("demo", "ps1", copy, workers=1, students=subset)
+    report = autograde("demo", "ps1", copy, workers=1, students=subset, settings=settings)
     assert report["workers"] == 1
     sequential = scores(copy)
     assert sequential == parallel

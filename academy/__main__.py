@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from runtime.paths import Paths
-from runtime.settings import current
+from runtime.settings import SettingsError, current
 
 
 def _cmd_up(args) -> int:
@@ -104,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out")
     p.set_defaults(func=_cmd_demo_roster)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingsError as exc:  # a bad ACADEMY_* variable: say which, no traceback
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

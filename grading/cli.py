@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from runtime.settings import Settings
+from runtime.settings import Settings, SettingsError
 
 from . import api
 
@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     args.settings = settings
     try:
         return args.fn(args)
+    except SettingsError as exc:  # a bad ACADEMY_* variable: say which, exit 2
+        console.print(f"[red]错误：[/red]{exc}")
+        return 2
     except (RuntimeError, ValueError, FileExistsError, KeyError) as exc:
         console.print(f"[red]错误：[/red]{exc}")
         return 1

@@ -22,6 +22,10 @@ from .paths import CHECKOUT, DEFAULT_ROOT_MODE_ROOT, Paths
 _TRUE = {"1", "true", "yes", "on"}
 
 
+class SettingsError(ValueError):
+    """An environment variable the academy cannot use (the message is Chinese / English)."""
+
+
 def truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in _TRUE
 
@@ -109,7 +113,8 @@ class Settings:
                 try:
                     values[f.name] = f.metadata["parse"](raw)
                 except ValueError:
-                    raise ValueError(f"环境变量 {name}={raw!r} 无效 / {name}={raw!r} is not valid: {f.metadata['help']}") from None
+                    raise SettingsError(f"环境变量 {name}={raw!r} 无效 / {name}={raw!r} is not valid: "
+                                        f"{f.metadata['help']}") from None
         made = cls(**values)
         euid = os.geteuid() if euid is None else euid
         return dataclasses.replace(made, root_mode=euid == 0 and not made.single_user)

@@ -24,7 +24,6 @@ from sqlalchemy import select
 
 from academy import db as adb
 from academy import hubsync
-from grading import api as grading_api
 from academy.rosterrows import RosterRow
 from runtime import accounts
 from runtime.db import session
@@ -209,6 +208,8 @@ def _unix_accounts(paths: Paths, rows: list[RosterRow], report: ImportReport) ->
 
 def _nbgrader_students(paths: Paths, courses: set[str], report: ImportReport) -> None:
     """Give each course's gradebook its students (grading.api)."""
+    from grading import api as grading_api  # here, not at the top: nbgrader takes seconds to import
+
     for course in sorted(courses):
         if not paths.course_root(course).exists():
             continue

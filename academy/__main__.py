@@ -15,19 +15,20 @@ import signal
 import sys
 from pathlib import Path
 
-from academy.paths import Paths
+from runtime.paths import Paths
+from runtime.settings import SettingsError, current
 
 
 def _cmd_up(args) -> int:
     from academy.up import run
 
-    return run(Paths.from_env(), roster=args.roster, port=args.port, demo=args.roster is None)
+    return run(current().paths, roster=args.roster, port=args.port, demo=args.roster is None)
 
 
 def _cmd_roster_import(args) -> int:
     from academy.roster import import_roster
 
-    paths = Paths.from_env()
+    paths = current().paths
     if not paths.academy_db.exists():
         print("运行目录尚未准备，请先运行 make up / run `make up` once first", file=sys.stderr)
         return 2
@@ -47,7 +48,7 @@ def _cmd_add_course(args) -> int:
     from academy.courses import add_course
     from academy.hubsync import running_hub
 
-    paths = Paths.from_env()
+    paths = current().paths
     record = add_course(paths, Path(args.course_dir))
     print(f"课程 {record.id}（{record.title}）：{paths.course_root(record.id)}，formgrader 端口 {record.port}")
     info = running_hub(paths)
@@ -61,9 +62,9 @@ def _cmd_add_course(args) -> int:
 
 def _cmd_set_password(args) -> int:
     from academy.hubsync import set_password
-    from academy.roster import new_password
+    from academy.rosterrows import new_password
 
-    paths = Paths.from_env()
+    paths = current().paths
     password = new_password()
     set_password(paths.hub_db_url, args.account, password)
     print(f"{args.account}\t{password}")
@@ -103,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out")
     p.set_defaults(func=_cmd_demo_roster)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingsError as exc:  # a bad ACADEMY_* variable: say which, no traceback
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

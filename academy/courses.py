@@ -13,27 +13,35 @@ import logging
 from pathlib import Path
 
 from academy import db as adb
-from academy.paths import Paths
+from runtime.people import people
+from runtime.settings import current
+from runtime.paths import Paths
 
 log = logging.getLogger("academy.courses")
 
 
-def render_lessons(paths: Paths, course_id: str, src: Path) -> list[Path]:
-    """`lessons/NN-name.py` (jupytext percent) → `$ACADEMY_ROOT/lessons/<id>/NN-name.ipynb`."""
+def render_notebooks(sources: list[Path], dest: Path) -> list[Path]:
+    """Text notebooks (jupytext percent, `name.py`) → `dest/name.ipynb`, readable by all (0644)."""
     import jupytext
 
+    out: list[Path] = []
+    for path in sources:
+        target = dest / (path.stem + ".ipynb")
+        jupytext.write(jupytext.read(path), target, fmt="ipynb")
+        target.chmod(0o644)
+        out.append(target)
+    return out
+
+
+def render_lessons(paths: Paths, course_id: str, src: Path) -> list[Path]:
+    """`lessons/NN-name.py` (jupytext percent) → `$ACADEMY_ROOT/lessons/<id>/NN-name.ipynb`."""
     out: list[Path] = []
     lesson_src = src / "lessons"
     if not lesson_src.is_dir():
         return out
     dest = paths.lessons / course_id
     dest.mkdir(parents=True, exist_ok=True)
-    for path in sorted(lesson_src.glob("*.py")):
-        nb = jupytext.read(path)
-        target = dest / (path.stem + ".ipynb")
-        jupytext.write(nb, target, fmt="ipynb")
-        target.chmod(0o644)
-        out.append(target)
+    out = render_notebooks(sorted(lesson_src.glob("*.py")), dest)
     for path in sorted(lesson_src.iterdir()):  # data files lessons read
         if path.is_file() and path.suffix not in (".py", ".pyc"):
             (dest / path.name).write_bytes(path.read_bytes())
@@ -85,14 +93,14 @@ def add_course(paths: Paths, src: Path, *, sync_students: bool = True) -> adb.Co
     src = Path(src).resolve()
     spec = load_course(src)
     record = adb.register_course(paths.academy_db_url, spec.id, spec.title, str(src), None)
+    settings = current().at(paths)
     runtime.prepare_course_root(paths, spec.id, root_mode=paths.root_mode)
-    grading_api.prepare(spec.id, src, root=paths.course_root(spec.id), exchange=paths.exchange)
-    # The root-mode helper chowns files written as root to the grader again.
-    runtime.prepare_course_root(paths, spec.id, root_mode=paths.root_mode)
+    # grading builds the course root as the grader account (root mode) and owns what it writes
+    grading_api.prepare(spec.id, src, root=paths.course_root(spec.id), exchange=paths.exchange, settings=settings)
     render_lessons(paths, spec.id, src)
     _stamp_file(paths, spec.id).write_text(source_stamp(src))
     if sync_students:
-        students = [p for p in adb.people(paths.academy_db_url, course=spec.id) if p.role == "trainee"]
+        students = [p for p in people(paths.academy_db_url, course=spec.id) if p.role == "trainee"]
         if students:
-            grading_api.sync_students(spec.id, students, root=paths.course_root(spec.id))
+            grading_api.sync_students(spec.id, students, root=paths.course_root(spec.id), settings=settings)
     return record

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from faker import Faker
 
-from academy.paths import CHECKOUT
+from runtime.paths import CHECKOUT
 
 DEMO_ROSTER = CHECKOUT / "demo" / "roster-合成数据.csv"
 SEED = 46  # 东政办〔2024〕46号

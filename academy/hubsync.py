@@ -7,7 +7,7 @@ Two ways in, one interface:
   its formgrader without a restart).
 - `DbHub` — no hub is running: write the hub database directly (`jupyterhub.orm`).
 Passwords (`users_info`) always go to the database: the REST API has no call for them, and the hub's
-authenticator re-reads that row on every login (see academy.hubauth).
+authenticator re-reads that row on every login (see hubext.auth).
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from typing import Iterable, Protocol
 import bcrypt
 import requests
 
-from academy.paths import Paths
-from academy.roster import RosterRow, is_managed_group, new_password
+from academy.rosterrows import RosterRow, is_managed_group, new_password
+from runtime.paths import Paths
 
 log = logging.getLogger("academy.hubsync")
 

@@ -17,14 +17,19 @@ import logging
 import os
 import pwd
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
 from academy import db as adb
-from academy.paths import Paths
+from academy import hubsync
+from academy.rosterrows import RosterRow
+from runtime import accounts
+from runtime.db import session
+from runtime.paths import Paths
+from runtime.settings import current
+from runtime.people import ROLE_ALIASES, ROLES, Enrolment, Person, people
 
 log = logging.getLogger("academy.roster")
 
@@ -41,45 +46,6 @@ RESERVED = {
 }
 TRUE = {"1", "true", "yes", "y", "是", "启用", ""}
 FALSE = {"0", "false", "no", "n", "否", "停用"}
-# The groups the roster owns; any other hub group is left alone.
-ROLE_GROUPS = {"trainee": "trainees", "trainer": "trainers", "leader": "leaders", "admin": "admins"}
-DISABLED_GROUP = "disabled"
-PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def is_managed_group(name: str) -> bool:
-    return (
-        name in ROLE_GROUPS.values()
-        or name == DISABLED_GROUP
-        or name.startswith("course-")
-        or name.startswith("formgrade-")
-    )
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    line: int
-    account: str
-    name: str
-    unit: str
-    county: str
-    role: str
-    courses: tuple[str, ...]
-    cohort: str
-    active: bool
-
-    def groups(self) -> set[str]:
-        """Hub groups this person belongs to: none but `disabled` when inactive."""
-        if not self.active:
-            return {DISABLED_GROUP}
-        groups = {ROLE_GROUPS[self.role]}
-        if self.role == "trainee":
-            groups |= {f"course-{c}" for c in self.courses}
-        elif self.role == "trainer":
-            groups |= {f"formgrade-{c}" for c in self.courses}
-        return groups
-
-
 @dataclass(frozen=True)
 class RowError:
     line: int
@@ -109,22 +75,11 @@ class ImportReport:
         )
 
 
-def new_password() -> str:
-    """12 random characters in three groups, without look-alikes (0/O, 1/l/I)."""
-    chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
-    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
-
-
 def _system_account_problem(account: str) -> str | None:
-    try:  # the isolation part owns the rule when it is there
-        from academy.accounts import check_account_name
-    except ImportError:  # pragma: no cover
-        check_account_name = None
-    if check_account_name is not None:
-        try:
-            check_account_name(account)
-        except ValueError as exc:
-            return str(exc).split(" / ")[0]
+    try:
+        accounts.check_account_name(account)
+    except ValueError as exc:
+        return str(exc).split(" / ")[0]
     if account in RESERVED or account.startswith("grader-"):
         return f"账号名 {account} 为系统保留名"
     try:
@@ -160,7 +115,7 @@ def parse(text: str, known_courses: set[str] | None = None) -> tuple[list[Roster
         cell = {name: raw[i].strip() for name, i in index.items()}
         account = cell["account"]
         problem = None
-        role = adb.ROLE_ALIASES.get(cell["role"], cell["role"].lower())
+        role = ROLE_ALIASES.get(cell["role"], cell["role"].lower())
         courses = tuple(dict.fromkeys(c.strip() for c in re.split(r"[;|；]", cell["courses"]) if c.strip()))
         active_raw = cell["active"].lower()
         if not ACCOUNT_RE.match(account):
@@ -171,7 +126,7 @@ def parse(text: str, known_courses: set[str] | None = None) -> tuple[list[Roster
             problem = p
         elif not cell["姓名"]:
             problem = "姓名为空"
-        elif role not in adb.ROLES:
+        elif role not in ROLES:
             problem = f"角色 {cell['role']!r} 无效（可用 trainee/学员、trainer/培训师、leader/领导、admin/管理员）"
         elif active_raw not in TRUE | FALSE:
             problem = f"active 值 {cell['active']!r} 无效（应为 1 或 0）"
@@ -207,13 +162,13 @@ def _write_passwords(path: Path, passwords: dict[str, str], roles: dict[str, str
 
 
 def _upsert_people(db_url: str, rows: list[RosterRow], report: ImportReport) -> None:
-    with adb.session(db_url) as s:
+    with session(db_url) as s:
         for row in rows:
-            person = s.get(adb.Person, row.account)
+            person = s.get(Person, row.account)
             enrol_role = "instructor" if row.role == "trainer" else "student"
             wanted = {(c, enrol_role) for c in row.courses} if row.role in ("trainee", "trainer") else set()
             if person is None:
-                person = adb.Person(account=row.account)
+                person = Person(account=row.account)
                 s.add(person)
                 report.created.append(row.account)
             else:
@@ -233,18 +188,13 @@ def _upsert_people(db_url: str, rows: list[RosterRow], report: ImportReport) -> 
                 if key not in wanted:
                     person.enrolments.remove(e)
             for course, role in sorted(wanted - set(current)):
-                person.enrolments.append(adb.Enrolment(course=course, role=role))
+                person.enrolments.append(Enrolment(course=course, role=role))
         s.commit()
 
 
 def _unix_accounts(paths: Paths, rows: list[RosterRow], report: ImportReport) -> None:
     """Root mode: each person gets (or keeps) their own Unix account; disabled ones are locked."""
     if not paths.root_mode:
-        return
-    try:
-        from academy import accounts
-    except ImportError:  # pragma: no cover - isolation part not there yet
-        report.notes.append("academy.accounts missing: Unix accounts not created")
         return
     for row in rows:
         try:
@@ -257,20 +207,16 @@ def _unix_accounts(paths: Paths, rows: list[RosterRow], report: ImportReport) ->
 
 
 def _nbgrader_students(paths: Paths, courses: set[str], report: ImportReport) -> None:
-    """Give each course's gradebook its students (INTEGRATION POINT with grading.api)."""
-    try:
-        from grading import api as grading_api
+    """Give each course's gradebook its students (grading.api)."""
+    from grading import api as grading_api  # here, not at the top: nbgrader takes seconds to import
 
-        sync = grading_api.sync_students
-    except (ImportError, AttributeError):
-        report.notes.append("grading.api.sync_students missing: gradebooks not updated")
-        return
     for course in sorted(courses):
         if not paths.course_root(course).exists():
             continue
-        students = [p for p in adb.people(paths.academy_db_url, course=course) if p.role == "trainee"]
+        students = [p for p in people(paths.academy_db_url, course=course) if p.role == "trainee"]
         try:
-            sync(course, students)
+            grading_api.sync_students(course, students, root=paths.course_root(course),
+                                      settings=current().at(paths))
         except Exception as exc:
             report.notes.append(f"gradebook of {course}: {exc}")
             log.exception("sync_students(%s) failed", course)
@@ -284,9 +230,7 @@ def import_roster(
     hub: "object | None" = None,
 ) -> ImportReport:
     """Import a roster file (or CSV text) into everything the academy keeps about people."""
-    from academy import hubsync
-
-    paths = paths or Paths.from_env()
+    paths = paths or current().paths
     text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) or (
         isinstance(source, str) and "\n" not in source and Path(source).exists()
     ) else str(source)
@@ -317,5 +261,5 @@ def import_roster(
 
 
 def known_accounts(db_url: str) -> set[str]:
-    with adb.session(db_url) as s:
-        return set(s.scalars(select(adb.Person.account)))
+    with session(db_url) as s:
+        return set(s.scalars(select(Person.account)))

@@ -38,8 +38,9 @@ import textwrap
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from academy import accounts
-from academy.paths import CHECKOUT, Paths
+from runtime import accounts
+from runtime.paths import CHECKOUT, Paths
+from runtime.unix import chown_tree, file_lock
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 # Debian's bundled pip (23.0) cannot resolve the lock (extras + constraints); use a current one.
@@ -92,14 +93,6 @@ def _ensure_dir(path: Path, mode: int, uid: int | None, gid: int | None) -> bool
     return changed
 
 
-def _chown_tree(top: Path, uid: int, gid: int) -> None:
-    for dirpath, dirnames, filenames in os.walk(top):
-        for entry in [dirpath, *(os.path.join(dirpath, n) for n in dirnames + filenames)]:
-            st = os.lstat(entry)
-            if (st.st_uid, st.st_gid) != (uid, gid):
-                os.lchown(entry, uid, gid)
-
-
 def is_source_checkout(path: Path) -> bool:
     return (path / "pyproject.toml").is_file() and (path / "academy").is_dir()
 
@@ -132,7 +125,7 @@ def prepare_course_root(paths: Paths, course_id: str, *, root_mode: bool) -> Pat
         pw = pwd.getpwnam(accounts.grader_account_name(course_id))
         _ensure_dir(course_root, 0o700, pw.pw_uid, pw.pw_gid)
         # files written by root (grading.course_root.prepare) become the grader's
-        _chown_tree(course_root, pw.pw_uid, pw.pw_gid)
+        chown_tree(course_root, pw.pw_uid, pw.pw_gid)
         _ensure_dir(paths.lessons / course_id, 0o755, 0, 0)
         # The course's exchange dirs, made the way nbgrader's release makes them (owned by the
         # grader; nbgrader only sets modes when it creates them) but with the sticky bit on
@@ -294,7 +287,7 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
     venv = paths.venv
     digest = _project_hash(checkout)
     stamp = venv / STAMP_NAME
-    with accounts.file_lock(venv.parent / ".venv.lock"):
+    with file_lock(venv.parent / ".venv.lock"):
         vpy = venv / "bin" / "python"
         if stamp.exists() and vpy.exists():
             try:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 from pathlib import Path
 
 from academy import db as adb
-from academy.paths import CHECKOUT, Paths
+from runtime.db import engine
+from runtime.settings import current
+from runtime.paths import CHECKOUT, Paths
 
 COURSES_DIR = CHECKOUT / "courses"
 
@@ -24,9 +25,8 @@ def shipped_courses() -> list[Path]:
 
     `ACADEMY_COURSES=id,id` limits which ones `up` builds; the test hubs use it to stay small."""
     dirs = [p.parent for p in COURSES_DIR.glob("*/course.toml")]
-    wanted = os.environ.get("ACADEMY_COURSES", "").strip()
-    if wanted:
-        keep = {x.strip() for x in wanted.split(",") if x.strip()}
+    keep = set(current().courses)
+    if keep:
         dirs = [d for d in dirs if d.name in keep]
     return sorted(dirs, key=lambda d: (d.name != "demo", d.name))
 DASHBOARDS_SRC = CHECKOUT / "dashboards"
@@ -38,7 +38,7 @@ c.Exchange.root = {exchange!r}
 # One exchange, many courses: <exchange>/<course>/{{inbound,outbound,feedback}}.
 c.Exchange.path_includes_course = True
 # Which courses a person is in comes from the hub groups course-<id> / formgrade-<id>.
-c.Authenticator.plugin_class = "academy.nbgrader_auth.AcademyHubAuthPlugin"
+c.Authenticator.plugin_class = "hubext.nbgrader_auth.AcademyHubAuthPlugin"
 """
 
 LAB_OVERRIDES = {
@@ -74,12 +74,13 @@ def write_jupyter_config(paths: Paths) -> None:
 
 
 def copy_dashboards(paths: Paths) -> Path:
+    """The dashboards' text sources (`dashboards/*.py`, jupytext) rendered to notebooks, as lessons are."""
+    from academy.courses import render_notebooks
+
     dest = paths.root / "dashboards"
     dest.mkdir(exist_ok=True)
     os.chmod(dest, 0o755)
-    for path in sorted(DASHBOARDS_SRC.glob("*.ipynb")):
-        shutil.copy2(path, dest / path.name)
-        os.chmod(dest / path.name, 0o644)
+    render_notebooks(sorted(DASHBOARDS_SRC.glob("*.py")), dest)
     return dest
 
 
@@ -97,7 +98,7 @@ def release_shipped(paths: Paths, src: Path, log=print) -> None:
     from grading import api as grading_api
 
     for assignment in pending:
-        grading_api.release(spec["id"], assignment, root=paths.course_root(spec["id"]))
+        grading_api.release(spec["id"], assignment, root=paths.course_root(spec["id"]), settings=current().at(paths))
         log(f"  course {spec['id']}: released {assignment}")
 
 
@@ -117,7 +118,7 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     _secret_file(paths.ops_token_file, lambda: secrets.token_hex(32))
     write_jupyter_config(paths)
     copy_dashboards(paths)
-    adb.engine(paths.academy_db_url)  # tables
+    engine(paths.academy_db_url)  # tables
     os.chmod(paths.academy_db, 0o600)
     if demo_course:
         from academy.courses import add_course, course_is_current

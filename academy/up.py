@@ -21,7 +21,8 @@ from pathlib import Path
 import psutil
 import requests
 
-from academy.paths import CHECKOUT, Paths
+from runtime.paths import CHECKOUT, Paths
+from runtime.settings import current
 
 CONFIG = CHECKOUT / "hub_config" / "jupyterhub_config.py"
 
@@ -55,7 +56,7 @@ def read_passwords(path: Path) -> dict[str, tuple[str, str]]:
 
 
 def banner(paths: Paths, url: str) -> str:
-    from academy.db import ROLE_LABELS
+    from runtime.people import ROLE_LABELS
 
     pw = read_passwords(paths.demo_passwords)
     lines = ["", "=" * 72, f"  海东政务服务效能学院 / Haidong Service Academy：{url}", ""]
@@ -108,9 +109,9 @@ class HubRunner:
 
     def start(self) -> None:
         env = self.env()
-        # JupyterHub itself, patient with slow services (academy.hubapp).
+        # JupyterHub itself, patient with slow services (hubext.app).
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "academy.hubapp", "-f", str(CONFIG)], cwd=self.paths.hub_dir, env=env,
+            [sys.executable, "-m", "hubext.app", "-f", str(CONFIG)], cwd=self.paths.hub_dir, env=env,
             # Its own session: a terminal's Ctrl-C reaches only `up`, which then stops the hub
             # once, with SIGTERM (the hub's orderly shutdown), instead of every process at once.
             start_new_session=True,
@@ -174,8 +175,8 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
     from academy import state
     from academy.roster import import_roster
 
-    paths = paths or Paths.from_env()
-    port = port or int(os.environ.get("ACADEMY_PORT", "8000"))
+    paths = paths or current().paths
+    port = port or current().port
     if not paths.root_mode:
         from academy.runtime import single_user_warning
 

@@ -54,17 +54,17 @@ def _submissions(root: Path, n: int) -> list[str]:
 def run() -> dict:
     n = int(os.environ.get("BENCH_GRADING_N", "100"))
     tmp = Path(tempfile.mkdtemp(prefix="bench-grading-"))
-    saved = {k: os.environ.get(k) for k in ("ACADEMY_ROOT", "ACADEMY_SINGLE_USER", "PATH")}
-    os.environ.update(ACADEMY_ROOT=str(tmp), ACADEMY_SINGLE_USER="1",
-                      PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     sys.path.insert(0, str(REPO))
+    from runtime.settings import Settings
+
+    settings = Settings.single_account(tmp)  # passed to every grading call; os.environ untouched
     try:
         from grading.autograde import autograde
         from grading.course_root import prepare
         from grading.nbgrader_env import gradebook
 
         ours = tmp / "courses" / "demo"
-        prepare(REPO / "courses" / "demo", ours, tmp / "exchange")
+        prepare(REPO / "courses" / "demo", ours, tmp / "exchange", settings=settings)
         base = tmp / "baseline" / "demo"
         shutil.copytree(ours, base)
         (base / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(base), exchange=str(tmp / "exchange")))
@@ -84,7 +84,7 @@ def run() -> dict:
         workers = os.cpu_count() or 1
         c0 = _cpu()
         t0 = time.perf_counter()
-        report = autograde("demo", "ps1", ours, workers=workers, students=students)
+        report = autograde("demo", "ps1", ours, workers=workers, students=students, settings=settings)
         ours_s = time.perf_counter() - t0
         ours_cpu = _cpu() - c0
 
@@ -94,7 +94,7 @@ def run() -> dict:
                        if gb_a.find_submission("ps1", s).score != gb_b.find_submission("ps1", s).score)
 
         # grade on submit: one new submission in the exchange → feedback released
-        latency = _grade_on_submit_latency(tmp, ours)
+        latency = _grade_on_submit_latency(tmp, ours, settings)
         return {
             "submissions": n,
             "workers": workers,
@@ -114,15 +114,10 @@ def run() -> dict:
             "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
         }
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _grade_on_submit_latency(tmp: Path, root: Path) -> float:
+def _grade_on_submit_latency(tmp: Path, root: Path, settings) -> float:
     """Seconds from a submission landing in the exchange to its feedback being released."""
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
@@ -131,7 +126,7 @@ def _grade_on_submit_latency(tmp: Path, root: Path) -> float:
 
     from grading import api, service
 
-    api.release("demo", "ps1", root=root)
+    api.release("demo", "ps1", root=root, settings=settings)
     inbound = tmp / "exchange" / "demo" / "inbound"
     state = {"demo": sorted(os.listdir(inbound)) if inbound.exists() else []}
     cfg = Config()
@@ -152,7 +147,7 @@ def _grade_on_submit_latency(tmp: Path, root: Path) -> float:
     finally:
         os.chdir(cwd)
     t0 = time.perf_counter()
-    service.run_once(state)
+    service.run_once(state, settings)
     return round(time.perf_counter() - t0, 2)
 
 

@@ -20,8 +20,9 @@ N_ACCOUNTS = 20
 def run() -> dict:
     if os.geteuid() != 0:
         return {"skipped": 1}
-    from academy import accounts, runtime
-    from academy.paths import CHECKOUT, Paths
+    from academy import runtime
+    from runtime import accounts
+    from runtime.paths import CHECKOUT, Paths
 
     out: dict[str, float] = {}
     root = Path(tempfile.mkdtemp(prefix="zt-academy-bench-", dir="/tmp"))

@@ -9,6 +9,8 @@ import logging
 from pathlib import Path
 from typing import Any, Iterable
 
+from runtime.settings import Settings
+
 from . import paths, privileges
 from .course import load_course
 from .nbgrader_env import api as nb_api, gradebook
@@ -22,24 +24,24 @@ def _field(person: Any, name: str, default: Any = None) -> Any:
     return getattr(person, name, default)
 
 
-def course_root(course_id: str) -> Path:
-    return paths.course_root(course_id)
+def course_root(course_id: str, settings: Settings | None = None) -> Path:
+    return paths.course_root(course_id, settings)
 
 
 # -- course set-up -------------------------------------------------------------------------------
 def prepare(course_id: str, course_src: Path | None = None, root: Path | None = None,
-            exchange: Path | None = None, release_all: bool = False) -> dict:
+            exchange: Path | None = None, release_all: bool = False, settings: Settings | None = None) -> dict:
     """Build/update the course root; with ``release_all``, also release every assignment to the
     exchange (what a trainer does before a cohort starts; the demo course wants it at `make up`)."""
     from .course_root import prepare as _prepare
 
     src = Path(course_src or paths.course_src(course_id))
-    root = Path(root or course_root(course_id))
-    _prepare(src, root, Path(exchange or paths.exchange_dir()))
+    root = Path(root or course_root(course_id, settings))
+    _prepare(src, root, Path(exchange or paths.exchange_dir(settings)), settings=settings)
     released = []
     if release_all:
         for a in load_course(src).assignments:
-            release(course_id, a.id, root=root)
+            release(course_id, a.id, root=root, settings=settings)
             released.append(a.id)
     return {"course": course_id, "root": str(root), "released": released}
 
@@ -58,7 +60,7 @@ def _sync_students(root: Path, rows: list[dict]) -> dict:
     return {"added": added, "updated": updated}
 
 
-def sync_students(course_id: str, people: Iterable[Any], root: Path | None = None) -> dict:
+def sync_students(course_id: str, people: Iterable[Any], root: Path | None = None, settings: Settings | None = None) -> dict:
     """Add or update the nbgrader students of a course from roster people.
 
     ``people``: objects or dicts with ``account``, ``姓名``, ``单位``, ``县区``, ``cohort``. nbgrader
@@ -73,24 +75,20 @@ def sync_students(course_id: str, people: Iterable[Any], root: Path | None = Non
         name = _field(p, "姓名") or _field(p, "name") or account
         unit = _field(p, "单位") or _field(p, "unit") or ""
         rows.append({"id": str(account), "first_name": "", "last_name": f"{name}（{unit}）" if unit else str(name)})
-    root = Path(root or course_root(course_id))
-    return privileges.run_as_grader(course_id, _sync_students, root, rows)
+    root = Path(root or course_root(course_id, settings))
+    return privileges.run_as_grader(course_id, _sync_students, root, rows, settings=settings)
 
 
-# -- people (the hub helper's academy.db owns the table) ------------------------------------------
+# -- people (academy's roster writes runtime.people; grading only reads it) ------------------------
 def people_index(db_url: str | None = None) -> dict[str, Any]:
     """account -> person record (name, unit, county, cohort); empty when there is no roster yet."""
-    try:
-        from academy import db as academy_db  # type: ignore
+    from .store import people_index as _people_index
 
-        return {p.account: p for p in academy_db.people(db_url or paths.academy_db_url())}
-    except Exception as exc:  # no roster imported yet: grading still works, names fall back to ids
-        log.debug("no people table: %s", exc)
-        return {}
+    return _people_index(db_url or paths.academy_db_url())
 
 
-def _db(db_url: str | None) -> str:
-    return db_url or paths.academy_db_url()
+def _db(db_url: str | None, settings: Settings | None = None) -> str:
+    return db_url or paths.academy_db_url(settings)
 
 
 # -- release / collect ----------------------------------------------------------------------------
@@ -99,10 +97,10 @@ def _nb_call(root: Path, method: str, *args: Any, **kwargs: Any) -> dict:
     return {"success": bool(result.get("success")), "log": result.get("log", ""), "error": result.get("error", "")}
 
 
-def release(course_id: str, assignment: str, root: Path | None = None) -> dict:
+def release(course_id: str, assignment: str, root: Path | None = None, settings: Settings | None = None) -> dict:
     """Generate (if the source changed) and release an assignment to the exchange."""
-    root = Path(root or course_root(course_id))
-    out = privileges.run_as_grader(course_id, _release, root, assignment)
+    root = Path(root or course_root(course_id, settings))
+    out = privileges.run_as_grader(course_id, _release, root, assignment, settings=settings)
     if not out["success"]:
         raise RuntimeError(f"release {course_id}/{assignment} failed:\n{out['log'][-2000:]}")
     return out
@@ -121,25 +119,32 @@ def _release(root: Path, assignment: str) -> dict:
     return {"success": bool(res.get("success")), "log": res.get("log", "")}
 
 
-def collect(course_id: str, assignment: str, root: Path | None = None) -> dict:
-    root = Path(root or course_root(course_id))
-    out = privileges.run_as_grader(course_id, _nb_call, root, "collect", assignment, update=True)
+def collect(course_id: str, assignment: str, root: Path | None = None, settings: Settings | None = None) -> dict:
+    root = Path(root or course_root(course_id, settings))
+    out = privileges.run_as_grader(course_id, _nb_call, root, "collect", assignment, update=True, settings=settings)
     if not out["success"]:
         raise RuntimeError(f"collect {course_id}/{assignment} failed:\n{out['log'][-2000:]}")
+    out["students"] = submissions(course_id, assignment, root, settings)
+    return out
+
+
+def submissions(course_id: str, assignment: str, root: Path | None = None,
+                settings: Settings | None = None) -> list[str]:
+    """The trainees with a collected submission of ``assignment`` (read as the grader account)."""
     from .autograde import submitted_students
 
-    out["students"] = privileges.run_as_grader(course_id, submitted_students, root, assignment)
-    return out
+    root = Path(root or course_root(course_id, settings))
+    return privileges.run_as_grader(course_id, submitted_students, root, assignment, settings=settings)
 
 
 # -- autograde ------------------------------------------------------------------------------------
 def autograde(course_id: str, assignment: str, workers: int | None = None, students: list[str] | None = None,
               root: Path | None = None, db_url: str | None = None, course_src: Path | None = None,
-              on_result=None, progress_pages: bool = True) -> dict:
+              on_result=None, progress_pages: bool = True, settings: Settings | None = None) -> dict:
     """Grade submissions in parallel, record results and competence, refresh progress pages."""
     from .autograde import autograde as _autograde
 
-    root = Path(root or course_root(course_id))
+    root = Path(root or course_root(course_id, settings))
     spec = load_course(Path(course_src or paths.course_src(course_id))) if (course_src or paths.course_src(course_id).exists()) else None
     resubmit = None
     if spec is not None:
@@ -149,15 +154,15 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
         except KeyError:
             pass
     report = _autograde(course_id, assignment, root, workers=workers, students=students,
-                        resubmit_until=resubmit, on_result=on_result)
+                        resubmit_until=resubmit, on_result=on_result, settings=settings)
     from . import store
 
-    store.save_results(_db(db_url), course_id, assignment, report["submissions"])
-    competence(course_id, root=root, db_url=db_url)
+    store.save_results(_db(db_url, settings), course_id, assignment, report["submissions"])
+    competence(course_id, root=root, db_url=db_url, settings=settings)
     if progress_pages:
         from .progress import write_pages
 
-        write_pages([r["student"] for r in report["submissions"]], db_url=_db(db_url))
+        write_pages([r["student"] for r in report["submissions"]], db_url=_db(db_url, settings), settings=settings)
     return report
 
 
@@ -220,10 +225,10 @@ def _feedback(root: Path, assignment: str, students: list[str] | None) -> dict:
     return {"released": done, "failed": failed}
 
 
-def feedback(course_id: str, assignment: str, students: list[str] | None = None, root: Path | None = None) -> dict:
+def feedback(course_id: str, assignment: str, students: list[str] | None = None, root: Path | None = None, settings: Settings | None = None) -> dict:
     """Generate feedback (hidden tests stripped) and release it through the exchange."""
-    root = Path(root or course_root(course_id))
-    return privileges.run_as_grader(course_id, _feedback, root, assignment, students)
+    root = Path(root or course_root(course_id, settings))
+    return privileges.run_as_grader(course_id, _feedback, root, assignment, students, settings=settings)
 
 
 # -- scores out of the gradebook -----------------------------------------------------------------
@@ -276,16 +281,16 @@ def gradebook_scores(root: Path) -> dict:
     return {"cells": cells, "totals": totals}
 
 
-def export(course_id: str, out: Path, root: Path | None = None, db_url: str | None = None) -> Path:
+def export(course_id: str, out: Path, root: Path | None = None, db_url: str | None = None, settings: Settings | None = None) -> Path:
     """Scores per trainee and assignment as CSV (UTF-8 with BOM for Excel), marked 合成数据."""
     import csv
 
-    root = Path(root or course_root(course_id))
-    scores = privileges.run_as_grader(course_id, gradebook_scores, root)
+    root = Path(root or course_root(course_id, settings))
+    scores = privileges.run_as_grader(course_id, gradebook_scores, root, settings=settings)
     people = people_index(db_url)
     from . import store
 
-    reasons = {(r.assignment, r.account): r for r in store.results(_db(db_url), course=course_id)}
+    reasons = {(r.assignment, r.account): r for r in store.results(_db(db_url, settings), course=course_id)}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8-sig") as fh:
@@ -307,19 +312,19 @@ def export(course_id: str, out: Path, root: Path | None = None, db_url: str | No
 
 # -- competence -----------------------------------------------------------------------------------
 def competence(course_id: str | None = None, out_dir: Path | None = None, root: Path | None = None,
-               db_url: str | None = None) -> dict:
+               db_url: str | None = None, settings: Settings | None = None) -> dict:
     """Refresh competence rows from the course's gradebook (all courses when ``course_id`` is None)
     into the academy DB; with ``out_dir``, export profiles and aggregates as CSV."""
     from . import store
     from .profile import export_csv, profiles
 
-    db = _db(db_url)
-    course_ids = [course_id] if course_id else sorted(p.name for p in paths.academy_root().joinpath("courses").glob("*")
+    db = _db(db_url, settings)
+    course_ids = [course_id] if course_id else sorted(p.name for p in paths.academy_root(settings).joinpath("courses").glob("*")
                                                      if (p / "nbgrader_config.py").exists())
     counted = 0
     for cid in course_ids:
-        croot = Path(root) if (root and course_id) else course_root(cid)
-        scores = privileges.run_as_grader(cid, gradebook_scores, croot)
+        croot = Path(root) if (root and course_id) else course_root(cid, settings)
+        scores = privileges.run_as_grader(cid, gradebook_scores, croot, settings=settings)
         rows: dict[tuple, dict] = {}
         for c in scores["cells"]:
             if not c["dimension"]:
@@ -334,20 +339,36 @@ def competence(course_id: str | None = None, out_dir: Path | None = None, root: 
     result: dict = {"courses": course_ids, "rows": counted, "profiles": profiles(db)}
     from .progress import write_pages
 
-    write_pages(result["profiles"].keys(), db_url=db)  # pages follow every change of scores
+    write_pages(result["profiles"].keys(), db_url=db, settings=settings)  # pages follow every change of scores
     if out_dir is not None:
         result["files"] = [str(p) for p in export_csv(db, people_index(db), Path(out_dir))]
     return result
 
 
+def progress_pages(accounts: Iterable[str] | None = None, db_url: str | None = None,
+                   settings: Settings | None = None) -> list[Path]:
+    """Rewrite the 学习进度 pages of ``accounts`` (default: everyone on the roster)."""
+    from .progress import write_pages
+
+    db = _db(db_url, settings)
+    return write_pages(list(accounts) if accounts else list(people_index(db)), db_url=db, settings=settings)
+
+
+def verify_certificate(number: str, db_url: str | None = None, settings: Settings | None = None) -> dict | None:
+    """The certificate with ``number`` and whether it is valid; None when there is none."""
+    from .certificate import verify
+
+    return verify(_db(db_url, settings), number)
+
+
 # -- certificates -----------------------------------------------------------------------------------
-def course_standing(course_id: str, account: str, root: Path | None = None, course_src: Path | None = None) -> dict:
+def course_standing(course_id: str, account: str, root: Path | None = None, course_src: Path | None = None, settings: Settings | None = None) -> dict:
     """Where a trainee stands in a course, and whether the pass rules are met."""
     from .competence import load_framework
 
     spec = load_course(Path(course_src or paths.course_src(course_id)))
-    root = Path(root or course_root(course_id))
-    scores = privileges.run_as_grader(course_id, gradebook_scores, root)
+    root = Path(root or course_root(course_id, settings))
+    scores = privileges.run_as_grader(course_id, gradebook_scores, root, settings=settings)
     totals = [t for t in scores["totals"] if t["account"] == account]
     score = sum(t["score"] for t in totals)
     maximum = sum(t["max_score"] for t in totals)
@@ -368,29 +389,29 @@ def course_standing(course_id: str, account: str, root: Path | None = None, cour
 
 
 def certificate(course_id: str, account: str, out_dir: Path | None = None, db_url: str | None = None,
-                root: Path | None = None, course_src: Path | None = None, today=None) -> dict:
+                root: Path | None = None, course_src: Path | None = None, today=None, settings: Settings | None = None) -> dict:
     """Issue the 结业证明 PDF when the pass rules are met; otherwise say why not."""
     from .certificate import issue
 
-    standing = course_standing(course_id, account, root=root, course_src=course_src)
+    standing = course_standing(course_id, account, root=root, course_src=course_src, settings=settings)
     if not standing["passed"]:
         return {"issued": False, "problems": standing["problems"], "standing": standing}
-    person = people_index(db_url).get(account)
-    out_dir = Path(out_dir or (paths.data_dir() / "certificates"))
-    result = issue(standing, person, out_dir, _db(db_url), today=today)
-    result["home_copy"] = _copy_to_home(account, Path(result["path"]), f"结业证明-{course_id}.pdf")
+    person = people_index(_db(db_url, settings)).get(account)
+    out_dir = Path(out_dir or (paths.data_dir(settings) / "certificates"))
+    result = issue(standing, person, out_dir, _db(db_url, settings), today=today)
+    result["home_copy"] = _copy_to_home(account, Path(result["path"]), f"结业证明-{course_id}.pdf", settings)
     from .progress import write_pages
 
-    write_pages([account], db_url=_db(db_url))
+    write_pages([account], db_url=_db(db_url, settings), settings=settings)
     return result
 
 
-def _copy_to_home(account: str, src: Path, name: str) -> str | None:
+def _copy_to_home(account: str, src: Path, name: str, settings: Settings | None = None) -> str | None:
     """The trainee gets their certificate in their own home (root-owned, 0644, like the progress page)."""
     import os
     import shutil
 
-    home = paths.homes_dir() / account
+    home = paths.homes_dir(settings) / account
     if not home.is_dir():
         return None
     dest = home / name

@@ -25,6 +25,9 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
 
+from runtime.settings import Settings, current
+from runtime.unix import setpriv_argv
+
 from . import privileges
 
 REASONS_ZH = {
@@ -112,39 +115,37 @@ def _is_solution(gb, grade_cell) -> bool:
 
 
 # -- 2. workers --------------------------------------------------------------------------------------
-def worker_command(course_id: str) -> list[str]:
+def worker_command(course_id: str, settings: Settings | None = None) -> list[str]:
     """The worker runs as grader-<course> with CAP_SETUID/CAP_SETGID/CAP_KILL kept only to start,
     interrupt and stop kernels as the unprivileged kernel account; without root it runs as the
     current user."""
-    if privileges.is_root():
-        pw = privileges.ensure_grader(course_id)
-        py = privileges.grader_python()
+    if privileges.is_root(settings):
+        pw = privileges.ensure_grader(course_id, settings)
+        py = privileges.grader_python(settings)
         if pw is not None and py is not None:
-            privileges.ensure_kernel_account()
-            return ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups",
-                    # setuid/setgid to start kernels as academy-grade, kill to interrupt/stop them
-                    "--inh-caps=+setuid,+setgid,+kill", "--ambient-caps=+setuid,+setgid,+kill",
-                    "--", py, "-m", "grading.worker"]
+            privileges.ensure_kernel_account(settings)
+            # setuid/setgid to start kernels as academy-grade, kill to interrupt/stop them
+            return setpriv_argv(pw, caps="setuid,setgid,kill") + [py, "-m", "grading.worker"]
     return [sys.executable, "-m", "grading.worker"]
 
 
-def _worker_env(course_id: str) -> dict:
-    env = dict(os.environ)
-    cmd = worker_command(course_id)
+def _worker_env(course_id: str, settings: Settings | None = None) -> dict:
+    env = {**os.environ, **(settings or current()).child_env()}  # the worker builds the same settings
+    cmd = worker_command(course_id, settings)
     env["PATH"] = str(Path(cmd[cmd.index("--") + 1] if "--" in cmd else cmd[0]).parent) + os.pathsep + env.get("PATH", "")
-    if privileges.is_root() and "--" in cmd:
-        pw = privileges.ensure_grader(course_id)
+    if privileges.is_root(settings) and "--" in cmd:
+        pw = privileges.ensure_grader(course_id, settings)
         env.update(HOME=pw.pw_dir, USER=pw.pw_name, LOGNAME=pw.pw_name)
         env.pop("PYTHONPATH", None)
     return env
 
 
 def run_workers(course_id: str, root: Path, assignment: str, students: list[str], workers: int,
-                on_result: Callable[[dict], None] | None = None) -> dict[str, dict]:
+                on_result: Callable[[dict], None] | None = None, settings: Settings | None = None) -> dict[str, dict]:
     shares = [students[i::workers] for i in range(workers)]
     procs = []
-    cmd = worker_command(course_id)
-    env = _worker_env(course_id)
+    cmd = worker_command(course_id, settings)
+    env = _worker_env(course_id, settings)
     for share in shares:
         if not share:
             continue
@@ -263,14 +264,18 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
 
 def autograde(course_id: str, assignment: str, root: Path, workers: int | None = None,
               students: list[str] | None = None, resubmit_until: str | None = None,
-              on_result: Callable[[dict], None] | None = None) -> dict:
+              on_result: Callable[[dict], None] | None = None, settings: Settings | None = None) -> dict:
+    """Grade ``students`` (default: every submission) of one assignment; ``settings`` default to
+    this process's (runtime.settings)."""
     started = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
     if students is None:
-        students = privileges.run_as_grader(course_id, submitted_students, root, assignment)
-    prechecks = privileges.run_as_grader(course_id, precheck, root, assignment, students)
-    graded = run_workers(course_id, root, assignment, students, min(workers, max(1, len(students))), on_result)
-    rows = privileges.run_as_grader(course_id, settle, root, assignment, prechecks, graded, resubmit_until)
+        students = privileges.run_as_grader(course_id, submitted_students, root, assignment, settings=settings)
+    prechecks = privileges.run_as_grader(course_id, precheck, root, assignment, students, settings=settings)
+    graded = run_workers(course_id, root, assignment, students, min(workers, max(1, len(students))), on_result,
+                         settings)
+    rows = privileges.run_as_grader(course_id, settle, root, assignment, prechecks, graded, resubmit_until,
+                                    settings=settings)
     return {
         "course": course_id,
         "assignment": assignment,

@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from runtime.settings import Settings, SettingsError
+
 from . import api
 
 console = Console(stderr=True)
@@ -20,18 +22,18 @@ def _print_json(obj) -> None:
 
 
 def cmd_prepare(a) -> int:
-    _print_json(api.prepare(a.course))
+    _print_json(api.prepare(a.course, settings=a.settings))
     return 0
 
 
 def cmd_release(a) -> int:
-    api.release(a.course, a.assignment)
+    api.release(a.course, a.assignment, settings=a.settings)
     console.print(f"已发布 {a.course}/{a.assignment}")
     return 0
 
 
 def cmd_collect(a) -> int:
-    out = api.collect(a.course, a.assignment)
+    out = api.collect(a.course, a.assignment, settings=a.settings)
     console.print(f"已收取 {len(out['students'])} 份提交：{', '.join(out['students'])}")
     return 0
 
@@ -52,15 +54,10 @@ def cmd_autograde(a) -> int:
             if not console.is_terminal and not a.json:
                 console.print(f"  {res['student']}: {'ok' if res.get('success') else 'FAILED'} ({res.get('seconds', 0)} s)")
 
-        students = a.student or None
-        if students is None:
-            from .autograde import submitted_students
-            from . import privileges
-
-            root = api.course_root(a.course)
-            students = privileges.run_as_grader(a.course, submitted_students, root, a.assignment)
+        students = a.student or api.submissions(a.course, a.assignment, settings=a.settings)
         progress.update(task, total=len(students))
-        report = api.autograde(a.course, a.assignment, workers=a.workers, students=students, on_result=on_result)
+        report = api.autograde(a.course, a.assignment, workers=a.workers, students=students, on_result=on_result,
+                               settings=a.settings)
     if a.json:
         _print_json(report)
         return 0
@@ -74,19 +71,19 @@ def cmd_autograde(a) -> int:
 
 
 def cmd_feedback(a) -> int:
-    out = api.feedback(a.course, a.assignment, a.student or None)
+    out = api.feedback(a.course, a.assignment, a.student or None, settings=a.settings)
     _print_json(out)
     return 1 if out["failed"] else 0
 
 
 def cmd_export(a) -> int:
-    path = api.export(a.course, Path(a.out))
+    path = api.export(a.course, Path(a.out), settings=a.settings)
     console.print(f"已导出 {path}")
     return 0
 
 
 def cmd_competence(a) -> int:
-    out = api.competence(a.course, out_dir=Path(a.out) if a.out else None)
+    out = api.competence(a.course, out_dir=Path(a.out) if a.out else None, settings=a.settings)
     if a.json:
         _print_json(out)
     else:
@@ -95,16 +92,13 @@ def cmd_competence(a) -> int:
 
 
 def cmd_certificate(a) -> int:
-    out = api.certificate(a.course, a.account, out_dir=Path(a.out) if a.out else None)
+    out = api.certificate(a.course, a.account, out_dir=Path(a.out) if a.out else None, settings=a.settings)
     _print_json({k: v for k, v in out.items() if k != "standing"})
     return 0 if out["issued"] else 2
 
 
 def cmd_progress(a) -> int:
-    from .progress import write_pages
-
-    accounts = a.account or list(api.people_index().keys())
-    pages = write_pages(accounts)
+    pages = api.progress_pages(a.account or None, settings=a.settings)
     console.print(f"已更新 {len(pages)} 个学习进度页面")
     return 0
 
@@ -129,13 +123,11 @@ def cmd_new_course(a) -> int:
 def cmd_service(a) -> int:
     from .service import main as service_main
 
-    return service_main(interval=a.interval, once=a.once)
+    return service_main(interval=a.interval, once=a.once, settings=a.settings)
 
 
 def cmd_verify(a) -> int:
-    from .certificate import verify
-
-    out = verify(api._db(None), a.number)
+    out = api.verify_certificate(a.number, settings=a.settings)
     _print_json(out or {"valid": False, "message": "查无此证书编号"})
     return 0 if out and out["valid"] else 1
 
@@ -182,10 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
+    """Run one verb; ``settings`` default to this process's (runtime.settings)."""
     args = build_parser().parse_args(argv)
+    args.settings = settings
     try:
         return args.fn(args)
+    except SettingsError as exc:  # a bad ACADEMY_* variable: say which, exit 2
+        console.print(f"[red]错误：[/red]{exc}")
+        return 2
     except (RuntimeError, ValueError, FileExistsError, KeyError) as exc:
         console.print(f"[red]错误：[/red]{exc}")
         return 1

@@ -1,10 +1,11 @@
 """The competence framework: five dimensions, four levels, thresholds from a TOML file."""
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from runtime.settings import Settings, current
 
 from .course import COMPETENCES
 
@@ -36,23 +37,16 @@ class Framework:
         return best
 
 
-def framework_file() -> Path:
-    env = os.environ.get("ACADEMY_COMPETENCE")
-    if env:
-        return Path(env)
-    try:
-        from .paths import academy_root
-
-        override = academy_root() / "etc" / "competence.toml"
-        if override.exists():
-            return override
-    except Exception:
-        pass
-    return DEFAULT_FILE
+def framework_file(settings: Settings | None = None) -> Path:
+    settings = settings or current()
+    if settings.competence:
+        return Path(settings.competence)
+    override = settings.paths.root / "etc" / "competence.toml"
+    return override if override.exists() else DEFAULT_FILE
 
 
-def load_framework(path: Path | None = None) -> Framework:
-    path = Path(path or framework_file())
+def load_framework(path: Path | None = None, settings: Settings | None = None) -> Framework:
+    path = Path(path or framework_file(settings))
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     dims = tuple(Dimension(d["name"], d.get("description", ""), d.get("plan_area", ""), tuple(d.get("digcomp", ())))
                  for d in data.get("dimensions", []))

@@ -11,6 +11,10 @@ import jupytext
 import nbformat
 
 COMPETENCES = ("业务办理", "平台操作", "数据分析与技术应用", "服务意识与流程优化", "信息安全")
+# Assignments a course takes from the template course (``template = true`` in course.toml): their
+# one copy is package data of grading, so it exists wherever grading is installed (the runtime venv
+# has no courses/) and academy.runtime closes it to root there (it holds the solutions).
+TEMPLATE_ASSIGNMENTS = Path(__file__).with_name("templates") / "course" / "assignments"
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class AssignmentSpec:
     title: str
     due: dt.datetime | None
     resubmit_until: dt.datetime | None = None
+    from_template: bool = False  # sources in TEMPLATE_ASSIGNMENTS/<id>, not the course's own folder
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class CourseSpec:
         raise KeyError(f"course {self.id} has no assignment {assignment_id!r}")
 
     def assignment_dir(self, assignment_id: str) -> Path:
+        if self.assignment(assignment_id).from_template:
+            return TEMPLATE_ASSIGNMENTS / assignment_id
         return self.src / "assignments" / assignment_id
 
     def notebook_sources(self, assignment_id: str) -> list[Path]:
@@ -63,6 +70,7 @@ def load_course(course_src: Path) -> CourseSpec:
             title=str(a.get("title", a["id"])),
             due=_when(a.get("due")),
             resubmit_until=_when(a.get("resubmit_until")),
+            from_template=bool(a.get("template", False)),
         )
         for a in data.get("assignments", [])
     )

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import nbformat
 
+from runtime.settings import Settings
+from runtime.unix import chown_tree, run_as
+
 from . import privileges
 from .course import CourseSpec, load_course, read_notebook
 from .nbgrader_env import CONFIG_NAME, api, gradebook
@@ -39,7 +42,7 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.Exchange.root = {exchange!r}
 c.Exchange.path_includes_course = True
 # A submission forged in another trainee's name is quarantined, not collected (docs/isolation.md).
-c.ExchangeFactory.collect = "academy.exchange_guard.OwnerCheckedCollect"
+c.ExchangeFactory.collect = "grading.exchange_guard.OwnerCheckedCollect"
 c.Exchange.timezone = "Asia/Shanghai"
 c.Exchange.timestamp_format = "%Y-%m-%d %H:%M:%S.%f %Z"
 
@@ -173,7 +176,8 @@ def _sync_gradebook(course: CourseSpec, course_root: Path, changed: list[str], g
 
 
 def prepare(course_src: Path, course_root: Path, exchange: Path, generate: bool = True, *,
-            cell_timeout: int | None = None, memory_mb: int | None = None) -> None:
+            cell_timeout: int | None = None, memory_mb: int | None = None,
+            settings: Settings | None = None) -> None:
     """Create or update the nbgrader course root of one course. Idempotent.
 
     Writes ``nbgrader_config.py``, renders the sources into ``source/<assignment>/``, creates or
@@ -187,19 +191,17 @@ def prepare(course_src: Path, course_root: Path, exchange: Path, generate: bool 
     if not exchange.exists():
         exchange.mkdir(parents=True)
         os.chmod(exchange, 0o1777)
-    pw = privileges.ensure_grader(course.id) if privileges.is_root() else None
+    pw = privileges.ensure_grader(course.id, settings)
+    python = privileges.grader_python(settings)
     changed = _render(course, course_root, exchange, cell_timeout, memory_mb)
-    if pw is not None and privileges.grader_python() is None:
+    if pw is not None and python is None:
         log.warning("no runtime venv yet: %s prepared as root, then handed to %s", course.id, pw.pw_name)
         _sync_gradebook(course, course_root, changed, generate)
     if pw is not None:
-        for dirpath, dirnames, filenames in os.walk(course_root):
-            os.chown(dirpath, pw.pw_uid, pw.pw_gid)
-            for f in filenames:
-                os.lchown(os.path.join(dirpath, f), pw.pw_uid, pw.pw_gid)
+        chown_tree(course_root, pw.pw_uid, pw.pw_gid)
         os.chmod(course_root, 0o700)
-        if privileges.grader_python() is not None:
-            privileges.run_as(pw, _sync_gradebook, course, course_root, changed, generate)
+        if python is not None:
+            run_as(pw, _sync_gradebook, course, course_root, changed, generate, python=python, settings=settings)
     else:
         _sync_gradebook(course, course_root, changed, generate)
     _record_hashes(course, course_root, pw)

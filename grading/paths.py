@@ -1,44 +1,39 @@
-"""Runtime paths used by grading (mirrors ``academy.paths`` when that module exists)."""
+"""Runtime paths used by grading: those of the settings passed in, else of this process's settings
+(``runtime.settings.current()``). Course sources are the checkout's ``courses/`` (authoring only)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-CHECKOUT = Path(__file__).resolve().parent.parent
+from runtime.paths import CHECKOUT, Paths
+from runtime.settings import Settings, current
 
 
-def academy_root() -> Path:
-    """``$ACADEMY_ROOT``; defaults as in docs/architecture.md (``/srv/academy`` as root)."""
-    try:  # the hub helper's module is the reference when present
-        from academy.paths import Paths  # type: ignore
-
-        return Paths.from_env().root
-    except Exception:
-        pass
-    env = os.environ.get("ACADEMY_ROOT")
-    if env:
-        return Path(env)
-    return Path("/srv/academy") if os.geteuid() == 0 else CHECKOUT / "var"
+def _paths(settings: Settings | None = None) -> Paths:
+    return (settings or current()).paths
 
 
-def data_dir() -> Path:
-    return academy_root() / "data"
+def academy_root(settings: Settings | None = None) -> Path:
+    return _paths(settings).root
 
 
-def academy_db_url() -> str:
-    return f"sqlite:///{data_dir() / 'academy.sqlite'}"
+def data_dir(settings: Settings | None = None) -> Path:
+    return _paths(settings).data_dir
 
 
-def exchange_dir() -> Path:
-    return academy_root() / "exchange"
+def academy_db_url(settings: Settings | None = None) -> str:
+    return _paths(settings).academy_db_url
 
 
-def course_root(course_id: str) -> Path:
-    return academy_root() / "courses" / course_id
+def exchange_dir(settings: Settings | None = None) -> Path:
+    return _paths(settings).exchange
 
 
-def homes_dir() -> Path:
-    return academy_root() / "homes"
+def course_root(course_id: str, settings: Settings | None = None) -> Path:
+    return _paths(settings).course_root(course_id)
+
+
+def homes_dir(settings: Settings | None = None) -> Path:
+    return _paths(settings).homes
 
 
 def course_sources() -> Path:

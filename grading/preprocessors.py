@@ -48,12 +48,15 @@ UNSHADOW_SRC = (
 GUARD_KEY = "academy_guard"
 
 
+from runtime.settings import current
+from runtime.unix import setpriv_argv
+
 from .preprocessors_util import can_switch_user as _can_switch_user, world_executable as _world_executable
 
 
 def _single_user() -> bool:
-    """Single-account demo mode (academy.paths): nobody is kept apart, kernels run as we do."""
-    if os.environ.get("ACADEMY_SINGLE_USER", "").strip().lower() in {"1", "true", "yes", "on"}:
+    """Single-account demo mode (runtime.settings): nobody is kept apart, kernels run as we do."""
+    if current().single_user:
         return True
     return os.geteuid() != 0 and not _can_switch_user()
 
@@ -62,7 +65,7 @@ def _grader_without_isolation() -> bool:
     """Root mode, running as a course grader account that cannot switch users."""
     import pwd
 
-    if os.environ.get("ACADEMY_SINGLE_USER", "").strip().lower() in {"1", "true", "yes", "on"}:
+    if current().single_user:
         return False
     try:
         return pwd.getpwuid(os.getuid()).pw_name.startswith("grader-")
@@ -173,8 +176,7 @@ class SandboxKernelManager(AsyncKernelManager):
                 os.chmod(dirpath, 0o755)
                 for f in filenames:
                     os.chmod(os.path.join(dirpath, f), 0o644)
-            prefix = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups",
-                      "--inh-caps=-all", "--ambient-caps=-all", "--"] + self._limits_prefix(python, isolated=True)
+            prefix = setpriv_argv(pw, groups="clear", caps="") + self._limits_prefix(python, isolated=True)
             self.isolation = f"account:{self.kernel_account}"
         else:
             self.isolation = f"same-user({why})"
@@ -379,8 +381,12 @@ class StripHiddenTests(NbGraderPreprocessor):
 _PREWARMED: SandboxKernelManager | None = None
 
 
+PREWARM_IN_WORKER = False  # grading.worker sets it: on there unless ACADEMY_KERNEL_PREWARM=0
+
+
 def prewarm_enabled() -> bool:
-    return os.environ.get("ACADEMY_KERNEL_PREWARM") == "1"
+    setting = current().kernel_prewarm
+    return PREWARM_IN_WORKER if setting is None else setting
 
 
 def _prestart(ex: "SafeExecute", kernel_name: str) -> None:
@@ -462,9 +468,8 @@ def remove_workdir(km) -> None:
 
         try:
             pw = pwd.getpwnam(km.kernel_account)
-            subprocess.run(["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups",
-                            "--inh-caps=-all", "--ambient-caps=-all", "--", "find", workdir, "-mindepth", "1",
-                            "-user", km.kernel_account, "-delete"], capture_output=True, timeout=60)
+            subprocess.run(setpriv_argv(pw, groups="clear", caps="") + ["find", workdir, "-mindepth", "1",
+                           "-user", km.kernel_account, "-delete"], capture_output=True, timeout=60)
         except Exception:
             pass
     shutil.rmtree(workdir, ignore_errors=True)

@@ -1,66 +1,55 @@
 """Run course operations as the course's grader account (``grader-<course>``), never as root.
 
-When the process runs as root, :func:`run_as_grader` forks, drops to the grader account
-(created by the isolation helper's ``academy.accounts.ensure_grader_account``) and runs the
-function there; the result comes back pickled through a pipe. Without root, or before the
-isolation module exists, it runs in-process as the current user (single-account demo mode).
+In root mode (``runtime.settings``) :func:`run_as_grader` runs the function in a fresh interpreter
+of the runtime venv as ``grader-<course>`` (``runtime.unix.run_as``; the account comes from
+``runtime.accounts``). In single-account mode it runs in-process as the current user.
 """
 from __future__ import annotations
 
 import logging
-import os
-import pickle
 import pwd
-import traceback
+import subprocess
+from pathlib import Path
 from typing import Any, Callable
+
+from runtime import accounts
+from runtime.settings import Settings, current
+from runtime.unix import chown_tree, run_as
+
+from .preprocessors_util import world_executable
 
 log = logging.getLogger(__name__)
 
 KERNEL_ACCOUNT = "academy-grade"  # unprivileged account that runs submitted code
+__all__ = ["KERNEL_ACCOUNT", "grader_account", "is_root", "ensure_grader", "ensure_kernel_account",
+           "grader_python", "run_as_grader", "run_as"]
 
 
 def grader_account(course_id: str) -> str:
-    return f"grader-{course_id}"
+    return accounts.grader_account_name(course_id)
 
 
-def is_root() -> bool:
-    """Root mode (academy.paths): euid 0 and not ACADEMY_SINGLE_USER=1."""
-    if os.geteuid() != 0:
-        return False
-    return os.environ.get("ACADEMY_SINGLE_USER", "").strip().lower() not in {"1", "true", "yes", "on"}
+def is_root(settings: Settings | None = None) -> bool:
+    """Root mode, as runtime.settings decided it."""
+    return (settings or current()).root_mode
 
 
-def ensure_grader(course_id: str) -> pwd.struct_passwd | None:
-    """Return the grader account, creating it through the isolation module when possible.
-
-    Integration point: ``academy.accounts.ensure_grader_account(course_id)`` (isolation helper).
-    """
-    name = grader_account(course_id)
-    if is_root():
-        try:
-            from academy.accounts import ensure_grader_account  # type: ignore
-        except Exception:  # isolation not available yet: documented fallback
-            ensure_grader_account = None
-        if ensure_grader_account is not None:
-            ensure_grader_account(course_id)
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        if is_root():
-            log.warning("account %s does not exist: course operations run as root (demo mode)", name)
+def ensure_grader(course_id: str, settings: Settings | None = None) -> pwd.struct_passwd | None:
+    """The grader account in root mode (created if missing); None in single-account mode."""
+    if not is_root(settings):
         return None
+    accounts.ensure_grader_account(course_id, home=(settings or current()).paths.course_root(course_id))
+    return pwd.getpwnam(grader_account(course_id))
 
 
-def ensure_kernel_account() -> pwd.struct_passwd | None:
+def ensure_kernel_account(settings: Settings | None = None) -> pwd.struct_passwd | None:
     """The unprivileged account that executes submissions (root mode only)."""
-    if not is_root():
+    if not is_root(settings):
         return None
     try:
         return pwd.getpwnam(KERNEL_ACCOUNT)
     except KeyError:
         pass
-    import subprocess
-
     subprocess.run(
         ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
          "--shell", "/usr/sbin/nologin", "--user-group", KERNEL_ACCOUNT],
@@ -73,96 +62,35 @@ def ensure_kernel_account() -> pwd.struct_passwd | None:
         return None
 
 
-def drop_to(pw: pwd.struct_passwd) -> None:
-    os.setgroups([])
-    os.setgid(pw.pw_gid)
-    os.setuid(pw.pw_uid)
-    os.environ.update(HOME=pw.pw_dir, USER=pw.pw_name, LOGNAME=pw.pw_name)
-
-
-def grader_python() -> str | None:
+def grader_python(settings: Settings | None = None) -> str | None:
     """A Python the grader account can execute with ``grading`` importable: the runtime venv.
 
     The dev venv's interpreter lives under /root (pyenv) and is unreadable to other accounts.
     """
-    try:
-        from academy.paths import Paths  # type: ignore
-
-        venv = Paths.from_env().venv
-    except Exception:
-        from .paths import academy_root
-
-        venv = academy_root() / "venv"
-    py = venv / "bin" / "python"
-    if py.exists() and _world_executable(str(py)):
+    py = (settings or current()).paths.venv / "bin" / "python"
+    if py.exists() and world_executable(str(py)):
         return str(py)
     return None
 
 
-def _world_executable(path: str) -> bool:
-    from .preprocessors_util import world_executable
-
-    return world_executable(path)
-
-
-def run_as_grader(course_id: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def run_as_grader(course_id: str, fn: Callable[..., Any], *args: Any, settings: Settings | None = None,
+                  **kwargs: Any) -> Any:
     """Run ``fn`` (a module-level function) as ``grader-<course>`` in root mode.
 
     Needs the runtime venv (``$ACADEMY_ROOT/venv``); without it, root mode falls back to running
     in-process as root with a warning (single-machine demo before ``make up`` built the venv).
     """
-    pw = ensure_grader(course_id) if is_root() else None
+    pw = ensure_grader(course_id, settings)
     if pw is None:
         return fn(*args, **kwargs)
-    py = grader_python()
+    py = grader_python(settings)
     if py is None:
         log.warning("no runtime venv usable by %s: running %s as root", pw.pw_name, fn.__name__)
         try:
             return fn(*args, **kwargs)
         finally:  # hand whatever root created in the course root back to the grader
-            from pathlib import Path
-
             for arg in args:
                 if isinstance(arg, Path) and arg.is_dir():
-                    chown_tree(arg, pw)
+                    chown_tree(arg, pw.pw_uid, pw.pw_gid)
                     break
-    return run_as(pw, fn, *args, python=py, **kwargs)
-
-
-def run_as(pw: pwd.struct_passwd, fn: Callable[..., Any], *args: Any, python: str | None = None,
-           extra_caps: str = "", **kwargs: Any) -> Any:
-    """Run ``fn(*args, **kwargs)`` in a fresh interpreter as account ``pw`` (setpriv).
-
-    ``extra_caps`` (e.g. "setuid,setgid") stays in the ambient set so that the child can start
-    kernels as the unprivileged kernel account; everything else is dropped.
-    """
-    import subprocess
-    import sys
-
-    python = python or grader_python() or sys.executable
-    caps = []
-    if extra_caps:
-        plus = ",".join("+" + c for c in extra_caps.split(","))
-        caps = [f"--inh-caps={plus}", f"--ambient-caps={plus}"]
-    argv = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups", *caps,
-            "--", python, "-m", "grading.runas"]
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(HOME=pw.pw_dir, USER=pw.pw_name, LOGNAME=pw.pw_name,
-               PATH=str(os.path.dirname(python)) + os.pathsep + env.get("PATH", "/usr/bin:/bin"))
-    payload = pickle.dumps((fn.__module__, fn.__qualname__, args, kwargs))
-    proc = subprocess.run(argv, input=payload, capture_output=True, env=env, cwd=pw.pw_dir if os.path.isdir(pw.pw_dir) else "/")
-    try:
-        kind, value = pickle.loads(proc.stdout)
-    except Exception:
-        raise RuntimeError(f"as {pw.pw_name}: {fn.__name__} failed (exit {proc.returncode}):\n"
-                           f"{proc.stderr.decode(errors='replace')[-4000:]}") from None
-    if kind == "error":
-        raise RuntimeError(f"as {pw.pw_name}: {value[0]}\n{value[1]}")
-    return value
-
-
-def chown_tree(top, pw: pwd.struct_passwd) -> None:
-    for dirpath, dirnames, filenames in os.walk(top):
-        os.chown(dirpath, pw.pw_uid, pw.pw_gid)
-        for f in filenames:
-            os.lchown(os.path.join(dirpath, f), pw.pw_uid, pw.pw_gid)
+    return run_as(pw, fn, *args, python=py, settings=settings, **kwargs)

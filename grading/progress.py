@@ -11,6 +11,8 @@ import json
 import os
 from pathlib import Path
 
+from runtime.settings import Settings
+
 from . import paths, store
 from .autograde import REASONS_ZH
 from .course import COMPETENCES
@@ -55,16 +57,15 @@ def render_page(account: str, person, results, profile: dict, certs) -> str:
 </body></html>"""
 
 
-def write_pages(accounts, db_url: str | None = None) -> list[Path]:
-    from .api import people_index
+def write_pages(accounts, db_url: str | None = None, settings: Settings | None = None) -> list[Path]:
     from .profile import profiles
 
-    db_url = db_url or paths.academy_db_url()
-    people = people_index(db_url)
+    db_url = db_url or paths.academy_db_url(settings)
+    people = store.people_index(db_url)
     profs = profiles(db_url)
     written = []
     for account in sorted(set(accounts)):
-        home = paths.homes_dir() / account
+        home = paths.homes_dir(settings) / account
         if not home.is_dir():
             continue  # the roster/isolation part creates homes; no home, no page
         page = render_page(account, people.get(account), store.results(db_url, account=account),

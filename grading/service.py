@@ -18,39 +18,42 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from runtime.settings import Settings
+
 from . import api, paths
 
 log = logging.getLogger("grading.service")
 STATE_NAME = "grade-on-submit.json"
 
 
-def _state_path() -> Path:
-    return paths.data_dir() / STATE_NAME
+def _state_path(settings: Settings | None = None) -> Path:
+    return paths.data_dir(settings) / STATE_NAME
 
 
-def load_state() -> dict:
+def load_state(settings: Settings | None = None) -> dict:
     try:
-        return json.loads(_state_path().read_text())
+        return json.loads(_state_path(settings).read_text())
     except (OSError, ValueError):
         return {}
 
 
-def save_state(state: dict) -> None:
-    p = _state_path()
+def save_state(state: dict, settings: Settings | None = None) -> None:
+    p = _state_path(settings)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_suffix(".tmp")
     tmp.write_text(json.dumps(state))
     os.replace(tmp, p)
 
 
-def courses() -> list[str]:
-    root = paths.academy_root() / "courses"
+def courses(settings: Settings | None = None) -> list[str]:
+    root = paths.academy_root(settings) / "courses"
     return sorted(p.name for p in root.glob("*") if (p / "nbgrader_config.py").exists()) if root.exists() else []
 
 
-def new_submissions(course_id: str, seen: set[str]) -> dict[str, list[tuple[str, str]]]:
+def new_submissions(course_id: str, seen: set[str],
+                    settings: Settings | None = None) -> dict[str, list[tuple[str, str]]]:
     """assignment -> [(student, entry name)] of inbound entries not seen before."""
-    inbound = paths.exchange_dir() / course_id / "inbound"
+    inbound = paths.exchange_dir(settings) / course_id / "inbound"
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if not inbound.is_dir():
         return found
@@ -62,19 +65,19 @@ def new_submissions(course_id: str, seen: set[str]) -> dict[str, list[tuple[str,
     return found
 
 
-def run_once(state: dict | None = None) -> list[dict]:
-    state = load_state() if state is None else state
+def run_once(state: dict | None = None, settings: Settings | None = None) -> list[dict]:
+    state = load_state(settings) if state is None else state
     reports = []
-    for course_id in courses():
+    for course_id in courses(settings):
         seen = set(state.get(course_id, []))
-        for assignment, items in new_submissions(course_id, seen).items():
+        for assignment, items in new_submissions(course_id, seen, settings).items():
             students = sorted({s for s, _ in items})
             started = time.perf_counter()
             try:
-                api.collect(course_id, assignment)
+                api.collect(course_id, assignment, settings=settings)
                 report = api.autograde(course_id, assignment, students=students,
-                                       workers=min(len(students), os.cpu_count() or 1))
-                api.feedback(course_id, assignment, students)
+                                       workers=min(len(students), os.cpu_count() or 1), settings=settings)
+                api.feedback(course_id, assignment, students, settings=settings)
                 report["latency_s"] = round(time.perf_counter() - started, 3)
                 reports.append(report)
                 log.info("graded %s/%s for %s in %.1f s", course_id, assignment, ", ".join(students),
@@ -84,11 +87,11 @@ def run_once(state: dict | None = None) -> list[dict]:
                 continue
             seen.update(e for _, e in items)
             state[course_id] = sorted(seen)
-            save_state(state)
+            save_state(state, settings)
     return reports
 
 
-def main(interval: float = 5.0, once: bool = False) -> int:
+def main(interval: float = 5.0, once: bool = False, settings: Settings | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s grading-service %(levelname)s %(message)s")
     stop = False
 
@@ -98,9 +101,9 @@ def main(interval: float = 5.0, once: bool = False) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    state = load_state()
+    state = load_state(settings)
     while True:
-        run_once(state)
+        run_once(state, settings)
         if once or stop:
             return 0
         deadline = time.monotonic() + interval

@@ -1,22 +1,17 @@
 """Grading's tables in the academy database (SQLite through SQLAlchemy; separate from the
-gradebooks). The people table belongs to ``academy.db``; grading only reads it."""
+gradebooks). Base, engine and clock: ``runtime.db``; the people table (``runtime.people``) is
+academy's, grading only reads it."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 from typing import Iterable
 
-from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, create_engine, delete, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import Boolean, DateTime, Float, String, Text, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+from runtime.db import Base, now, session
+from runtime.people import PersonRecord, people
 
 
 class GradingResult(Base):
@@ -33,7 +28,7 @@ class GradingResult(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_manual_grade: Mapped[bool] = mapped_column(Boolean, default=False)
     submitted_at: Mapped[str] = mapped_column(String(40), default="")
-    graded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    graded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 
 
 class CompetenceScore(Base):
@@ -46,7 +41,7 @@ class CompetenceScore(Base):
     dimension: Mapped[str] = mapped_column(String(32), primary_key=True)
     points: Mapped[float] = mapped_column(Float, default=0)
     max_points: Mapped[float] = mapped_column(Float, default=0)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 
 
 class Certificate(Base):
@@ -66,26 +61,6 @@ class Certificate(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-_engines: dict[str, Engine] = {}
-
-
-def engine(db_url: str) -> Engine:
-    eng = _engines.get(db_url)
-    if eng is None:
-        if db_url.startswith("sqlite:///"):
-            from pathlib import Path
-
-            Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        eng = create_engine(db_url, future=True, connect_args={"timeout": 60} if db_url.startswith("sqlite") else {})
-        Base.metadata.create_all(eng)
-        _engines[db_url] = eng
-    return eng
-
-
-def session(db_url: str) -> Session:
-    return Session(engine(db_url), expire_on_commit=False)
-
-
 def save_results(db_url: str, course: str, assignment: str, rows: Iterable[dict]) -> None:
     with session(db_url) as s:
         for r in rows:
@@ -96,7 +71,7 @@ def save_results(db_url: str, course: str, assignment: str, rows: Iterable[dict]
             obj.late = bool(r.get("late"))
             obj.needs_manual_grade = bool(r.get("needs_manual_grade"))
             obj.submitted_at = str(r.get("submitted_at") or "")
-            obj.graded_at = _now()
+            obj.graded_at = now()
             s.merge(obj)
         s.commit()
 
@@ -152,3 +127,8 @@ def refresh_scores(db_url: str, course: str, totals: Iterable[dict]) -> None:
             obj.late = bool(t.get("late"))
             obj.submitted_at = t.get("timestamp", "")
         s.commit()
+
+
+def people_index(db_url: str) -> dict[str, PersonRecord]:
+    """account -> person record (name, unit, county, cohort) from the roster's people table."""
+    return {p.account: p for p in people(db_url)}

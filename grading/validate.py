@@ -6,12 +6,13 @@ the blank (released) version must fail every one of them.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from runtime.settings import Settings
 
 from .course import COMPETENCES, load_course, read_notebook
 
@@ -137,12 +138,12 @@ def dynamic_checks(course_src: Path) -> list[Problem]:
     course = load_course(course_src)
     problems: list[Problem] = []
     tmp = Path(tempfile.mkdtemp(prefix="academy-validate-"))
-    old = os.environ.get("ACADEMY_SINGLE_USER")
-    os.environ["ACADEMY_SINGLE_USER"] = "1"  # scratch build: no grader accounts involved
+    # a scratch build: single-account settings of its own, no grader accounts involved
+    scratch = Settings.single_account(tmp)
     try:
         root = tmp / "courses" / course.id
         try:
-            prepare(course_src, root, tmp / "exchange", cell_timeout=60)
+            prepare(course_src, root, tmp / "exchange", cell_timeout=60, settings=scratch)
         except Exception as exc:
             return [Problem("nbgrader generate_assignment", str(exc).splitlines()[-1][:500])]
         for a in course.assignments:
@@ -155,7 +156,8 @@ def dynamic_checks(course_src: Path) -> list[Problem]:
                     for extra in (root / "source" / a.id).iterdir():
                         if extra.suffix != ".ipynb" and extra.is_file():
                             shutil.copy(extra, d / extra.name)
-            autograde(course.id, a.id, root, workers=2, students=["validate-source", "validate-blank"])
+            autograde(course.id, a.id, root, workers=2, students=["validate-source", "validate-blank"],
+                      settings=scratch)
             from .nbgrader_env import gradebook
 
             with gradebook(root) as gb:
@@ -182,10 +184,6 @@ def dynamic_checks(course_src: Path) -> list[Problem]:
                     if marker in text:
                         problems.append(Problem(f"release/{a.id}/{rel.name}", f"发布版本中仍有 {marker}"))
     finally:
-        if old is None:
-            os.environ.pop("ACADEMY_SINGLE_USER", None)
-        else:
-            os.environ["ACADEMY_SINGLE_USER"] = old
         shutil.rmtree(tmp, ignore_errors=True)
     return problems
 

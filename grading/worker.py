@@ -56,11 +56,11 @@ def grade_one(nbapi, root: Path, assignment: str, student: str) -> dict:
 
 
 def main() -> None:
-    import os
-
     job = json.loads(sys.stdin.read())
-    os.environ["ACADEMY_KERNEL_PREWARM"] = os.environ.get("ACADEMY_KERNEL_PREWARM", "1")
+    from . import preprocessors
     from .nbgrader_env import api
+
+    preprocessors.PREWARM_IN_WORKER = True  # unless ACADEMY_KERNEL_PREWARM=0 (runtime.settings)
 
     root = Path(job["root"])
     nbapi = api(root)

@@ -1,15 +1,15 @@
 """Log-in: NativeAuthenticator, sign-up off, accounts written by `python -m academy roster import`.
 
 Passwords are bcrypt hashes in the hub DB (`users_info`); a person with active=0 is not authorised.
-academy.hubauth.AcademyAuthenticator re-reads that row on every login and refresh, so a running hub
+hubext.auth.AcademyAuthenticator re-reads that row on every login and refresh, so a running hub
 sees the roster at once. To switch to the province's unified identity login see
 hub_config/profiles/unified_identity.py.
 """
-import os
+from runtime.settings import current
 
 c = get_config()  # noqa: F821
 
-c.JupyterHub.authenticator_class = "academy.hubauth.AcademyAuthenticator"
+c.JupyterHub.authenticator_class = "academy"  # entry point: hubext.auth.AcademyAuthenticator
 c.AcademyAuthenticator.enable_signup = False
 c.AcademyAuthenticator.open_signup = False
 c.AcademyAuthenticator.allow_2fa = False
@@ -23,5 +23,5 @@ c.AcademyAuthenticator.seconds_before_next_try = 60
 c.AcademyAuthenticator.minimum_password_length = 10
 c.AcademyAuthenticator.check_common_password = True
 # A disabled person's sessions end at the next check (default: within 30 s) and before any spawn.
-c.AcademyAuthenticator.auth_refresh_age = int(os.environ.get("ACADEMY_AUTH_REFRESH_AGE", "30"))
+c.AcademyAuthenticator.auth_refresh_age = current().auth_refresh_age or 30
 c.AcademyAuthenticator.refresh_pre_spawn = True

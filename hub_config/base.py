@@ -1,16 +1,15 @@
 """Where the hub listens and keeps its state; where each role lands after login."""
-import os
-
-from academy.paths import Paths
+from runtime.settings import current
 
 c = get_config()  # noqa: F821
-P = Paths.from_env()
+S = current()
+P = S.paths
 
 c.JupyterHub.ip = "127.0.0.1"
-c.JupyterHub.port = int(os.environ.get("ACADEMY_PORT", "8000"))
+c.JupyterHub.port = S.port
 # Internal ports: `python -m academy up` picks free ones so several hubs can share a machine.
 c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = int(os.environ.get("ACADEMY_HUB_PORT", "8081"))
+c.JupyterHub.hub_port = S.hub_port
 c.JupyterHub.db_url = P.hub_db_url
 c.JupyterHub.cookie_secret_file = str(P.cookie_secret)
 c.JupyterHub.pid_file = str(P.hub_dir / "jupyterhub.pid")
@@ -18,7 +17,7 @@ c.JupyterHub.pid_file = str(P.hub_dir / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True
 c.JupyterHub.shutdown_on_logout = False
-c.JupyterHub.active_server_limit = int(os.environ.get("ACADEMY_ACTIVE_SERVER_LIMIT", "0"))
+c.JupyterHub.active_server_limit = S.active_server_limit
 c.JupyterHub.concurrent_spawn_limit = 20
 
 

@@ -6,16 +6,16 @@ check it with `jupyterhub --show-config-json -f hub_config/jupyterhub_config.py`
 The fragments share this one config object: each is executed in order with `get_config()`
 returning the same `c`. (traitlets' `load_subconfig` would hand each file a fresh `c` and merge it
 afterwards, so a fragment could not see or extend what an earlier one set — e.g. append a service
-to `c.JupyterHub.services` or keep a spawner class chosen before it.) Fragments of other parts
-(limits.py, culler.py: isolation; grading_service.py: grading) load last when present, so they may
-refine what the earlier ones set.
+to `c.JupyterHub.services` or keep a spawner class chosen before it.) Every fragment only sets
+`c.…`; the classes and helpers they name live in hubext/ (hub plug-ins) and runtime/ (settings).
+limits.py, culler.py and grading_service.py load last, so they may extend what the earlier ones set.
 """
-import os
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# The fragments import `academy` and `hub_config` from this checkout, installed or not.
+# The fragments import `runtime`, `hubext` and `academy` from this checkout, installed or not
+# (hub_config itself is no package: nothing imports a fragment).
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
@@ -29,9 +29,9 @@ FRAGMENTS = [
     "services.py",      # formgrader per course, dashboards (Voila), academy-ops token
     "proxy.py",         # configurable-http-proxy from hub_config/proxy
     "templates.py",     # Chinese hub pages
-    "limits.py",        # (isolation) memory limits
-    "culler.py",        # (isolation) idle culler
-    "grading_service.py",  # (grading) grade-on-submit
+    "limits.py",        # memory and task limits of user servers
+    "culler.py",        # idle culler
+    "grading_service.py",  # grade-on-submit
 ]
 
 
@@ -47,12 +47,13 @@ def _load(path: Path) -> None:
 
 
 # Optional login profile (e.g. ACADEMY_AUTH_PROFILE=unified_identity), right after auth.py.
-_profile = os.environ.get("ACADEMY_AUTH_PROFILE", "").strip()
+from runtime.settings import current  # noqa: E402
+
+_profile = current().auth_profile
 if _profile:
     if not (HERE / "profiles" / f"{_profile}.py").exists():
         raise SystemExit(f"ACADEMY_AUTH_PROFILE={_profile}: no hub_config/profiles/{_profile}.py")
     FRAGMENTS.insert(FRAGMENTS.index("auth.py") + 1, f"profiles/{_profile}.py")
 
 for name in FRAGMENTS:
-    if (HERE / name).exists():
-        _load(HERE / name)
+    _load(HERE / name)

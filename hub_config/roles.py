@@ -9,11 +9,12 @@
 | disabled | disabled | nothing |
 Membership comes from the roster, so adding a trainer to a course is a group change: no restart.
 """
-from academy.paths import Paths
-from hub_config.courses import registered_courses
+from academy.db import registered_courses
+from runtime.paths import Paths
+from runtime.settings import current
 
 c = get_config()  # noqa: F821
-P = Paths.from_env()
+P = current().paths
 
 roles = [
     # Every user holds `user`: only reading their own name and groups (what an OAuth login to a
@@ -58,7 +59,7 @@ for course in registered_courses(P):
         "groups": [f"formgrade-{course.id}"],
     })
     roles.append({
-        # The formgrader lists and adds the course's students (academy.nbgrader_auth).
+        # The formgrader lists and adds the course's students (hubext.nbgrader_auth).
         "name": f"course-service-{course.id}",
         "description": f"{course.title} 评分服务",
         "scopes": ["list:users", "read:users:name", "read:users:groups",

@@ -3,17 +3,17 @@
 Formgraders follow nbgrader's "multiple classes" pattern: a jupyterhub-singleuser server per course,
 running in the course root, reachable at /services/<course>/formgrader by the group
 formgrade-<course> (roles.py). Root mode runs it as `grader-<course>`, never as root.
-The dashboards are standalone Voila (academy.dashboards_app): no Lab, no terminals, no kernel API,
+The dashboards are standalone Voila (hubext.dashboards): no Lab, no terminals, no kernel API,
 and only comm/kernel-info messages reach its kernels.
 """
 import os
-import sys
 
-from academy.paths import Paths
-from hub_config.courses import registered_courses
+from academy.db import registered_courses
+from runtime.settings import current
 
 c = get_config()  # noqa: F821
-P = Paths.from_env()
+S = current()
+P = S.paths
 BIN = P.bin_dir
 AS_ROOT_SINGLE = os.geteuid() == 0 and not P.root_mode
 
@@ -22,10 +22,8 @@ base_env = {
     "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
     "LANG": "C.UTF-8",
     "TZ": "Asia/Shanghai",
-    "ACADEMY_ROOT": str(P.root),
+    **S.child_env(),  # the services build the same settings (runtime.settings)
 }
-if not P.root_mode:
-    base_env["ACADEMY_SINGLE_USER"] = "1"
 
 services = []
 if P.ops_token_file.exists():
@@ -34,8 +32,8 @@ if P.ops_token_file.exists():
 services.append({
     "name": "dashboards",
     "display": True,
-    "url": f"http://127.0.0.1:{int(os.environ.get('ACADEMY_DASHBOARDS_PORT', '8090'))}",
-    "command": [str(BIN / "python"), "-m", "academy.dashboards_app", str(P.root / "dashboards")],
+    "url": f"http://127.0.0.1:{S.dashboards_port}",
+    "command": [str(BIN / "python"), "-m", "hubext.dashboards", str(P.root / "dashboards")],
     "cwd": str(P.root / "dashboards"),
     "environment": dict(base_env),
     "oauth_no_confirm": True,

@@ -1,20 +1,21 @@
 """User servers: JupyterLab in Chinese, nbgrader exchange per course, lessons copied in at spawn.
 
-Root mode: each server runs as the person's Unix account (academy.spawner.AcademySpawner).
+Root mode: each server runs as the person's Unix account (hubext.spawner.AcademySpawner).
 Single-account mode: every server runs as the hub's own account — keeps nobody apart; demo only.
 """
 import os
 
-from academy.paths import Paths
+from runtime.paths import Paths
+from runtime.settings import current
 
 c = get_config()  # noqa: F821
-P = Paths.from_env()
+P = current().paths
 BIN = P.bin_dir
 
 if P.root_mode:
-    c.JupyterHub.spawner_class = "academy.spawner.AcademySpawner"
+    c.JupyterHub.spawner_class = "academy"  # entry point: hubext.spawner.AcademySpawner
 else:
-    c.JupyterHub.spawner_class = "academy.spawner.SingleAccountSpawner"
+    c.JupyterHub.spawner_class = "academy-single-account"  # hubext.spawner.SingleAccountSpawner
     c.SingleAccountSpawner.home_dir_template = str(P.homes / "{username}")
 
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]

@@ -3,7 +3,8 @@
 Trainees work through forms and buttons; everything they see is marked 合成数据 and masked.
 Modules: ``answers`` (saved answers), ``questions`` (answer forms), ``display`` (badge, cards),
 ``glossary`` (official terms in plain words), ``charts`` (before/after charts, CJK font),
-``timeline`` (a case's path), ``whatif`` (scenario levers and re-simulation).
+``timeline`` (a case's path), ``casework`` and ``journeys`` (the widgets of the guides and
+walkthrough courses: guides, applications, journeys, scenario levers and re-simulation).
 """
 from __future__ import annotations
 

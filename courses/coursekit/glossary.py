@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from . import testing
+from .testing import register as register_for_tests
 from .display import esc
 
 TERMS: dict[str, str] = {
@@ -66,7 +66,7 @@ class Glossary(W.VBox):
         self.picker.observe(self._on_pick, names="value")
         self._on_pick(None)
         super().__init__([self.toggle, self.box])
-        testing.register(self)
+        register_for_tests(self)
 
     def _selftest(self) -> str:
         for t in self.picker.options:

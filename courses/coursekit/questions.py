@@ -13,7 +13,11 @@ from typing import Any, Callable, Iterable, Sequence
 
 import ipywidgets as W
 
-from . import answers, testing
+from .answers import ANSWERS_FILE
+from .answers import load as load_answer
+from .answers import load_all as load_all_answers
+from .answers import save as save_answer
+from .testing import register as register_for_tests
 from .display import badge_html, esc
 
 REGISTRY: dict[str, "Question"] = {}
@@ -102,14 +106,14 @@ class Question(W.VBox):
         parts += [W.HBox([self.save_button, self.status]), self.saved_view]
         super().__init__(parts, layout=W.Layout(border="1px solid #cbd5e0", padding="8px", margin="6px 0"))
         self.save_button.on_click(self._on_save)
-        saved = answers.load(qid)
+        saved = load_answer(qid)
         if saved is not None:
             self.set(saved)
         for f in self.fields.values():
             f.observe(self._on_change)
         self._refresh(saved)
         REGISTRY[qid] = self
-        testing.register(self)
+        register_for_tests(self)
 
     def _selftest(self) -> Any:
         """Lessons only: fill every field with its first option and save (never in graded work)."""
@@ -142,18 +146,18 @@ class Question(W.VBox):
     def save(self) -> Any:
         """Save the current value, exactly as the 保存答案 button does."""
         self.save_button.click()
-        return answers.load(self.qid)
+        return load_answer(self.qid)
 
     def _on_save(self, _button=None) -> None:
         try:
-            answers.save(self.qid, self.value())
+            save_answer(self.qid, self.value())
         except OSError as exc:
             self.status.value = f'<span style="color:#c53030;">保存失败：{esc(exc)}。请联系培训老师。</span>'
             return
-        self._refresh(answers.load(self.qid), just_saved=True)
+        self._refresh(load_answer(self.qid), just_saved=True)
 
     def _on_change(self, _change) -> None:
-        saved = answers.load(self.qid)
+        saved = load_answer(self.qid)
         if saved is not None and saved != self.value():
             self.status.value = '<span style="color:#c05621;">有修改还没保存，记得点“保存答案”。</span>'
         elif saved is not None:
@@ -170,7 +174,7 @@ class Question(W.VBox):
         self.saved_view.value = (
             '<div style="background:#f7fafc;border-left:3px solid #2f855a;padding:4px 8px;">'
             f"<div style='color:#4a5568;'>已保存的答案（评分只看这里）：</div>{render_answer(saved)}"
-            f"<div style='color:#a0aec0;font-size:11px;'>{esc(answers.ANSWERS_FILE)} · "
+            f"<div style='color:#a0aec0;font-size:11px;'>{esc(ANSWERS_FILE)} · "
             f"{esc(json.dumps(saved, ensure_ascii=False))}</div></div>")
 
 
@@ -180,7 +184,7 @@ def ask(qid: str, title: str, fields: dict[str, Field] | Field, *, intro: str = 
 
 def saved_summary(qids: Iterable[str]) -> W.HTML:
     """A table of which questions have saved answers (shown before submitting)."""
-    data = answers.load_all()
+    data = load_all_answers()
     rows = "".join(
         f"<tr><td style='padding:2px 8px;'>{esc(q)}</td><td style='padding:2px 8px;'>"
         + ("✅ 已保存" if data.get(q) not in (None, "", [], {}) else "⬜ 未保存") + "</td></tr>"
@@ -193,7 +197,7 @@ def show_saved_text(qid: str, title: str = "已保存的回答") -> None:
     widgets do not render there)."""
     from IPython.display import HTML, display
 
-    value = answers.load(qid)
+    value = load_answer(qid)
     body = "（还没有保存）" if value in (None, "") else str(value)
     display(HTML(f'<div style="border:1px dashed #718096;padding:6px 10px;white-space:pre-wrap;">'
                  f"<b>{esc(title)}</b>{badge_html()}<br>{esc(body)}</div>"))

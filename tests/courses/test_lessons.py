@@ -1,27 +1,14 @@
 """Every lesson notebook runs top to bottom, with every widget's callbacks driven headless."""
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from course_helpers import errors, execute, lesson_paths, render, stream_text
-
-# Sandbox parts a lesson needs; a lesson whose part has not landed is skipped with the reason.
-NEEDS = {"02-acceptance": "sandbox.acceptance", "01-four-roles": "sandbox.hall", "02-what-if": "sandbox.hall"}
 
 
 @pytest.mark.timeout(400)
 @pytest.mark.parametrize("path", lesson_paths(), ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def test_lesson_runs_with_widgets_driven(path, tmp_path):
-    need = NEEDS.get(path.stem)
-    if need and importlib.util.find_spec(need) is None:
-        pytest.skip(f"{need} not available yet")
-    if need == "sandbox.hall":
-        import sandbox
-        missing = [n for n in ("simulate", "load_scenario", "summary", "case_journey") if not hasattr(sandbox, n)]
-        if missing:
-            pytest.skip(f"sandbox API not landed yet: {missing}")
     nb = execute(render(path), tmp_path, extra=[
         "import coursekit.testing as _t\nfor _line in _t.exercise_all():\n    print(_line)"])
     assert not errors(nb), errors(nb)

@@ -89,7 +89,7 @@ def test_schema_catches_a_typo(values):
 def test_hub_config_from_the_charts_own_code(hub_config):
     c = hub_config
     assert c.JupyterHub.spawner_class == "kubespawner.KubeSpawner"
-    assert c.JupyterHub.authenticator_class == "academy.hubauth.AcademyAuthenticator"
+    assert c.JupyterHub.authenticator_class == "hubext.auth.AcademyAuthenticator"
     assert c.JupyterHub.db_url.startswith("postgresql+psycopg2://")
     services = {s["name"]: s for s in c.JupyterHub.services}
     assert {"demo", "guides", "walkthrough", "dashboards", "jupyterhub-idle-culler"} <= set(services)

@@ -1,6 +1,6 @@
 """Shared constants and trainee actions of the grading tests (imported by conftest and tests).
 
-Single-account variant (always runs): ACADEMY_SINGLE_USER=1 in a temporary ACADEMY_ROOT. Trainees
+Single-account variant (always runs): single-account settings over a temporary root. Trainees
 fetch and submit through nbgrader's exchange classes (student ids given explicitly, since every
 trainee is the same Unix user here); the trainer collects, autogrades with 2 workers and
 releases feedback. The root variant with real Unix accounts is tests/grading/test_root_accounts.py.
@@ -55,13 +55,14 @@ def _person(account: str):
 
 
 def _add_people(db_url: str, accounts) -> None:
-    from academy import db as adb
+    from runtime.db import session
+    from runtime.people import Person
 
-    with adb.session(db_url) as s:
+    with session(db_url) as s:
         for acc in accounts:
             p = _person(acc)
-            s.merge(adb.Person(account=acc, name=p["姓名"], unit=p["单位"], county=p["县区"], role="trainee",
-                               cohort=p["cohort"], active=True))
+            s.merge(Person(account=acc, name=p["姓名"], unit=p["单位"], county=p["县区"], role="trainee",
+                           cohort=p["cohort"], active=True))
         s.commit()
 
 

@@ -3,8 +3,9 @@
     .venv/bin/python tests/grading/make_fixtures.py
 
 Each fixture is named after its scenario (nbgrader's habit); ``EXPECTED`` in conftest.py says
-what each must score. Run again whenever courses/demo/assignments/ps1 changes (the test session
-checks that the fixtures' checksums still match the current release).
+what each must score. Run again whenever the demo course's ps1 changes (its one copy is
+grading/templates/course/assignments/ps1; the test session checks that the fixtures' checksums
+still match the current release).
 """
 from __future__ import annotations
 
@@ -34,9 +35,11 @@ def released() -> nbformat.NotebookNode:
     sys.path.insert(0, str(REPO))
     from grading.course_root import prepare
 
+    from runtime.settings import Settings
+
     tmp = Path(tempfile.mkdtemp())
-    os.environ.setdefault("ACADEMY_SINGLE_USER", "1")
-    prepare(REPO / "courses" / "demo", tmp / "courses" / "demo", tmp / "exchange")
+    prepare(REPO / "courses" / "demo", tmp / "courses" / "demo", tmp / "exchange",
+            settings=Settings.single_account(tmp))
     return nbformat.read(tmp / "courses" / "demo" / "release" / "ps1" / "ps1.ipynb", as_version=4)
 
 

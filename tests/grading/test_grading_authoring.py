@@ -1,15 +1,15 @@
 """Course authoring: jupytext round trip, `validate` catching each error, `new-course`."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import jupytext
 import pytest
 
+from grading.course import TEMPLATE_ASSIGNMENTS
 from grading_helpers import DEMO
 
-PS1 = DEMO / "assignments" / "ps1" / "ps1.py"
+PS1 = TEMPLATE_ASSIGNMENTS / "ps1" / "ps1.py"  # the demo course's ps1 (course.toml: template = true)
 
 
 def test_percent_format_keeps_nbgrader_metadata():
@@ -22,8 +22,10 @@ def test_percent_format_keeps_nbgrader_metadata():
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> Path:
-    dest = tmp_path / "course"
-    shutil.copytree(DEMO, dest)
+    """A course with its own copy of ps1 (made from the template, as a trainer starts one), edited."""
+    from grading.api import new_course
+
+    dest = new_course("demo", tmp_path / "course")
     src = dest / "assignments" / "ps1" / "ps1.py"
     text = src.read_text(encoding="utf-8")
     assert old in text, old

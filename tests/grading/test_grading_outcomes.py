@@ -18,18 +18,18 @@ def _db(academy_env: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def trainer_graded(cohort, course, academy_env):
+def trainer_graded(cohort, course, academy_env, settings):
     """The trainer scores the hand-graded answer of `good` (4 of 5) as in the formgrader."""
     from grading import api
     from grading.nbgrader_env import gradebook
 
-    before = api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO)
+    before = api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO, settings=settings)
     with gradebook(course) as gb:
         g = gb.find_grade("q3-answer", "ps1", "ps1", "good")
         g.manual_score = 4
         g.needs_manual_grade = False  # what the formgrader does on save
         gb.db.commit()
-    api.competence("demo", root=course)
+    api.competence("demo", root=course, settings=settings)
     return before
 
 
@@ -50,22 +50,22 @@ def test_competence_profile_levels(trainer_graded, academy_env):
     assert prof["os-exit"]["数据分析与技术应用"]["share"] == 1.0 and prof["os-exit"]["业务办理"]["share"] == 0.0
 
 
-def test_thresholds_are_editable(trainer_graded, academy_env, tmp_path, monkeypatch):
+def test_thresholds_are_editable(trainer_graded, academy_env, tmp_path, settings):
     from grading.competence import DEFAULT_FILE, load_framework
     from grading.profile import profiles
 
     edited = tmp_path / "competence.toml"
     edited.write_text(DEFAULT_FILE.read_text(encoding="utf-8").replace('"良好" = 0.75', '"良好" = 0.85'), encoding="utf-8")
-    monkeypatch.setenv("ACADEMY_COMPETENCE", str(edited))
-    assert load_framework().thresholds["良好"] == 0.85
-    assert profiles(_db(academy_env))["good"]["服务意识与流程优化"]["level"] == "合格"
+    framework = load_framework(settings=settings.replace(competence=str(edited)))  # ACADEMY_COMPETENCE
+    assert framework.thresholds["良好"] == 0.85
+    assert profiles(_db(academy_env), framework)["good"]["服务意识与流程优化"]["level"] == "合格"
 
 
-def test_certificate_pdf(trainer_graded, course, academy_env):
+def test_certificate_pdf(trainer_graded, course, academy_env, settings):
     from grading import api
     from grading.certificate import verify
 
-    out = api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO)
+    out = api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO, settings=settings)
     assert out["issued"], out
     pdf = Path(out["path"])
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -82,23 +82,23 @@ def test_certificate_pdf(trainer_graded, course, academy_env):
     assert verify(_db(academy_env), out["number"])["valid"]
     assert Path(out["home_copy"]).read_bytes() == pdf.read_bytes()  # in the trainee's own home
     assert verify(_db(academy_env), "HDXY-2026-DEMO-00000000") is None
-    again = api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO)
+    again = api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO, settings=settings)
     assert again["number"] == out["number"]  # issued once
 
 
-def test_no_certificate_without_passing(trainer_graded, course, academy_env):
+def test_no_certificate_without_passing(trainer_graded, course, academy_env, settings):
     from grading import api
 
-    out = api.certificate("demo", "wrong", out_dir=academy_env / "certs", root=course, course_src=DEMO)
+    out = api.certificate("demo", "wrong", out_dir=academy_env / "certs", root=course, course_src=DEMO, settings=settings)
     assert not out["issued"] and any("低于合格线" in p for p in out["problems"])
 
 
-def test_progress_page_shows_only_own_data(trainer_graded, course, academy_env):
+def test_progress_page_shows_only_own_data(trainer_graded, course, academy_env, settings):
     from grading import api
     from grading.progress import PAGE_NAME, write_pages
 
-    api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO)
-    write_pages(["good", "wrong"], db_url=_db(academy_env))
+    api.certificate("demo", "good", out_dir=academy_env / "certs", root=course, course_src=DEMO, settings=settings)
+    write_pages(["good", "wrong"], db_url=_db(academy_env), settings=settings)
     page = (academy_env / "homes" / "good" / PAGE_NAME)
     html = page.read_text(encoding="utf-8")
     assert "马晓燕" in html and "9 / 10" in html and "已获学时" in html and "<b>2</b>" in html
@@ -108,12 +108,12 @@ def test_progress_page_shows_only_own_data(trainer_graded, course, academy_env):
     assert "李建国" in other and "马晓燕" not in other
 
 
-def test_csv_exports_marked_synthetic(trainer_graded, course, academy_env, tmp_path):
+def test_csv_exports_marked_synthetic(trainer_graded, course, academy_env, tmp_path, settings):
     import csv
 
     from grading import api
 
-    out = api.competence("demo", out_dir=tmp_path, root=course)
+    out = api.competence("demo", out_dir=tmp_path, root=course, settings=settings)
     names = sorted(Path(f).name for f in out["files"])
     assert names == ["competence_by_cohort.csv", "competence_by_county.csv", "competence_by_unit.csv",
                      "competence_profiles.csv"]
@@ -122,13 +122,13 @@ def test_csv_exports_marked_synthetic(trainer_graded, course, academy_env, tmp_p
         assert "合成数据" in first
     by_unit = list(csv.reader((tmp_path / "competence_by_unit.csv").open(encoding="utf-8-sig")))
     assert any(r[0] == "平安区政务服务中心" and r[1] == "业务办理" for r in by_unit)
-    grades = api.export("demo", tmp_path / "grades.csv", root=course)
+    grades = api.export("demo", tmp_path / "grades.csv", root=course, settings=settings)
     rows = list(csv.reader(grades.open(encoding="utf-8-sig")))
     assert "合成数据" in rows[0][1] and len(rows) == 2 + len(EXPECTED)
     assert any(r[0] == "invalid-json" and "损坏" in r[-1] for r in rows)
 
 
-def test_parallel_equals_sequential(cohort, course, tmp_path):
+def test_parallel_equals_sequential(cohort, course, tmp_path, settings):
     """Regrade a subset sequentially (1 worker) in a copy of the course root; same gradebook."""
     from grading.autograde import autograde
     from grading.course_root import prepare
@@ -137,7 +137,7 @@ def test_parallel_equals_sequential(cohort, course, tmp_path):
     subset = ["good", "wrong", "os-exit", "tests-deleted", "errors-silenced", "invalid-json"]
     copy = tmp_path / "courses" / "demo"
     shutil.copytree(course, copy)
-    prepare(DEMO, copy, tmp_path / "exchange", cell_timeout=5)  # rewrites the config's paths
+    prepare(DEMO, copy, tmp_path / "exchange", cell_timeout=5, settings=settings)  # rewrites the config's paths
 
     def scores(root: Path) -> dict:
         with gradebook(root) as gb:
@@ -151,7 +151,7 @@ def test_parallel_equals_sequential(cohort, course, tmp_path):
             gb.remove_submission("ps1", s)
     for s in subset:
         shutil.rmtree(copy / "autograded" / s, ignore_errors=True)
-    report = autograde("demo", "ps1", copy, workers=1, students=subset)
+    report = autograde("demo", "ps1", copy, workers=1, students=subset, settings=settings)
     assert report["workers"] == 1
     sequential = scores(copy)
     assert sequential == parallel

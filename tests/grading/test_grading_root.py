@@ -2,7 +2,7 @@
 CLI, the course root belongs to grader-<course>, submissions run as `academy-grade` and cannot
 read the gradebook, the sources or another trainee's files.
 
-Skipped (clearly) unless running as root with the isolation module (academy.accounts). Uses the
+Skipped (clearly) unless running as root. Root-mode settings are passed to every grading call. Uses the
 machine's shared runtime venv (built once by academy.runtime, ~35 s the first time), like the
 isolation tests.
 """
@@ -25,13 +25,13 @@ pytestmark = [pytest.mark.root, pytest.mark.slow, pytest.mark.timeout(900)]
 
 if os.geteuid() != 0:
     pytest.skip("root mode needs root: real Unix accounts (run as root, e.g. on CI)", allow_module_level=True)
-try:
-    from academy import accounts, runtime
-    from academy.paths import Paths
-except ImportError as exc:  # pragma: no cover
-    pytest.skip(f"isolation module not available: {exc}", allow_module_level=True)
+from academy import runtime
+from runtime import accounts
+from runtime.paths import Paths
+from runtime.settings import Settings, current
+from runtime.unix import setpriv_argv
 
-SHARED_RUNTIME = Path(os.environ.get("ACADEMY_TEST_RUNTIME", "/var/tmp/academy-test-runtime"))
+SHARED_RUNTIME = Path(current().test_runtime)
 
 SNOOP = '''import os
 for _label, _path in TARGETS:
@@ -49,7 +49,7 @@ for _label, _path in TARGETS:
 def _as(user: str, argv: list[str], cwd: Path, venv: Path) -> subprocess.CompletedProcess:
     pw = pwd.getpwnam(user)
     env = {"HOME": pw.pw_dir, "USER": user, "PATH": f"{venv}/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
-    return subprocess.run(["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups", "--", *argv],
+    return subprocess.run(setpriv_argv(pw) + argv,
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -62,10 +62,8 @@ def root_course():
     root = Path(tempfile.mkdtemp(prefix="zg-academy-", dir="/tmp"))
     os.chmod(root, 0o755)
     (root / "venv").symlink_to(shared.venv)
-    paths = Paths(root=root, root_mode=True)
-    saved = {k: os.environ.get(k) for k in ("ACADEMY_ROOT", "ACADEMY_SINGLE_USER")}
-    os.environ["ACADEMY_ROOT"] = str(root)
-    os.environ.pop("ACADEMY_SINGLE_USER", None)
+    settings = Settings(root_mode=True, root_dir=str(root))  # root mode over this root, passed explicitly
+    paths = settings.paths
     cid = f"zg{secrets.token_hex(3)}"
     trainees = [f"zgt{secrets.token_hex(3)}", f"zgt{secrets.token_hex(3)}"]
     try:
@@ -77,12 +75,13 @@ def root_course():
         from grading import api
         from grading.course_root import prepare
 
-        prepare(src, paths.course_root(cid), paths.exchange, cell_timeout=10)
+        prepare(src, paths.course_root(cid), paths.exchange, cell_timeout=10, settings=settings)
         for t in trainees:
             accounts.ensure_account(t, paths.home(t), full_name="测试学员")
-        api.sync_students(cid, [{"account": t, "姓名": "测试学员", "单位": "平安区政务服务中心"} for t in trainees])
-        api.release(cid, "ps1")
-        yield {"root": root, "paths": paths, "cid": cid, "trainees": trainees, "src": src}
+        api.sync_students(cid, [{"account": t, "姓名": "测试学员", "单位": "平安区政务服务中心"} for t in trainees],
+                          settings=settings)
+        api.release(cid, "ps1", settings=settings)
+        yield {"root": root, "paths": paths, "settings": settings, "cid": cid, "trainees": trainees, "src": src}
     finally:
         for t in trainees:
             try:
@@ -94,11 +93,6 @@ def root_course():
         except Exception:
             pass
         shutil.rmtree(root, ignore_errors=True)
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +123,10 @@ def graded(root_course):
         os.chown(dest, pw.pw_uid, pw.pw_gid)
         r = _as(t, [str(venv / "bin" / "python"), "-m", "nbgrader", "submit", "ps1", *ex], home, venv)
         assert r.returncode == 0, r.stderr[-2000:]
-    api.collect(cid, "ps1")
-    report = api.autograde(cid, "ps1", workers=2)
-    fb = api.feedback(cid, "ps1")
+    settings = rc["settings"]
+    api.collect(cid, "ps1", settings=settings)
+    report = api.autograde(cid, "ps1", workers=2, settings=settings)
+    fb = api.feedback(cid, "ps1", settings=settings)
     return {"report": {r["student"]: r for r in report["submissions"]}, "feedback": fb, **rc}
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+
+from hubext.auth import AcademyAuthenticator, AcademyOAuthenticator
+from hubext.spawner import AcademySpawner, SingleAccountSpawner
 
 REPO = Path(__file__).resolve().parents[2]
 JUPYTERHUB = REPO / ".venv" / "bin" / "jupyterhub"
@@ -15,10 +19,14 @@ CONFIG = REPO / "hub_config" / "jupyterhub_config.py"
 pytestmark = pytest.mark.timeout(120)
 
 
+def plugin(group: str, name: str) -> type:
+    """The class a hub config names by entry point (pyproject.toml), as JupyterHub resolves it."""
+    return entry_points(group=group)[name].load()
+
+
 def show_config(tmp_path: Path, **env) -> dict:
     (tmp_path / "root" / "hub").mkdir(parents=True, exist_ok=True)  # the hub writes its pid file
-    # Other areas' session fixtures may leave ACADEMY_SINGLE_USER in os.environ: each call here
-    # states its mode explicitly.
+    # Each call states its mode explicitly, whatever this process's environment says.
     base = {k: v for k, v in os.environ.items() if k != "ACADEMY_SINGLE_USER"}
     full = dict(base, ACADEMY_ROOT=str(tmp_path / "root"), **env)
     full["PATH"] = f"{JUPYTERHUB.parent}:{full['PATH']}"
@@ -31,8 +39,8 @@ def show_config(tmp_path: Path, **env) -> dict:
 def test_single_account_config(tmp_path):
     cfg = show_config(tmp_path, ACADEMY_SINGLE_USER="1", ACADEMY_PORT="18123")
     hub = cfg["JupyterHub"]
-    assert "AcademyAuthenticator" in hub["authenticator_class"]
-    assert "SingleAccountSpawner" in hub["spawner_class"]
+    assert plugin("jupyterhub.authenticators", hub["authenticator_class"]) is AcademyAuthenticator
+    assert plugin("jupyterhub.spawners", hub["spawner_class"]) is SingleAccountSpawner
     assert hub["ip"] == "127.0.0.1" and hub["port"] == 18123
     assert hub["cookie_secret_file"] == str(tmp_path / "root" / "hub" / "jupyterhub_cookie_secret")
     assert cfg["AcademyAuthenticator"]["enable_signup"] is False
@@ -54,7 +62,7 @@ def test_single_account_config(tmp_path):
 @pytest.mark.skipif(os.geteuid() != 0, reason="root mode needs root")
 def test_root_mode_config(tmp_path):
     cfg = show_config(tmp_path)
-    assert "AcademySpawner" in cfg["JupyterHub"]["spawner_class"]
+    assert plugin("jupyterhub.spawners", cfg["JupyterHub"]["spawner_class"]) is AcademySpawner
 
 
 def test_course_services_and_roles(tmp_path):
@@ -79,12 +87,11 @@ def test_course_services_and_roles(tmp_path):
 def test_unified_identity_profile(tmp_path):
     cfg = show_config(tmp_path, ACADEMY_SINGLE_USER="1", ACADEMY_AUTH_PROFILE="unified_identity",
                       ACADEMY_OAUTH_AUTHORIZE_URL="https://idp.test/authorize")
-    assert cfg["JupyterHub"]["authenticator_class"] == "academy.hubauth.AcademyOAuthenticator"
+    assert plugin("jupyterhub.authenticators", cfg["JupyterHub"]["authenticator_class"]) is AcademyOAuthenticator
     oauth = cfg["AcademyOAuthenticator"]
     assert oauth["authorize_url"] == "https://idp.test/authorize"
     assert oauth["username_claim"] == "preferred_username"
     assert oauth["allow_all"] is False
-    from academy.hubauth import AcademyOAuthenticator
     from oauthenticator.generic import GenericOAuthenticator
 
     assert issubclass(AcademyOAuthenticator, GenericOAuthenticator)

@@ -1,4 +1,4 @@
-"""academy.db: the people interface other parts use, and course ports."""
+"""runtime.people: the people interface other parts use; academy.db: course ports."""
 from __future__ import annotations
 
 import socket
@@ -7,16 +7,14 @@ import pytest
 
 from academy import db as adb
 from academy.roster import import_roster
+from runtime.people import people
+from runtime.settings import Settings
 
 pytestmark = pytest.mark.timeout(120)
 
 
-def test_people_filters_and_records(tmp_path, monkeypatch):
-    monkeypatch.setenv("ACADEMY_ROOT", str(tmp_path / "root"))
-    monkeypatch.setenv("ACADEMY_SINGLE_USER", "1")
-    from academy.paths import Paths
-
-    p = Paths.from_env()
+def test_people_filters_and_records(tmp_path):
+    p = Settings.single_account(tmp_path / "root").paths
     p.hub_dir.mkdir(parents=True)
     p.data_dir.mkdir()
     adb.register_course(p.academy_db_url, "demo", "演示课程", "", None)
@@ -27,14 +25,14 @@ def test_people_filters_and_records(tmp_path, monkeypatch):
         "du_fei,杜飞（合成）,市政务服务中心综合受理科,乐都区,trainer,demo,,1\n",
         p,
     )
-    everyone = adb.people(p.academy_db_url)
+    everyone = people(p.academy_db_url)
     assert [x.account for x in everyone] == ["du_fei", "han_bo", "ma_li"]
     ma = everyone[2]
     assert (ma.name, ma.unit, ma.county, ma.role, ma.cohort, ma.active, ma.courses) == (
         "马丽（合成）", "市医保局驻厅窗口", "乐都区", "trainee", "2026年第一期", True, ("demo",))
     assert ma.family_name == "马" and ma.role_label == "学员"
-    assert [x.account for x in adb.people(p.academy_db_url, course="demo", role="trainee")] == ["han_bo", "ma_li"]
-    assert [x.account for x in adb.people(p.academy_db_url, active_only=True, role="trainee")] == ["ma_li"]
+    assert [x.account for x in people(p.academy_db_url, course="demo", role="trainee")] == ["han_bo", "ma_li"]
+    assert [x.account for x in people(p.academy_db_url, active_only=True, role="trainee")] == ["ma_li"]
     with pytest.raises(AttributeError):
         ma.name = "x"  # frozen: no session behind it
 

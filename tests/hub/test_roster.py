@@ -7,8 +7,10 @@ import stat
 import pytest
 
 from academy import db as adb
-from academy.paths import Paths
 from academy.roster import import_roster, parse
+from runtime.paths import Paths
+from runtime.people import people
+from runtime.settings import Settings
 
 HEADER = "account,姓名,单位,县区,role,courses,cohort,active\n"
 GOOD = HEADER + """\
@@ -20,10 +22,8 @@ chen_jing,陈静（合成）,市政务服务监督管理局,乐都区,领导,,,1
 
 
 @pytest.fixture
-def paths(tmp_path, monkeypatch):
-    monkeypatch.setenv("ACADEMY_ROOT", str(tmp_path / "root"))
-    monkeypatch.setenv("ACADEMY_SINGLE_USER", "1")
-    p = Paths.from_env()
+def paths(tmp_path):
+    p = Settings.single_account(tmp_path / "root").paths
     for d in (p.hub_dir, p.data_dir):
         d.mkdir(parents=True)
     adb.register_course(p.academy_db_url, "demo", "演示课程", "", None)
@@ -81,7 +81,7 @@ grader-demo,评分,单位,乐都区,trainee,demo,,1
     report = import_roster(text, paths)
     assert sorted(report.created) == ["chen_jing", "li_na", "wang_wei", "zhao_lei"]
     assert len(report.errors) == 9
-    assert {p.account for p in adb.people(paths.academy_db_url)} == set(report.created)
+    assert {p.account for p in people(paths.academy_db_url)} == set(report.created)
 
 
 def test_header_must_have_every_column(paths):
@@ -95,12 +95,12 @@ def test_import_is_idempotent(paths):
     pw_file = paths.data_dir / "initial-passwords.txt"
     assert stat.S_IMODE(os.stat(pw_file).st_mode) == 0o600
     state1 = hub_state(paths)
-    people1 = adb.people(paths.academy_db_url)
+    people1 = people(paths.academy_db_url)
     second = import_roster(GOOD, paths)
     assert second.created == [] and second.updated == [] and len(second.unchanged) == 4
     assert second.new_passwords == {}
     assert hub_state(paths) == state1  # same groups, same password hashes
-    assert adb.people(paths.academy_db_url) == people1
+    assert people(paths.academy_db_url) == people1
     assert state1["wang_wei"]["groups"] == ["course-demo", "course-demo2", "trainees"]
     assert state1["zhao_lei"]["groups"] == ["formgrade-demo", "formgrade-demo2", "trainers"]
     assert state1["chen_jing"]["groups"] == ["leaders"]
@@ -119,7 +119,7 @@ def test_update_moves_groups(paths):
     report = import_roster(changed, paths)
     assert report.updated == ["zhao_lei"]
     assert hub_state(paths)["zhao_lei"]["groups"] == ["formgrade-demo2", "trainers"]
-    assert adb.people(paths.academy_db_url, course="demo", role="trainer") == []
+    assert people(paths.academy_db_url, course="demo", role="trainer") == []
 
 
 def test_disabling_keeps_everything_but_access(paths):
@@ -147,7 +147,7 @@ def test_disabling_keeps_everything_but_access(paths):
     assert state["groups"] == ["disabled"]
     assert state["tokens"] == 0
     assert state["cookie_id"] != cookie_before  # old login cookies no longer match
-    person = {p.account: p for p in adb.people(paths.academy_db_url)}["li_na"]
+    person = {p.account: p for p in people(paths.academy_db_url)}["li_na"]
     assert person.active is False and person.courses == ("demo",)  # enrolment kept
     assert (home / "作业.ipynb").exists()  # nothing deleted
     # Re-enabling gives the groups back.

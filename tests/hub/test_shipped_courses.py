@@ -10,18 +10,17 @@ import pytest
 
 from academy import db as adb
 from academy import demo, state
-from academy.paths import Paths
 from academy.roster import import_roster
+from runtime.paths import Paths
+from runtime.people import people
+from runtime.settings import Settings
 
 pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture
-def prepared(tmp_path, monkeypatch):
-    monkeypatch.setenv("ACADEMY_ROOT", str(tmp_path / "root"))
-    monkeypatch.setenv("ACADEMY_SINGLE_USER", "1")
-    monkeypatch.delenv("ACADEMY_COURSES", raising=False)
-    paths = Paths.from_env()
+def prepared(tmp_path):
+    paths = Settings.single_account(tmp_path / "root").paths
     assert state.prepare(paths, log=lambda *a: None) == []
     roster = tmp_path / "roster.csv"
     roster.write_text(demo.generate(), encoding="utf-8")
@@ -55,7 +54,7 @@ def test_shipped_courses_reach_the_enrolled(prepared):
         lessons = sorted(p.name for p in (paths.lessons / course).rglob("*.ipynb"))
         assert len(lessons) >= 2, lessons
     groups = hub_groups(paths)
-    trainees = {p.account for p in adb.people(paths.academy_db_url) if p.role == "trainee"}
+    trainees = {p.account for p in people(paths.academy_db_url) if p.role == "trainee"}
     assert len(trainees) >= 30
     for course in ("demo", "guides", "walkthrough"):
         assert groups[f"course-{course}"] == trainees

@@ -49,7 +49,7 @@ def test_stop_leaves_no_process_and_restart_reuses_state(tmp_path):
         tree = hub.descendants()
         cmdlines = " ".join(names(tree))
         # hub, proxy, a formgrader, the dashboards and the user server are all there
-        for part in ("jupyterhub", "configurable-http-proxy", "academy.dashboards_app",
+        for part in ("jupyterhub", "configurable-http-proxy", "hubext.dashboards",
                      "jupyterhub-singleuser"):
             assert part in cmdlines, (part, cmdlines)
         cookie_secret = (hub.root / "hub" / "jupyterhub_cookie_secret").read_bytes()

@@ -33,11 +33,9 @@ def test_lab_defaults_to_chinese_and_nbgrader_uses_the_shared_exchange(academy_h
     assert "path_includes_course = True" in cfg and str(hub.root / "exchange") in cfg
 
 
-def test_lessons_are_copied_once_and_never_overwritten(tmp_path, monkeypatch):
-    from academy.spawner import copy_lessons
+def test_lessons_are_copied_once_and_never_overwritten(tmp_path):
+    from hubext.spawner import copy_lessons
 
-    monkeypatch.setenv("ACADEMY_ROOT", str(tmp_path / "root"))
-    monkeypatch.setenv("ACADEMY_SINGLE_USER", "1")
     lessons = tmp_path / "root" / "lessons" / "demo"
     lessons.mkdir(parents=True)
     (lessons / "01-入门.ipynb").write_text(json.dumps({"cells": []}), encoding="utf-8")
@@ -46,10 +44,10 @@ def test_lessons_are_copied_once_and_never_overwritten(tmp_path, monkeypatch):
     groups = [SimpleNamespace(name="course-demo"), SimpleNamespace(name="trainees")]
     spawner = SimpleNamespace(user=SimpleNamespace(orm_user=SimpleNamespace(groups=groups)))
     home = tmp_path / "home"
-    copy_lessons(spawner, home, None)
+    copy_lessons(spawner, home, None, tmp_path / "root" / "lessons")
     assert (home / "demo" / "01-入门.ipynb").exists() and (home / "demo" / "data" / "办件.csv").exists()
     (home / "demo" / "01-入门.ipynb").write_text("my own work", encoding="utf-8")
-    copy_lessons(spawner, home, None)
+    copy_lessons(spawner, home, None, tmp_path / "root" / "lessons")
     assert (home / "demo" / "01-入门.ipynb").read_text(encoding="utf-8") == "my own work"
 
 

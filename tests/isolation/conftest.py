@@ -10,9 +10,10 @@ import os
 import nbformat
 import pytest
 
-from academy import accounts, runtime
+from academy import runtime
+from runtime import accounts
 
-from isohub import REPO, as_grader, cleanup, make_test_root, new_name, start_hub
+from tests.hubfixture import REPO, as_grader, cleanup, make_test_root, new_name, start_bare_hub
 
 ROOT_REASON = "isolation tests need root (real Unix accounts, servers run as each person); CI runs them as root"
 
@@ -54,7 +55,7 @@ def _write_course(paths, course_id: str) -> None:
         f"c.CourseDirectory.course_id = {course_id!r}\n"
         f"c.Exchange.root = {str(paths.exchange)!r}\n"
         "c.Exchange.path_includes_course = True\n"
-        'c.ExchangeFactory.collect = "academy.exchange_guard.OwnerCheckedCollect"\n')
+        'c.ExchangeFactory.collect = "grading.exchange_guard.OwnerCheckedCollect"\n')
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# 练习\n合成数据"), nbformat.v4.new_code_cell("answer = None")]
     release = croot / "release" / "ps1"
@@ -83,7 +84,7 @@ def iso_env():
         assert made.returncode == 0, made.stdout + made.stderr
         paths.academy_db.write_bytes(b"SQLite format 3\0 academy stand-in")
         os.chmod(paths.academy_db, 0o600)
-        env.hub = start_hub(paths)
+        env.hub = start_bare_hub(paths)
         for user in (env.a, env.b):
             env.hub.add_user(user)
         for user in (env.a, env.b):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from academy import accounts
-from isohub import new_name
+from runtime import accounts
+from tests.hubfixture import new_name
 
 pytestmark = [pytest.mark.root, pytest.mark.timeout(120)]
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from isohub import as_grader
+from tests.hubfixture import as_grader
 
 pytestmark = [pytest.mark.root, pytest.mark.hub, pytest.mark.timeout(300)]
 

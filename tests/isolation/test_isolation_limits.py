@@ -5,8 +5,9 @@ import time
 
 import pytest
 
-from hub_config import culler
-from isohub import cleanup, make_test_root, new_name, start_hub
+from hubext import culler
+from runtime.settings import Settings
+from tests.hubfixture import cleanup, make_test_root, new_name, start_bare_hub
 
 pytestmark = [pytest.mark.root, pytest.mark.hub]
 
@@ -38,25 +39,23 @@ def test_kernel_past_the_limit_fails_alone(iso_env):
 
 
 def test_culler_config_has_least_privilege():
-    svc = culler.culler_service({})
+    svc = culler.culler_service(Settings())
     assert svc and "--timeout=3600" in svc["command"] and "--cull-every=300" in svc["command"]
-    assert culler.culler_service({"ACADEMY_CULL_TIMEOUT": "0"}) is None
+    assert culler.culler_service(Settings.from_env({"ACADEMY_CULL_TIMEOUT": "0"})) is None
     role = culler.culler_role()
     assert set(role["scopes"]) == {"list:users", "read:users:activity", "read:servers", "delete:servers"}
     assert role["services"] == [svc["name"]]
 
 
 @pytest.mark.timeout(180)
-def test_idle_server_is_culled(monkeypatch):
+def test_idle_server_is_culled():
     """A separate hub with a short timeout: an idle server is stopped by the culler service."""
-    monkeypatch.setenv("ACADEMY_CULL_TIMEOUT", "4")
-    monkeypatch.setenv("ACADEMY_CULL_EVERY", "2")
     paths = make_test_root()
     hub = None
     try:
         from academy import runtime
         runtime.prepare_runtime(paths, root_mode=True, checkout=None)
-        hub = start_hub(paths)
+        hub = start_bare_hub(paths, extra_env={"ACADEMY_CULL_TIMEOUT": "4", "ACADEMY_CULL_EVERY": "2"})
         name = new_name("i")
         hub.add_user(name)
         hub.start_server(name)

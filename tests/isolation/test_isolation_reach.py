@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from academy import runtime
-from isohub import REPO
+from tests.hubfixture import REPO
 
 pytestmark = [pytest.mark.root, pytest.mark.hub, pytest.mark.timeout(300)]
 

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from isohub import new_name
+from tests.hubfixture import new_name
 
 pytestmark = [pytest.mark.root, pytest.mark.hub, pytest.mark.timeout(240)]
 

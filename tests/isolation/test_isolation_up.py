@@ -20,12 +20,10 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from academy import accounts, runtime
-from academy.paths import Paths
-from isohub import REPO, Kernel, new_name, shared_runtime_venv
-
-sys.path.insert(0, str(REPO))
-from tests.hubfixture import start_hub  # noqa: E402
+from academy import runtime
+from runtime import accounts
+from runtime.paths import Paths
+from tests.hubfixture import REPO, Kernel, new_name, shared_runtime_venv, start_hub
 
 pytestmark = [pytest.mark.root, pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(600)]
 

@@ -182,7 +182,7 @@ def summary(n: int, rec: Recorder, res: dict, started_in: float) -> dict:
 
 def runtime_venv() -> Path:
     from academy import runtime
-    from academy.paths import Paths
+    from runtime.paths import Paths
 
     shared = Paths(root=LOAD_RUNTIME, root_mode=True)
     LOAD_RUNTIME.mkdir(parents=True, exist_ok=True)
@@ -193,7 +193,7 @@ def runtime_venv() -> Path:
 
 def remove_accounts(before: set[str], root: Path, n: int) -> None:
     """Only what this run made: its trainees, and graders whose home is inside its root."""
-    from academy import accounts
+    from runtime import accounts
 
     mine = {f"lt{i:03d}" for i in range(1, n + 1)} | {
         p.pw_name for p in pwd.getpwall() if p.pw_name.startswith("grader-") and p.pw_dir.startswith(str(root) + "/")}

@@ -7,7 +7,7 @@ can run code of their own. JupyterHub's identity provider (`JupyterHubIdentityPr
 holders of `access:services!service=dashboards` (leaders and admins, hub_config/roles.py);
 everything outside Voila's own routes answers 403.
 
-    python -m academy.dashboards_app DASHBOARDS_DIR     (the hub starts it; env from the hub)
+    python -m hubext.dashboards DASHBOARDS_DIR     (the hub starts it; env from the hub)
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Child side of ``grading.privileges.run_as``: read (module, function, args) pickled on stdin,
+"""Child side of ``runtime.unix.run_as``: read (module, function, args) pickled on stdin,
 run it, write ("ok", result) or ("error", (repr, traceback)) pickled on stdout."""
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Spawners: one per mode.
 
 - Root mode: `AcademySpawner` — JupyterHub's LocalProcessSpawner (the server runs as the person's
-  own Unix account, made by academy.accounts), plus lessons copied into the home at spawn.
-  Both take the isolation part's memory limit (hub_config.limits.MemoryLimitMixin).
+  own Unix account, made by runtime.accounts), plus lessons copied into the home at spawn.
+  Both take the memory limit of hubext.limits.MemoryLimitMixin.
 - Single-account mode: `SingleAccountSpawner` — every server runs as the hub's own account, each
   in `$ACADEMY_ROOT/homes/<name>`. It keeps nobody apart: demos and tests only.
 """
@@ -15,18 +15,21 @@ from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
 
-from academy.paths import Paths
-from hub_config.limits import MemoryLimitMixin
+from academy.runtime import copy_tree_as_user
+from runtime.paths import Paths
+from runtime.settings import current
+
+from .limits import MemoryLimitMixin
 
 
 def _course_ids(user) -> list[str]:
     return sorted(g.name[len("course-"):] for g in user.groups if g.name.startswith("course-"))
 
 
-def copy_lessons(spawner, home: Path, owner: tuple[int, int] | None) -> None:
-    """Copy each enrolled course's rendered lessons into `home/<course>/` — only files not there
-    yet, so a trainee's own edits are never overwritten."""
-    lessons = Paths.from_env().lessons
+def copy_lessons(spawner, home: Path, owner: tuple[int, int] | None, lessons: Path | None = None) -> None:
+    """Copy each enrolled course's rendered lessons (default: the runtime's) into `home/<course>/`
+    — only files not there yet, so a trainee's own edits are never overwritten."""
+    lessons = lessons or current().paths.lessons
     for course in _course_ids(spawner.user.orm_user):
         src = lessons / course
         if not src.is_dir():
@@ -34,7 +37,6 @@ def copy_lessons(spawner, home: Path, owner: tuple[int, int] | None) -> None:
         if owner:
             # root mode: copy AS the person — root following a symlink they planted in their
             # home would write into (and chown) anything (academy.runtime.copy_tree_as_user)
-            from academy.runtime import copy_tree_as_user
             try:
                 copy_tree_as_user(src, home / course, spawner.user.name)
             except RuntimeError as e:  # their own home's problem: start the server anyway

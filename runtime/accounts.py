@@ -26,7 +26,6 @@ Interfaces (used by the roster import and grading):
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import grp
 import os
 import pwd
@@ -36,7 +35,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from .settings import current
+from .unix import file_lock
 
 USERS_GROUP = "academy-users"
 GRADERS_GROUP = "academy-graders"
@@ -154,19 +154,6 @@ def check_account_name(name: str) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Low-level helpers
-
-
-@contextlib.contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive flock on path, across processes (released if the process dies)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def _accounts_lock() -> contextlib.AbstractContextManager[None]:
@@ -370,8 +357,7 @@ def remove_account(name: str, *, remove_home: bool = True) -> None:
 
 
 def _default_grader_home(course_id: str) -> Path:
-    root = os.environ.get("ACADEMY_ROOT") or "/srv/academy"
-    return Path(root) / "courses" / course_id
+    return current().paths.course_root(course_id)
 
 
 def ensure_grader_account(course_id: str, *, home: Path | None = None) -> str:

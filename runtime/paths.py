@@ -1,40 +1,23 @@
 """Where the academy keeps its runtime state (see docs/architecture.md, "Runtime layout").
 
 `ACADEMY_ROOT` is the one place for runtime state. Without it: `/srv/academy` in root mode,
-`<checkout>/var` in single-account mode. Root mode means "running as euid 0 and
-`ACADEMY_SINGLE_USER` is not 1": only then can each person's server run as their own Unix user.
+`<checkout>/var` in single-account mode. runtime.settings decides both and builds the Paths
+(``current().paths``); this module reads no environment.
 """
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT_MODE_ROOT = Path("/srv/academy")
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
 class Paths:
     root: Path
     root_mode: bool
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Paths":
-        env = os.environ if env is None else env
-        root_mode = os.geteuid() == 0 and not _truthy(env.get("ACADEMY_SINGLE_USER"))
-        raw = env.get("ACADEMY_ROOT")
-        if raw:
-            root = Path(raw).expanduser().resolve()
-        else:
-            root = DEFAULT_ROOT_MODE_ROOT if root_mode else CHECKOUT / "var"
-        return cls(root=root, root_mode=root_mode)
 
     @property
     def single_user(self) -> bool:

@@ -11,7 +11,7 @@ inbound entry whose Unix owner is not the account named in it is moved to
 ``<course root>/quarantine/`` (kept for the trainer to look at, never graded). Use it in each
 course's ``nbgrader_config.py`` (the formgrader and the CLI both read it)::
 
-    c.ExchangeFactory.collect = "academy.exchange_guard.OwnerCheckedCollect"
+    c.ExchangeFactory.collect = "grading.exchange_guard.OwnerCheckedCollect"
 
 ``quarantine_forged(inbound, quarantine)`` does the same as a function (as root or the grader).
 """

@@ -13,6 +13,11 @@ from __future__ import annotations
 from nativeauthenticator import NativeAuthenticator
 from nativeauthenticator.orm import UserInfo
 
+from runtime.db import session
+from runtime.paths import Paths
+from runtime.settings import current
+from runtime.people import Person
+
 MAX_PASSWORD_BYTES = 72
 
 
@@ -41,14 +46,11 @@ class AcademyAuthenticator(NativeAuthenticator):
 
 def _roster_active(account: str) -> bool:
     """Is `account` an active person of the academy roster? (Read live from the academy DB.)"""
-    from academy import db as adb
-    from academy.paths import Paths
-
-    paths = Paths.from_env()
+    paths = current().paths
     if not paths.academy_db.exists():
         return False
-    with adb.session(paths.academy_db_url) as s:
-        person = s.get(adb.Person, account)
+    with session(paths.academy_db_url) as s:
+        person = s.get(Person, account)
         return bool(person and person.active)
 
 

@@ -15,12 +15,14 @@ Interfaces:
     TlsSettings.from_env(env) -> TlsSettings
     settings_error(env) -> str | None     # bilingual message for bad settings (callers exit 2)
     public_url(port, env) -> str          # http(s)://127.0.0.1:PORT/ — for banners and `status`
+    public_ready(port, env) -> bool       # the proxy answers /hub/api/ on the public port
 """
 from __future__ import annotations
 
 import ipaddress
 import os
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -97,3 +99,20 @@ def settings_error(env: Mapping[str, str] | None = None) -> str | None:
 def public_url(port: int, env: Mapping[str, str] | None = None) -> str:
     scheme = "https" if TlsSettings.from_env(env).enabled else "http"
     return f"{scheme}://127.0.0.1:{port}/"
+
+
+def public_ready(port: int, env: Mapping[str, str] | None = None) -> bool:
+    """Readiness probe of the public port (the proxy routes /hub/ to the hub).
+
+    The certificate is not checked here: it names the server's host name, not 127.0.0.1, and the
+    probe carries no secret (no token, no cookie) — it only asks whether the proxy routes yet.
+    """
+    import requests
+    import urllib3
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+        try:
+            return requests.get(public_url(port, env) + "hub/api/", timeout=2, verify=False).ok
+        except requests.RequestException:
+            return False

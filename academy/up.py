@@ -23,7 +23,7 @@ import requests
 
 from academy import logs
 from academy.paths import CHECKOUT, Paths
-from academy.tls import public_url, settings_error
+from academy.tls import public_ready, public_url, settings_error
 
 CONFIG = CHECKOUT / "hub_config" / "jupyterhub_config.py"
 
@@ -130,7 +130,7 @@ class HubRunner:
             if self.proc.poll() is not None or self.stopping:
                 return False
             try:
-                if requests.get(self.api_url + "/", timeout=2).ok:
+                if requests.get(self.api_url + "/", timeout=2).ok and public_ready(self.port):
                     return True
             except requests.RequestException:
                 pass

@@ -5,6 +5,9 @@
     add-course COURSE_DIR              add or update a course (restarts a running hub)
     set-password ACCOUNT               set a new password (prints it once)
     demo-roster [--seed N] [--out F]   regenerate the synthetic demo roster
+    serve [--port N]                   production: like up, without the demo roster (systemd runs it)
+    install-service [--after UNIT] …   write and verify the systemd unit (as root; docs/operations.md)
+    status [--json]                    what runs, what failed, where the logs are
 """
 from __future__ import annotations
 
@@ -103,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=46)
     p.add_argument("--out")
     p.set_defaults(func=_cmd_demo_roster)
+    from academy.service import add_parsers  # serve, install-service, status (production profile)
+    add_parsers(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

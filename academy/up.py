@@ -21,6 +21,8 @@ from pathlib import Path
 import psutil
 import requests
 
+from academy import logs
+from academy.tls import public_ready, public_url, settings_error
 from runtime.paths import CHECKOUT, Paths
 from runtime.settings import current
 
@@ -115,8 +117,11 @@ class HubRunner:
             # Its own session: a terminal's Ctrl-C reaches only `up`, which then stops the hub
             # once, with SIGTERM (the hub's orderly shutdown), instead of every process at once.
             start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,  # → logs/academy.log (academy.logs)
         )
-        self.api_url = f"http://127.0.0.1:{self.port}/hub/api"
+        logs.pump(self.proc.stdout)
+        # The hub's own API port: plain HTTP on 127.0.0.1 whether or not the public port has TLS.
+        self.api_url = f"http://127.0.0.1:{env['ACADEMY_HUB_PORT']}/hub/api"
         self.hub_api_port = env["ACADEMY_HUB_PORT"]
 
     def wait_ready(self, timeout: float = 600) -> bool:
@@ -126,7 +131,7 @@ class HubRunner:
             if self.proc.poll() is not None or self.stopping:
                 return False
             try:
-                if requests.get(self.api_url + "/", timeout=2).ok:
+                if requests.get(self.api_url + "/", timeout=2).ok and public_ready(self.port):
                     return True
             except requests.RequestException:
                 pass
@@ -134,7 +139,7 @@ class HubRunner:
         return False
 
     def write_running(self) -> None:
-        info = {"pid": os.getpid(), "hub_pid": self.proc.pid, "url": f"http://127.0.0.1:{self.port}/",
+        info = {"pid": os.getpid(), "hub_pid": self.proc.pid, "url": public_url(self.port),
                 "api_url": self.api_url}
         tmp = self.paths.running_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(info))
@@ -177,6 +182,11 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
 
     paths = paths or current().paths
     port = port or current().port
+    problem = settings_error() or logs.settings_error()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    logs.start(paths)
     if not paths.root_mode:
         from academy.runtime import single_user_warning
 
@@ -234,7 +244,7 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
                 break
             runner.write_running()
             print(f"hub ready in {time.monotonic() - t0:.1f} s", flush=True)
-            print(banner(paths, f"http://127.0.0.1:{port}/"), flush=True)
+            print(banner(paths, public_url(port)), flush=True)
             ticks = 0
             while not runner.stopping and not runner.restart_requested and runner.proc.poll() is None:
                 time.sleep(0.2)

@@ -23,6 +23,7 @@ c = get_config()  # noqa: F821
 
 FRAGMENTS = [
     "base.py",          # addresses, ports, state files, landing page per role
+    "tls.py",           # public address, HTTPS with the operator's certificate (academy.tls)
     "auth.py",          # NativeAuthenticator with accounts from the roster
     "roles.py",         # RBAC: roles for trainees, trainers, leaders, admins, services
     "spawner.py",       # user servers: single-account or one Unix user each

@@ -97,6 +97,14 @@ class Settings:
                                          "Claim holding the academy account name.")
     oauth_scopes: tuple[str, ...] = _setting("ACADEMY_OAUTH_SCOPES", ("openid", "profile"), "OAuth scopes.",
                                              lambda v: tuple(v.split()))
+    tls_cert: str = _setting("ACADEMY_TLS_CERT", "", "PEM certificate (chain) for HTTPS on the public port; "
+                             "configurable-http-proxy terminates TLS (academy/tls.py).")
+    tls_key: str = _setting("ACADEMY_TLS_KEY", "", "Private key of ACADEMY_TLS_CERT (chmod 600: trainees have accounts).")
+    bind_ip: str = _setting("ACADEMY_BIND_IP", "127.0.0.1", "Address of the public port.")
+    insecure_http: bool = _setting("ACADEMY_INSECURE_HTTP", False, "Allow plain HTTP on a non-loopback address "
+                                   "(only when TLS ends on a front server of another machine).", truthy)
+    log_keep_days: int = _setting("ACADEMY_LOG_KEEP_DAYS", 200, "Days of rotated logs kept in <root>/logs "
+                                  "(at least 184: six months, 网络安全法 第二十一条).", int)
     test_runtime: str = _setting("ACADEMY_TEST_RUNTIME", "/var/tmp/academy-test-runtime",
                                  "Tests only: the runtime venv shared by root-mode test sessions.")
 

@@ -199,7 +199,8 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_install_service(args) -> int:
-    options = UnitOptions(name=args.name, root=Path(args.root), port=args.port, bind_ip=args.bind,
+    root = Path(args.root or current().root_dir or DEFAULT_ROOT_MODE_ROOT)
+    options = UnitOptions(name=args.name, root=root, port=args.port, bind_ip=args.bind,
                           tls_cert=args.tls_cert, tls_key=args.tls_key, after=tuple(args.after))
     return install(options, Path(args.unit_dir))
 
@@ -218,7 +219,7 @@ def add_parsers(sub) -> None:
                        description="Write <unit-dir>/<name>.service running `academy serve`; see docs/operations.md.")
     p.add_argument("--name", default="academy", help="unit name (default academy)")
     p.add_argument("--unit-dir", default=str(UNIT_DIR), help=f"where to write it (default {UNIT_DIR})")
-    p.add_argument("--root", default=current().root_dir or str(DEFAULT_ROOT_MODE_ROOT),
+    p.add_argument("--root", default=None,
                    help="ACADEMY_ROOT of the service (default $ACADEMY_ROOT or /srv/academy)")
     p.add_argument("--port", type=int, default=443, help="public port (default 443)")
     p.add_argument("--bind", default="127.0.0.1", help="address of the public port (default 127.0.0.1)")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from academy import logs
-from academy.paths import Paths
+from runtime.paths import Paths
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
@@ -52,8 +52,8 @@ def test_250_days_of_rotation_keep_the_newest_200_compressed(tmp_path):
 SCRIPT = textwrap.dedent("""
     import subprocess, sys
     from academy import logs
-    from academy.paths import Paths
-    logs.start(Paths.from_env())
+    from runtime.settings import current
+    logs.start(current().paths)
     print("up: preparing")
     print("up: bad things", file=sys.stderr)
     child = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -21,6 +21,7 @@ from pathlib import Path
 import psutil
 import requests
 
+from academy import instance_lock
 from academy.paths import CHECKOUT, Paths
 
 CONFIG = CHECKOUT / "hub_config" / "jupyterhub_config.py"
@@ -82,6 +83,7 @@ class HubRunner:
         # Every process the hub started (proxy, services, user servers), remembered while it
         # runs: if the hub dies abruptly they are re-parented to init and no longer its children.
         self.tree: dict[int, psutil.Process] = {}
+        self.pass_fds: tuple[int, ...] = ()  # the instance lock: held while the hub lives
 
     def remember_tree(self) -> None:
         if self.proc is None:
@@ -113,7 +115,7 @@ class HubRunner:
             [sys.executable, "-m", "academy.hubapp", "-f", str(CONFIG)], cwd=self.paths.hub_dir, env=env,
             # Its own session: a terminal's Ctrl-C reaches only `up`, which then stops the hub
             # once, with SIGTERM (the hub's orderly shutdown), instead of every process at once.
-            start_new_session=True,
+            start_new_session=True, pass_fds=self.pass_fds,
         )
         self.api_url = f"http://127.0.0.1:{self.port}/hub/api"
         self.hub_api_port = env["ACADEMY_HUB_PORT"]
@@ -176,6 +178,11 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
 
     paths = paths or Paths.from_env()
     port = port or int(os.environ.get("ACADEMY_PORT", "8000"))
+    try:  # before anything is touched: one academy per runtime state
+        lock = instance_lock.acquire(paths.hub_dir, f"http://127.0.0.1:{port}/")
+    except instance_lock.AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if not paths.root_mode:
         from academy.runtime import single_user_warning
 
@@ -209,6 +216,7 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
             print(f"  note: {note}", flush=True)
 
     runner = HubRunner(paths, port)
+    runner.pass_fds = lock.fds
 
     def on_stop(signum, frame):
         runner.stopping = True
@@ -252,5 +260,6 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
     finally:
         runner.stop()
         paths.running_file.unlink(missing_ok=True)
+        lock.release()
         print("学院已停止 / academy stopped", flush=True)
     return code

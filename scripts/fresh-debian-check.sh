@@ -31,6 +31,10 @@ if findmnt -rn -o TARGET | grep -q "^$root/"; then echo "mounts left under $root
 rm -rf "$root"
 cp -a "$base" "$root"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The host's CA bundle, for machines that reach PyPI/npm through a TLS-inspecting proxy (like the
+# one this was first run on); apart from this file and the network nothing of the host is used.
+mkdir -p "$root/etc/ssl" && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/host-ca.crt"
+ca=/etc/ssl/host-ca.crt
 git clone -q --no-local "$repo" "$root/root/academy"
 git -C "$root/root/academy" log -1 --format='checkout: %h %s' | tee "$work/commit.txt"
 
@@ -75,6 +79,7 @@ unshare --mount --pid --fork --propagation private /bin/bash -c '
   mount --rbind /sys "$0/sys"
   mount --rbind /dev "$0/dev"
   exec chroot "$0" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+    SSL_CERT_FILE='"$ca"' PIP_CERT='"$ca"' REQUESTS_CA_BUNDLE='"$ca"' NODE_EXTRA_CA_CERTS='"$ca"' \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /root/fresh-run.sh' "$root" \
   2>&1 | tee "$work/run.log"
 rc=${PIPESTATUS[0]}

@@ -61,37 +61,43 @@ def kill9(procs: list[psutil.Process]) -> None:
     psutil.wait_procs(procs, timeout=30)
 
 
-def test_second_up_on_a_running_state_is_refused_and_touches_nothing(tmp_path):
-    hub = start_hub(tmp_path / "root")
-    try:
-        before = snapshot(hub.root)
-        hub_pid = hub.hub_pid()
-        r = second_up(hub)
-        assert r.returncode == 2, r.stdout + r.stderr
-        assert "已在运行" in r.stderr and "already running" in r.stderr
-        assert str(hub.proc.pid) in r.stderr and hub.url in r.stderr
-        assert "Traceback" not in r.stderr + r.stdout
-        assert snapshot(hub.root) == before
-        # the first academy is unharmed: same hub, still answering
-        assert hub.hub_pid() == hub_pid and hub.proc.poll() is None
-        assert hub.api("GET", "/").ok
-    finally:
-        hub.stop()
+@pytest.fixture(scope="module")
+def first(tmp_path_factory) -> HubHandle:
+    """The first academy (a hub start costs a minute or two on 2 busy cores: one for both tests;
+    the kill test ends it, so it runs last)."""
+    hub = start_hub(tmp_path_factory.mktemp("single") / "root")
+    yield hub
+    hub.stop()
 
 
-def test_after_kill_9_the_next_start_works(tmp_path):
-    root = tmp_path / "root"
-    hub = start_hub(root)
+def test_second_up_on_a_running_state_is_refused_and_touches_nothing(first):
+    hub = first
+    before = snapshot(hub.root)
+    hub_pid = hub.hub_pid()
+    r = second_up(hub)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "已在运行" in r.stderr and "already running" in r.stderr
+    assert str(hub.proc.pid) in r.stderr and hub.url in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert snapshot(hub.root) == before
+    # the first academy is unharmed: same hub, still answering
+    assert hub.hub_pid() == hub_pid and hub.proc.poll() is None
+    assert hub.api("GET", "/").ok
+
+
+def test_after_kill_9_the_next_start_works(first):
+    hub = first
     procs = tree(hub)
+    hub_pid = hub.hub_pid()
     try:
         # `up` alone killed: its hub runs on, orphaned, on this state, so a start is still refused
         kill9(procs[:1])
-        assert psutil.pid_exists(hub.hub_pid())
+        assert hub_pid and psutil.pid_exists(hub_pid)
         r = second_up(hub)
         assert r.returncode == 2 and "hub 仍在运行" in r.stderr, r.stdout + r.stderr
     finally:
         kill9(procs)  # and now everything, as a crash of the machine would
-    again = start_hub(root)
+    again = start_hub(hub.root)
     try:
         assert again.api("GET", "/").ok
         assert again.login("xueyuan01").login_status == 302

@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Debian 12's venv brings pip 23.0.1, which cannot resolve the lock (soupsieve 4.1.3's wheel has
+# Metadata-Version 2.5): the venv's pip is brought to this exact version first.
+PIP_PIN := pip==26.3
 CHP := hub_config/proxy/node_modules/.bin/configurable-http-proxy
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
@@ -20,6 +23,7 @@ system-test:
 # The dev/test virtualenv: exact versions from requirements.lock, project editable.
 $(STAMP): pyproject.toml requirements.lock | system-up
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --disable-pip-version-check '$(PIP_PIN)'
 	$(VPY) -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
 	@touch $(STAMP)
 

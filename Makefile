@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Debian 12's venv brings pip 23.0.1, which cannot resolve the lock (soupsieve 4.1.3's wheel has
-# Metadata-Version 2.5): the venv's pip is brought to this exact version first.
-PIP_PIN := pip==26.3
+# Debian 12's venv brings pip 23.0.1, which cannot resolve the lock (extras with constraints):
+# the venv's pip is brought to this exact version first (the one academy.runtime uses too).
+PIP_PIN := pip==26.2.1
 CHP := hub_config/proxy/node_modules/.bin/configurable-http-proxy
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1

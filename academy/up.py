@@ -21,7 +21,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from academy import logs
+from academy import instance_lock, logs
 from academy.tls import public_ready, public_url, settings_error
 from runtime.paths import CHECKOUT, Paths
 from runtime.settings import current
@@ -85,6 +85,7 @@ class HubRunner:
         # Every process the hub started (proxy, services, user servers), remembered while it
         # runs: if the hub dies abruptly they are re-parented to init and no longer its children.
         self.tree: dict[int, psutil.Process] = {}
+        self.pass_fds: tuple[int, ...] = ()  # the instance lock: held while the hub lives
 
     def remember_tree(self) -> None:
         if self.proc is None:
@@ -116,7 +117,7 @@ class HubRunner:
             [sys.executable, "-m", "hubext.app", "-f", str(CONFIG)], cwd=self.paths.hub_dir, env=env,
             # Its own session: a terminal's Ctrl-C reaches only `up`, which then stops the hub
             # once, with SIGTERM (the hub's orderly shutdown), instead of every process at once.
-            start_new_session=True,
+            start_new_session=True, pass_fds=self.pass_fds,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,  # → logs/academy.log (academy.logs)
         )
         logs.pump(self.proc.stdout)
@@ -186,6 +187,11 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    try:  # before anything is touched: one academy per runtime state
+        lock = instance_lock.acquire(paths.hub_dir, public_url(port))
+    except instance_lock.AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        return 2
     logs.start(paths)
     if not paths.root_mode:
         from academy.runtime import single_user_warning
@@ -220,6 +226,7 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
             print(f"  note: {note}", flush=True)
 
     runner = HubRunner(paths, port)
+    runner.pass_fds = lock.fds
 
     def on_stop(signum, frame):
         runner.stopping = True
@@ -263,5 +270,6 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
     finally:
         runner.stop()
         paths.running_file.unlink(missing_ok=True)
+        lock.release()
         print("学院已停止 / academy stopped", flush=True)
     return code

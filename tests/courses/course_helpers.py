@@ -38,6 +38,41 @@ def code_cell(source: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(source)
 
 
+POLL_SLICE_S = 1.0
+
+
+def _sliced(original):
+    """A channel's get_msg(timeout) as polls of at most POLL_SLICE_S, same overall timeout."""
+    import time
+    from queue import Empty
+
+    async def get_msg(timeout: float | None = None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = POLL_SLICE_S if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await original(timeout=min(POLL_SLICE_S, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    return get_msg
+
+
+class SlicedPollClient(NotebookClient):
+    """nbclient waits for a cell's execute_reply with one poll of the shell socket lasting the whole
+    cell timeout. With widget comm traffic on the other channels that poll sometimes misses the
+    reply's wake-up and only finds the reply when it times out (jupyter/nbclient#312): a 3-s lesson
+    then takes the full 180 s — seen on a fresh Debian run, kernel idle, reply already sent. Polling
+    in 1-s slices bounds such a miss at a second; the cell timeout itself is unchanged."""
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        for channel in (kc.shell_channel, kc.iopub_channel):
+            channel.get_msg = _sliced(channel.get_msg)
+        return kc
+
+
 def execute(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 180, allow_errors: bool = False,
             extra: list[str] = ()) -> nbformat.NotebookNode:
     """Run a notebook top to bottom in ``cwd`` (the kernel's working directory, as in JupyterLab)."""
@@ -46,7 +81,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 180, allow_e
     nb.cells.extend(code_cell(src) for src in extra)
     env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", ""), "MPLBACKEND": "Agg"}
     env.pop("COURSEKIT_ANSWERS_DIR", None)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+    client = SlicedPollClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(cwd)}})
     client.execute(env=env)
     nb.metadata["_extra_outputs"] = [c.get("outputs", []) for c in nb.cells[n_original:]]

@@ -17,10 +17,11 @@ case "$target" in
 esac
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-# One token of the provides column: a command, font:FILE or py:MODULE.
+# One token of the provides column: a command, font:FILE, lib:FILE or py:MODULE.
 provided() {
   case "$1" in
     font:*) [[ -n "$(find /usr/share/fonts /usr/local/share/fonts -name "${1#font:}" -print -quit 2>/dev/null)" ]] ;;
+    lib:*) [[ -n "$(find /usr/lib -name "${1#lib:}" -print -quit 2>/dev/null)" ]] ;;
     py:*) [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import ${1#py:}" >/dev/null 2>&1 ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac

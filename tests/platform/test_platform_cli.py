@@ -26,13 +26,13 @@ def test_json_summary_and_storage(tmp_path, capsys):
 
 def test_the_same_run_id_twice_is_refused_unless_replace(tmp_path, capsys):
     db = tmp_path / "runs.sqlite"
-    argv = ["platform", "--days", "1", "--seed", "4", "--db", str(db), "--run-id", "p1"]
-    assert main(argv) == 0
+    args = ["platform", "--days", "1", "--seed", "4", "--db", str(db), "--run-id", "p1"]
+    assert main(args) == 0
     capsys.readouterr()
-    assert main(argv) == 2
+    assert main(args) == 2
     err = capsys.readouterr().err
     assert "已存在" in err and "--replace" in err and "Traceback" not in err
-    assert main(argv + ["--replace"]) == 0
+    assert main(args + ["--replace"]) == 0
 
 
 @pytest.mark.parametrize("kind", ["directory", "not_sqlite"])

@@ -1,62 +1,35 @@
 """Matplotlib charts with Chinese text: before/after metric bars and a CJK font check.
 
-Chinese needs a CJK font; without one every character is drawn as a box. We look for WenQuanYi
-Micro Hei (Debian ``fonts-wqy-microhei``) or Noto CJK, register it with matplotlib, and otherwise tell
-the trainee plainly what is wrong.
+Chinese needs a CJK font; without one every character is drawn as a box. The font is found by the
+sandbox's one helper (:mod:`sandbox.charts`: fontconfig and matplotlib's font manager); this module
+adds the course's strict mode, which tells the trainee plainly what is wrong.
 """
 from __future__ import annotations
 
-import functools
-from pathlib import Path
+import warnings
 from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
+from sandbox import charts as sandbox_charts
 from sandbox.ids import SYNTHETIC_MARK
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-)
-FAMILY_CANDIDATES = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans CJK JP",
-                     "Source Han Sans SC", "SimHei", "Microsoft YaHei")
-NO_FONT_MESSAGE = ("没有找到中文字体，图里的中文会显示成方框。请管理员安装中文字体"
-                   "（Debian/Ubuntu：apt-get install fonts-wqy-microhei），然后重启内核。")
+NO_FONT_MESSAGE = sandbox_charts.NO_FONT_MESSAGE + "，然后重启内核。"
 
 
 class NoCJKFont(RuntimeError):
     pass
 
 
-@functools.lru_cache(maxsize=None)
-def cjk_family(extra_paths: tuple[str, ...] = ()) -> str | None:
-    """Register a CJK font with matplotlib and return its family name, or None if there is none."""
-    for path in extra_paths + FONT_CANDIDATES:
-        if Path(path).exists():
-            font_manager.fontManager.addfont(path)
-            return font_manager.FontProperties(fname=path).get_name()
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for family in FAMILY_CANDIDATES:
-        if family in installed:
-            return family
-    return None
-
-
 def use_cjk_font(strict: bool = False) -> str | None:
     """Make matplotlib draw Chinese. Returns the family; warns (or raises if ``strict``) without one."""
-    family = cjk_family()
-    if family is None:
+    if sandbox_charts.cjk_font() is None:
         if strict:
             raise NoCJKFont(NO_FONT_MESSAGE)
-        import warnings
-        warnings.warn(NO_FONT_MESSAGE, stacklevel=2)
+        warnings.warn(NO_FONT_MESSAGE, sandbox_charts.NoCJKFontWarning, stacklevel=2)
         return None
-    plt.rcParams["font.sans-serif"] = [family] + [f for f in plt.rcParams["font.sans-serif"] if f != family]
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["axes.unicode_minus"] = False
-    return family
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sandbox_charts.NoCJKFontWarning)
+        return sandbox_charts.use_cjk_font()
 
 
 def _mark(fig) -> None:

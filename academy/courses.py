@@ -74,7 +74,7 @@ def course_is_current(paths: Paths, src: Path) -> bool:
         course_id = tomllib.loads((Path(src) / "course.toml").read_text(encoding="utf-8"))["id"]
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         return False
-    known = {c.id for c in adb.courses(paths.academy_db_url)} if paths.academy_db.exists() else set()
+    known = {c.id for c in adb.courses(paths.academy_db_url)} if paths.has_academy_db() else set()
     stamp = _stamp_file(paths, course_id)
     return (
         course_id in known

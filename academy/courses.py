@@ -78,7 +78,8 @@ def course_is_current(paths: Paths, src: Path) -> bool:
     stamp = _stamp_file(paths, course_id)
     return (
         course_id in known
-        and (paths.course_root(course_id) / "gradebook.db").exists()
+        # built once: its gradebook file, or on PostgreSQL its nbgrader_config.py (the database is a server's)
+        and (paths.course_root(course_id) / ("nbgrader_config.py" if paths.db_server else "gradebook.db")).exists()
         and stamp.exists()
         and stamp.read_text() == source_stamp(Path(src).resolve())
     )

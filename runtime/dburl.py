@@ -44,21 +44,24 @@ def ensure_database(db_url: str) -> bool:
     Connects to the server's ``postgres`` database with the same account (which needs CREATEDB,
     not superuser)."""
     from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import ProgrammingError
+    from sqlalchemy.exc import DBAPIError
 
     url = _url(db_url)
-    name = url.database
+    name = url.database or ""
+    if not name or _UNSAFE.search(name):  # quoted into CREATE DATABASE below
+        raise ValueError(f"数据库名无效 / not a database name of the academy: {name!r}")
     eng = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    exists = text("SELECT 1 FROM pg_database WHERE datname = :n")
     try:
         with eng.connect() as con:
-            if con.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            if con.execute(exists, {"n": name}).first():
                 return False
             try:
                 con.execute(text(f'CREATE DATABASE "{name}"'))  # name is [a-z0-9_] (database_name)
-            except ProgrammingError as exc:  # another process created it in between
-                if "already exists" not in str(exc):
-                    raise
-                return False
+            except DBAPIError:  # "already exists" or a unique violation: another process won the race
+                if con.execute(exists, {"n": name}).first():
+                    return False
+                raise
             return True
     finally:
         eng.dispose()

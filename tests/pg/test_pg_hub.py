@@ -73,6 +73,13 @@ def _rows(url: str, sql: str) -> list:
         eng.dispose()
 
 
+def _no_sqlite_gradebook(paths: Paths) -> None:
+    gb = paths.course_root("demo") / "gradebook.db"
+    if gb.exists():
+        st = gb.stat()
+        raise AssertionError(f"a SQLite gradebook appeared: uid={st.st_uid} size={st.st_size} mtime={st.st_mtime}")
+
+
 def test_hub_login_and_roster_on_pg(up_pg):
     paths, a = up_pg.paths, up_pg.a
     s = up_pg.hub.login(a)
@@ -83,7 +90,7 @@ def test_hub_login_and_roster_on_pg(up_pg):
     assert (a, "trainee") in _rows(paths.academy_db_url, "SELECT account, role FROM people")
     assert ("ps1",) in _rows(paths.gradebook_db_url("demo", Path("-")), "SELECT name FROM assignment")
     assert not paths.hub_db.exists() and not paths.academy_db.exists()
-    assert not (paths.course_root("demo") / "gradebook.db").exists()
+    _no_sqlite_gradebook(paths)
     assert up_pg.server.password not in up_pg.hub.log()
 
 
@@ -135,3 +142,4 @@ print(json.dumps(res))
     # and the test is able to see a leak: the same search as root finds the hub's environment
     hub_env = Path(f"/proc/{hub.hub_pid()}/environ").read_bytes()
     assert server.password.encode() in hub_env
+    _no_sqlite_gradebook(up_pg.paths)

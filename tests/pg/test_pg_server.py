@@ -25,7 +25,7 @@ def test_server_asks_every_client_for_a_password(pg_server):
                         dbname="postgres", connect_timeout=10)
     with psycopg.connect(host="127.0.0.1", port=pg_server.port, user="academy", password=pg_server.password,
                          dbname="postgres") as con:
-        superuser, createdb = con.execute("SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = current_user").one()
+        superuser, createdb = con.execute("SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = current_user").fetchone()
     assert (superuser, createdb) == (False, True)
 
 

@@ -32,7 +32,7 @@ def _cmd_roster_import(args) -> int:
     from academy.roster import import_roster
 
     paths = current().paths
-    if not paths.academy_db.exists():
+    if not paths.has_academy_db():
         print("运行目录尚未准备，请先运行 make up / run `make up` once first", file=sys.stderr)
         return 2
     report = import_roster(Path(args.file), paths, passwords_file=args.passwords_out)

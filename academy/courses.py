@@ -74,11 +74,12 @@ def course_is_current(paths: Paths, src: Path) -> bool:
         course_id = tomllib.loads((Path(src) / "course.toml").read_text(encoding="utf-8"))["id"]
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         return False
-    known = {c.id for c in adb.courses(paths.academy_db_url)} if paths.academy_db.exists() else set()
+    known = {c.id for c in adb.courses(paths.academy_db_url)} if paths.has_academy_db() else set()
     stamp = _stamp_file(paths, course_id)
     return (
         course_id in known
-        and (paths.course_root(course_id) / "gradebook.db").exists()
+        # built once: its gradebook file, or on PostgreSQL its nbgrader_config.py (the database is a server's)
+        and (paths.course_root(course_id) / ("nbgrader_config.py" if paths.db_server else "gradebook.db")).exists()
         and stamp.exists()
         and stamp.read_text() == source_stamp(Path(src).resolve())
     )

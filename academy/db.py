@@ -90,6 +90,6 @@ def _free_port(avoid: Iterable[int]) -> int:
 def registered_courses(paths: Paths) -> list[CourseRecord]:
     """The courses of the academy DB at ``paths`` ([] before the first ``up``): the hub config's
     formgrader services and roles."""
-    if not paths.academy_db.exists():
+    if not paths.has_academy_db():
         return []
     return courses(paths.academy_db_url)

@@ -12,8 +12,11 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from academy import db as adb
 from runtime.db import engine
+from runtime.dburl import ensure_database
 from runtime.settings import current
 from runtime.paths import CHECKOUT, Paths
 
@@ -107,9 +110,12 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     from academy import runtime
 
     paths.root.mkdir(parents=True, exist_ok=True)
+    for url in (paths.hub_db_url, paths.academy_db_url) if paths.db_server else ():
+        if ensure_database(url):  # PostgreSQL: the course gradebooks are made by grading's prepare
+            log(f"  database {make_url(url).database} created")
     done = runtime.prepare_runtime(paths, root_mode=paths.root_mode,
                                    courses=[c.id for c in adb.courses(paths.academy_db_url)]
-                                   if paths.academy_db.exists() else [])
+                                   if paths.has_academy_db() else [])
     for line in done:
         log(f"  {line}")
     if paths.root_mode:
@@ -119,7 +125,8 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     write_jupyter_config(paths)
     copy_dashboards(paths)
     engine(paths.academy_db_url)  # tables
-    os.chmod(paths.academy_db, 0o600)
+    if not paths.db_server:
+        os.chmod(paths.academy_db, 0o600)
     if demo_course:
         from academy.courses import add_course, course_is_current
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import nbformat
 
-from runtime.settings import Settings
+from runtime.dburl import ensure_database
+from runtime.settings import Settings, current
 from runtime.unix import chown_tree, run_as
 
 from . import privileges
@@ -108,15 +109,25 @@ def render_assignment(course: CourseSpec, assignment_id: str, dest: Path) -> Non
     tmp.rename(dest)
 
 
+def gradebook_url(course_id: str, course_root: Path, settings: Settings | None = None) -> str:
+    """nbgrader's db_url: the course's PostgreSQL database (ACADEMY_DB_URL) or gradebook.db."""
+    return (settings or current()).paths.gradebook_db_url(course_id, Path(course_root) / DB_NAME)
+
+
 def write_config(course: CourseSpec, course_root: Path, exchange: Path,
-                 timeout: int = DEFAULT_CELL_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> Path:
-    db_url = f"sqlite:///{course_root / DB_NAME}"
+                 timeout: int = DEFAULT_CELL_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
+                 db_url: str | None = None) -> Path:
+    db_url = db_url or f"sqlite:///{course_root / DB_NAME}"
     text = CONFIG_TEMPLATE.format(src=course.src, course_id=course.id, root=str(course_root),
                                   db_url=db_url, exchange=str(exchange), timeout=int(timeout),
                                   memory_mb=int(memory_mb))
     path = course_root / CONFIG_NAME
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        # a PostgreSQL db_url holds the password: the file is the grader account's alone
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+    os.chmod(path, 0o600)
     return path
 
 
@@ -130,7 +141,7 @@ def enable_wal(db_path: Path) -> None:
 
 
 def _render(course: CourseSpec, course_root: Path, exchange: Path, timeout: int | None = None,
-            memory_mb: int | None = None) -> list[str]:
+            memory_mb: int | None = None, db_url: str | None = None) -> list[str]:
     """Files only (runs as root in root mode, then the tree is handed to the grader account)."""
     course_root.mkdir(parents=True, exist_ok=True)
     for sub in ("source", "release", "submitted", "autograded", "feedback"):
@@ -138,7 +149,7 @@ def _render(course: CourseSpec, course_root: Path, exchange: Path, timeout: int 
     settings = course.extra.get("grading", {})
     write_config(course, course_root, exchange,
                  timeout=timeout or int(settings.get("cell_timeout", DEFAULT_CELL_TIMEOUT)),
-                 memory_mb=memory_mb or int(settings.get("memory_mb", DEFAULT_MEMORY_MB)))
+                 memory_mb=memory_mb or int(settings.get("memory_mb", DEFAULT_MEMORY_MB)), db_url=db_url)
     hashes_path = course_root / HASH_FILE
     hashes = json.loads(hashes_path.read_text()) if hashes_path.exists() else {}
     changed: list[str] = []
@@ -158,7 +169,8 @@ def _sync_gradebook(course: CourseSpec, course_root: Path, changed: list[str], g
         for a in course.assignments:
             due = a.due.astimezone(dt.timezone.utc).replace(tzinfo=None) if a.due else None
             gb.update_or_create_assignment(a.id, duedate=due)
-    enable_wal(course_root / DB_NAME)
+    if (course_root / DB_NAME).exists():  # SQLite only (on PostgreSQL there is no gradebook.db)
+        enable_wal(course_root / DB_NAME)
     if not generate:
         return
     hashes_path = course_root / HASH_FILE
@@ -193,7 +205,10 @@ def prepare(course_src: Path, course_root: Path, exchange: Path, generate: bool 
         os.chmod(exchange, 0o1777)
     pw = privileges.ensure_grader(course.id, settings)
     python = privileges.grader_python(settings)
-    changed = _render(course, course_root, exchange, cell_timeout, memory_mb)
+    db_url = gradebook_url(course.id, course_root, settings)
+    if not db_url.startswith("sqlite"):
+        ensure_database(db_url)
+    changed = _render(course, course_root, exchange, cell_timeout, memory_mb, db_url)
     if pw is not None and python is None:
         log.warning("no runtime venv yet: %s prepared as root, then handed to %s", course.id, pw.pw_name)
         _sync_gradebook(course, course_root, changed, generate)

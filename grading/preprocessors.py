@@ -48,7 +48,7 @@ UNSHADOW_SRC = (
 GUARD_KEY = "academy_guard"
 
 
-from runtime.settings import current
+from runtime.settings import current, without_secrets
 from runtime.unix import setpriv_argv
 
 from .preprocessors_util import can_switch_user as _can_switch_user, world_executable as _world_executable
@@ -144,7 +144,8 @@ class SandboxKernelManager(AsyncKernelManager):
             cmd[i] = str(conn)
         python = cmd[0]
         prefix = self._limits_prefix(python, isolated=False)
-        env = dict(kw.get("env") or os.environ)
+        # never the database URL/password: trainee code runs in this kernel
+        env = without_secrets(kw.get("env") or os.environ)
         env.update(HOME=str(work), IPYTHONDIR=str(work / ".ipython"), MPLCONFIGDIR=str(work / ".mpl"),
                    JUPYTER_RUNTIME_DIR=str(work / ".runtime"), PYTHONPATH=str(Path(__file__).resolve().parent.parent),
                    # glibc reserves 64 MB of address space per thread arena; RLIMIT_AS counts it

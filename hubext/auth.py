@@ -47,7 +47,7 @@ class AcademyAuthenticator(NativeAuthenticator):
 def _roster_active(account: str) -> bool:
     """Is `account` an active person of the academy roster? (Read live from the academy DB.)"""
     paths = current().paths
-    if not paths.academy_db.exists():
+    if not paths.has_academy_db():
         return False
     with session(paths.academy_db_url) as s:
         person = s.get(Person, account)

@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .dburl import database_url
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT_MODE_ROOT = Path("/srv/academy")
@@ -18,6 +20,8 @@ DEFAULT_ROOT_MODE_ROOT = Path("/srv/academy")
 class Paths:
     root: Path
     root_mode: bool
+    # ACADEMY_DB_URL (PostgreSQL server URL with password) or "" for SQLite files under root
+    db_server: str = field(default="", repr=False)
 
     @property
     def single_user(self) -> bool:
@@ -65,7 +69,7 @@ class Paths:
 
     @property
     def hub_db_url(self) -> str:
-        return f"sqlite:///{self.hub_db}"
+        return database_url(self.db_server, "hub") if self.db_server else f"sqlite:///{self.hub_db}"
 
     @property
     def cookie_secret(self) -> Path:
@@ -77,7 +81,15 @@ class Paths:
 
     @property
     def academy_db_url(self) -> str:
-        return f"sqlite:///{self.academy_db}"
+        return database_url(self.db_server, "academy") if self.db_server else f"sqlite:///{self.academy_db}"
+
+    def gradebook_db_url(self, course_id: str, sqlite_file: Path) -> str:
+        """nbgrader's db_url of a course: its own PostgreSQL database, or ``sqlite_file``."""
+        return database_url(self.db_server, f"gb_{course_id}") if self.db_server else f"sqlite:///{sqlite_file}"
+
+    def has_academy_db(self) -> bool:
+        """Has ``up`` made the academy database yet? (On PostgreSQL `up` creates it before anything reads.)"""
+        return bool(self.db_server) or self.academy_db.exists()
 
     @property
     def ops_token_file(self) -> Path:

@@ -38,9 +38,13 @@ def _courses(value: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in value.split(",") if x.strip())
 
 
-def _setting(env: str, default: Any, help: str, parse: Callable[[str], Any] = str) -> Any:
-    """A dataclass field that knows its environment variable, parser and help text."""
-    return field(default=default, metadata={"env": env, "parse": parse, "help": help})
+def _setting(env: str, default: Any, help: str, parse: Callable[[str], Any] = str, *, secret: bool = False) -> Any:
+    """A dataclass field that knows its environment variable, parser and help text.
+
+    ``secret``: never in a repr, and stripped by :func:`without_secrets` from the environment of
+    code the academy runs on trainees' behalf (submission kernels)."""
+    return field(default=default, repr=not secret,
+                 metadata={"env": env, "parse": parse, "help": help, "secret": secret})
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ class Settings:
     competence: str = _setting("ACADEMY_COMPETENCE", "", "Competence framework file (default: "
                                "$ACADEMY_ROOT/etc/competence.toml, else grading/competence.toml).")
     oauth_client_id: str = _setting("ACADEMY_OAUTH_CLIENT_ID", "haidong-academy", "OAuth client id (unified identity).")
-    oauth_client_secret: str = _setting("ACADEMY_OAUTH_CLIENT_SECRET", "", "OAuth client secret.")
+    oauth_client_secret: str = _setting("ACADEMY_OAUTH_CLIENT_SECRET", "", "OAuth client secret.", secret=True)
     oauth_authorize_url: str = _setting("ACADEMY_OAUTH_AUTHORIZE_URL", "", "OAuth authorize URL (placeholder when empty).")
     oauth_token_url: str = _setting("ACADEMY_OAUTH_TOKEN_URL", "", "OAuth token URL (placeholder when empty).")
     oauth_userdata_url: str = _setting("ACADEMY_OAUTH_USERDATA_URL", "", "OAuth userinfo URL (placeholder when empty).")
@@ -105,6 +109,12 @@ class Settings:
                                    "(only when TLS ends on a front server of another machine).", truthy)
     log_keep_days: int = _setting("ACADEMY_LOG_KEEP_DAYS", 200, "Days of rotated logs kept in <root>/logs "
                                   "(at least 184: six months, 网络安全法 第二十一条).", int)
+    db_url: str = _setting("ACADEMY_DB_URL", "", "PostgreSQL server for every database of the academy, as "
+                           "postgresql+psycopg://USER:PASSWORD@HOST:PORT/PREFIX; `up` creates PREFIX_hub, "
+                           "PREFIX_academy and PREFIX_gb_<course> (runtime.dburl). Empty = SQLite files "
+                           "under ACADEMY_ROOT. Holds a password: set it in the hub's environment only "
+                           "(e.g. a 0600 systemd EnvironmentFile), never in a world-readable file.",
+                           str.strip, secret=True)
     test_runtime: str = _setting("ACADEMY_TEST_RUNTIME", "/var/tmp/academy-test-runtime",
                                  "Tests only: the runtime venv shared by root-mode test sessions.")
 
@@ -148,7 +158,7 @@ class Settings:
 
     @property
     def paths(self) -> Paths:
-        return Paths(root=self.root, root_mode=self.root_mode)
+        return Paths(root=self.root, root_mode=self.root_mode, db_server=self.db_url)
 
     def child_env(self) -> dict[str, str]:
         """The environment variables a child process needs to build these same settings."""
@@ -170,6 +180,18 @@ class Settings:
         else:
             out.pop("ACADEMY_SINGLE_USER", None)
         return out
+
+
+def secret_variables() -> frozenset[str]:
+    """The ``ACADEMY_*`` variables that hold secrets (the database password, the OAuth secret)."""
+    return frozenset(f.metadata["env"] for f in dataclasses.fields(Settings) if f.metadata.get("secret"))
+
+
+def without_secrets(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` minus every secret setting and libpq's password variables: what a submission's
+    kernel may inherit (trainee code must never reach the database)."""
+    drop = secret_variables() | {"PGPASSWORD", "PGPASSFILE", "PGSERVICEFILE"}
+    return {k: v for k, v in env.items() if k not in drop}
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from faker.providers.person.zh_CN import Provider as _FakerPerson
 
 from .geography import (COUNTIES, LANGUAGE_BY_ETHNICITY, STREETS, VILLAGE_STEMS, WORK_PROVINCES,
                         County)
-from .ids import SYNTHETIC_MARK, make_id_number, make_uscc
+from .ids import SYNTHETIC_MARK, issued_code, make_id_number, make_uscc
 
 __all__ = ["Citizen", "Firm", "Population", "build_population", "SYNTHETIC_MARK"]
 
@@ -183,7 +183,8 @@ def _citizen(rng: np.random.Generator, pid: int, ref: date, county_weights: np.n
     c = Citizen(
         pid=pid,
         name=_name(rng, ethnicity, male),
-        id_number=make_id_number(county.code, birth, int(rng.integers(0, 1000)), male),
+        # First issued at birth registration, with the county's code of that time (6321xx before 2013).
+        id_number=make_id_number(issued_code(county.code, birth), birth, int(rng.integers(0, 1000)), male),
         gender="男" if male else "女",
         birth_date=birth,
         age=age,

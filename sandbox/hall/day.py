@@ -139,7 +139,7 @@ def _hall_day(run: _HallRun, rng: np.random.Generator, day: date) -> None:
     if len(rows["item"]) == 0:
         _pool_rows(run.pool_rows, h, o, route, sess, breaks, {}, np.zeros(0), np.zeros(0), np.zeros(0))
         return
-    v, rest = _visits(run, rng, rows, rest, arrival_iv, breaks)
+    v, rest = _visits(run, rng, rows, rest, arrival_iv, breaks, o)
     outcome, served = _serve(run, rng, v, o, day_base, breaks, close_at, sess)
     _schedule_returns(run, rng, v, rest, outcome, served, o)
 
@@ -221,7 +221,7 @@ def _life_events(run: _HallRun, rng: np.random.Generator, item: np.ndarray,
 
 
 def _visits(run: _HallRun, rng: np.random.Generator, rows: dict[str, np.ndarray], rest: list[tuple],
-            arrival_iv, breaks) -> tuple[dict[str, np.ndarray], list[tuple]]:
+            arrival_iv, breaks, o: int) -> tuple[dict[str, np.ndarray], list[tuple]]:
     """Arrival, appointment, green channel, window pool, service time and patience of each visit,
     all sorted by the time the number is taken."""
     ctx = run.ctx
@@ -238,7 +238,7 @@ def _visits(run: _HallRun, rng: np.random.Generator, rows: dict[str, np.ndarray]
         for a, b in arrival_iv:
             inside |= (snapped >= a) & (snapped < b)
         t_arr[appt] = np.where(inside, snapped, t_arr[appt])
-    elderly = ctx.elderly[person]
+    elderly = ctx.people.ages_on(person, o) >= 60  # at the case date, not the population's reference date
     green = pol.green_channel & (elderly | ctx.disabled[person])
     prio = np.where(green, 0, np.where(appt, 1, 2))
     t_num = t_arr + rng.integers(20, 120, n)

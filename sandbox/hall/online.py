@@ -58,7 +58,7 @@ def no_queue_cases(ctx: Context, rng: np.random.Generator, *, item, person, firm
         chunks.append(dict(
             mkey=mkey, ekey=neg, life_event=neg, visit_no=visit, channel=channel, hall=neg, pool=neg,
             window=neg, county=county, person=person, firm=firm, item=item, bundle=bundle, appointment=no,
-            green=no, elderly=ctx.elderly[person], cross=cross, t_arrive=t_arrive, t_number=neg, t_called=neg,
+            green=no, elderly=ctx.people.ages_on(person, t_arrive // DAY + 719163) >= 60, cross=cross, t_arrive=t_arrive, t_number=neg, t_called=neg,
             t_end=t_end, t_left=neg, ahead=np.zeros(n, np.int64), outcome=outcome, overtime=no,
             materials=handed, missing=missing, elicence=elic, promised=promised, rating=rating,
             t_rating=t_rating, **comp))

@@ -25,7 +25,28 @@ Pending = tuple
 PENDING_FIELDS = ("mkey", "ekey", "life", "item", "bundle", "person", "firm", "county", "visit", "cross", "low")
 
 
+def in_holiday_block(cal, day: date) -> bool:
+    """A non-working day inside a statutory holiday block (春节 2025-01-28…02-04 takes in the weekend of
+    02-01/02): the unbroken run of non-working days around it holds a statutory holiday."""
+    if cal.holiday_name(day) is not None:
+        return True
+    for step in (-1, 1):
+        d = day + timedelta(days=step)
+        for _ in range(10):  # the longest block (春节, 国庆) is 8–9 days
+            try:
+                if cal.is_working_day(d):
+                    break
+                if cal.holiday_name(d) is not None:
+                    return True
+            except ValueError:  # outside the announced calendar: no block known there
+                break
+            d += timedelta(days=step)
+    return False
+
+
 def sessions_of(ctx: Context, day: date, hall: int | None = None):
+    """Opening on ``day``: a working day (调休上班 weekend days included) has weekday hours; an ordinary
+    weekend day has the 周末不打烊 hours if any; holidays and the weekend days inside holiday blocks close."""
     """(number-taking intervals, breaks (start, end, closed share), closing second) or None if closed."""
     own = ctx.scenario.halls[hall].hours if hall is not None else None
     h = own if own is not None else ctx.scenario.hours
@@ -34,9 +55,11 @@ def sessions_of(ctx: Context, day: date, hall: int | None = None):
         sess = [[hm(a), hm(b)] for a, b in h.weekday]
         if h.extended_until:
             sess[-1][1] = hm(h.extended_until)
-    elif cal.holiday_name(day) is None and day.weekday() == 5 and h.saturday:
+    elif in_holiday_block(cal, day):
+        return None  # 周末不打烊 is for ordinary weekends, not for the weekend days of a holiday
+    elif day.weekday() == 5 and h.saturday:
         sess = [[hm(a), hm(b)] for a, b in h.saturday]
-    elif cal.holiday_name(day) is None and day.weekday() == 6 and h.sunday:
+    elif day.weekday() == 6 and h.sunday:
         sess = [[hm(a), hm(b)] for a, b in h.sunday]
     else:
         return None

@@ -17,7 +17,9 @@ from .context import DAY, Context, K, day_factor, hm, item_day_weights, pick_fir
 from .online import no_queue_cases
 from .queue import run_pools
 from .records import CHANNEL
-from .outcomes import O_HOME, O_LEFT, O_REFUSE, complete, decide, draw_materials, rate
+from .items import popcount
+from .outcomes import (O_CORRECT, O_FIXED, O_HOME, O_LEFT, O_REFUSE, complete, correctable_flaws, decide,
+                       draw_materials, mark_fixed, rate)
 
 # Pending contact: (matter key, event key, life event, item, bundle, person, firm, county, visit_no,
 #                   cross mode, p_missing is the low after-一次性告知 one, rest of the life event's items)
@@ -317,8 +319,12 @@ def _serve(run: _HallRun, rng: np.random.Generator, v: dict[str, np.ndarray], o:
     handed = np.zeros(n, np.int64)
     sv = np.flatnonzero(served)
     m, e, hd = draw_materials(ctx, rng, item[sv], bundle[sv], p_miss[sv])
-    missing[sv], elic[sv], handed[sv] = m, e, hd
-    outcome[sv] = decide(ctx, rng, item[sv], bundle[sv], missing[sv])
+    m, fixed = correctable_flaws(ctx, rng, m, beh.correctable_share)
+    missing[sv], elic[sv], handed[sv] = m, e, hd + popcount(fixed)
+    out = mark_fixed(decide(ctx, rng, item[sv], bundle[sv], m, v["visit"][sv]), fixed)
+    outcome[sv] = out
+    # 当场更正: what the window corrected; 不予受理 at a first contact (outside competence): no list.
+    missing[sv] = np.where(out == O_FIXED, fixed, np.where((out == O_REFUSE) & (v["visit"][sv] == 1), 0, m))
     t_called = np.where(served, res.called + day_base, -1)
     t_end = np.where(served, res.ended + day_base, -1)
     t_left = np.where(res.left >= 0, res.left + day_base, -1)
@@ -344,13 +350,13 @@ def _serve(run: _HallRun, rng: np.random.Generator, v: dict[str, np.ndarray], o:
 
 def _schedule_returns(run: _HallRun, rng: np.random.Generator, v: dict[str, np.ndarray], rest: list[tuple],
                       outcome: np.ndarray, served: np.ndarray, o: int) -> None:
-    """Who comes back when: after 一次性告知, after giving up, after closing; and a life event's next item."""
+    """Who comes back when: after 补正 (一次性告知), after giving up, after closing; and a life event's next item."""
     ctx = run.ctx
     beh = ctx.scenario.behaviour
     end = ctx.end_ordinal
     n = len(outcome)
     u = rng.random(n)
-    back_refused = outcome == O_REFUSE
+    back_refused = outcome == O_CORRECT  # 补正: back with the one-time list done (不予受理 is final)
     back_left = ((outcome == O_LEFT) & (u < beh.p_return_after_abandon)) | (outcome == O_HOME)
     r0, r1 = beh.return_days
     gap = np.where(back_refused, rng.integers(r0, r1 + 1, n), np.where(outcome == O_HOME, 1, rng.integers(1, 4, n)))

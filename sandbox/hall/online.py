@@ -11,7 +11,7 @@ import numpy as np
 
 from .records import CHANNEL
 from .context import DAY, Context, day_factor, item_day_weights, pick_firms, stream_rng
-from .outcomes import O_REFUSE, complete, decide, draw_materials, rate
+from .outcomes import O_CORRECT, O_REFUSE, complete, decide, draw_materials, rate
 
 # Online submissions by hour of day (people file in the evening too).
 ONLINE_HOURS = np.array([0.15, 0.08, 0.05, 0.05, 0.05, 0.1, 0.3, 0.6, 1.0, 1.4, 1.5, 1.3, 1.0, 0.9, 1.2, 1.3, 1.3,
@@ -46,7 +46,8 @@ def no_queue_cases(ctx: Context, rng: np.random.Generator, *, item, person, firm
         missing, elic, handed = draw_materials(ctx, rng, item, bundle, np.where(pushed, 0.0, p_miss))
         elic[pushed] = 0
         handed[pushed] = 0
-        outcome = decide(ctx, rng, item, bundle, missing)
+        outcome = decide(ctx, rng, item, bundle, missing, np.where(pushed, 0, visit))
+        missing = np.where((outcome == O_REFUSE) & (visit == 1), 0, missing)  # outside competence: no list
         promised = t.promised[item].astype(np.int64)
         comp = complete(ctx, rng, outcome, t_end, promised, instant)
         post = channel == CHANNEL["异地代收"]  # the result travels by post: two more days
@@ -62,7 +63,7 @@ def no_queue_cases(ctx: Context, rng: np.random.Generator, *, item, person, firm
             t_end=t_end, t_left=neg, ahead=np.zeros(n, np.int64), outcome=outcome, overtime=no,
             materials=handed, missing=missing, elicence=elic, promised=promised, rating=rating,
             t_rating=t_rating, **comp))
-        back = np.flatnonzero(outcome == O_REFUSE)
+        back = np.flatnonzero(outcome == O_CORRECT)
         if len(back) == 0:
             break
         r0, r1 = beh.return_days

@@ -14,7 +14,7 @@ from sandbox.hall.scenario import WINDOW_KINDS
 from hall_runs import CITY, SMALL, golden_catalog, golden_scenario, run
 
 # sha256 of every case and pool column of the golden one-week run (frozen catalog copy in data/golden).
-GOLDEN_SHA256 = "5bd011227bdf821e95e87361787e8d1efc113116d6a64b903e982b98b40e2e8f"
+GOLDEN_SHA256 = "e23d9436083380ae05adc91fc967cc3c388371dd6a20533daef7f5662f5d59c8"
 
 
 def _digest(rec: sb.Records) -> str:
@@ -131,7 +131,7 @@ def test_outcomes_channels_and_cross_province_modes_all_occur():
     rec = run("stressed", 7, 9)
     c = rec.cases
     # Everything but 闭厅未办, which needs serve_after_close = false (see test_hall_levers).
-    assert set(np.unique(c["outcome"]).tolist()) == set(range(len(sb.OUTCOMES) - 1))
+    assert set(np.unique(c["outcome"]).tolist()) == set(range(len(sb.OUTCOMES))) - {OUTCOME["闭厅未办"]}
     assert set(np.unique(c["channel"]).tolist()) == {0, 1, 2, 3, 4}  # 4: 免申即享
     assert {1, 2, 3} <= set(np.unique(c["cross"]).tolist())
     # 多地联办 is handled at the 跨省通办 window; remote intake never queues.

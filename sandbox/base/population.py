@@ -232,6 +232,10 @@ _ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 def _firm(rng: np.random.Generator, fid: int, citizens: tuple[Citizen, ...]) -> Firm:
     rep = citizens[int(rng.integers(0, len(citizens)))]
+    for _ in range(20):  # a legal representative of working age (22–70), not an 84-year-old
+        if 22 <= rep.age <= 70:
+            break
+        rep = citizens[int(rng.integers(0, len(citizens)))]
     county = next(c for c in COUNTIES if c.name == rep.county)
     labels = tuple(x[0] for x in _FIRM_INDUSTRIES)
     w = np.array([x[2] for x in _FIRM_INDUSTRIES])

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from ..base.geography import COUNTIES, COUNTY_BY_NAME
-from .context import DAY, Context, K, day_factor, hm, item_day_weights, pick_firms, stream_rng
+from .context import DAY, Context, K, day_factor, hm, item_day_weights, pick_firms, pick_people, stream_rng
 from .online import no_queue_cases
 from .queue import run_pools
 from .records import CHANNEL
@@ -107,6 +107,7 @@ class _HallRun:
     chunks: list[dict[str, np.ndarray]] = field(default_factory=list)
     pool_rows: list[tuple] = field(default_factory=list)
     counter: list[int] = field(default_factory=lambda: [0, 0])
+    once_used: set = field(default_factory=set)  # (item, person) of once-only items at this hall
 
     @classmethod
     def start(cls, ctx: Context, h: int) -> "_HallRun":
@@ -190,6 +191,8 @@ def _fresh_demand(run: _HallRun, rng: np.random.Generator, day: date, day_base: 
                            for c, x in zip(county.tolist(), rng.integers(0, 1 << 30, n_new).tolist())],
                           dtype=np.int64)
     bundle, life, rest = _life_events(run, rng, item, n_new)
+    # Applicants fit their item (age, sex, retirement, once only): after the bundles chose the items.
+    person = pick_people(ctx, rng, item, county, day.toordinal(), person, run.once_used)
     firm = pick_firms(ctx, rng, item, county)  # after the bundles: a firm's life event needs the firm
     cross = np.zeros(n_new, dtype=np.int64)
     if pol.cross_province and n_new:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from .records import CHANNEL
-from .context import DAY, Context, day_factor, item_day_weights, pick_firms, stream_rng
+from .context import DAY, Context, day_factor, item_day_weights, pick_firms, pick_people, stream_rng
 from .outcomes import O_CORRECT, O_REFUSE, complete, decide, draw_materials, rate
 
 # Online submissions by hour of day (people file in the evening too).
@@ -91,6 +91,7 @@ def simulate_online(ctx: Context, c: int) -> dict[str, np.ndarray]:
     stream = ONLINE_STREAM + c
     key = np.int64(stream) << 40
     counter = 0
+    once_used: set = set()  # (item, person) of once-only items in this stream
     chunks = []
     month_days: dict[int, list[date]] = {}
     for d_i in range(ctx.days):
@@ -115,6 +116,7 @@ def simulate_online(ctx: Context, c: int) -> dict[str, np.ndarray]:
         people = ctx.county_people[c]
         person = people[rng.integers(0, len(people), n)].astype(np.int64)
         county = np.full(n, c, np.int64)
+        person = pick_people(ctx, rng, item, county, day_ord, person, once_used)
         firm = pick_firms(ctx, rng, item, county)
         channel = np.where(rng.random(n) < s.demand.self_service_share, CHANNEL["自助终端"], CHANNEL["网上办"])
         if s.policy.no_application_share > 0:

@@ -40,7 +40,9 @@ def test_elicences_fewer_refusals():
 
 
 def test_rongque_fewer_repeat_visits():
-    s = sb.default_scenario().only_hall(CITY).evolve({"behaviour.p_material_missing": 0.15, "policy.pledge": False})
+    # 容缺 is rare (three eligible items, secondary materials only): bundles give the lever room to act.
+    s = sb.default_scenario().only_hall(CITY).evolve({"behaviour.p_material_missing": 0.15, "policy.pledge": False,
+                                                       "policy.bundle_share": 0.2})
     off, on = _pair(s.evolve({"policy.rongque": False}), {"policy.rongque": True})
     f, n = sb.summary(off), sb.summary(on)
     # few items allow 容缺 and bundles no longer 容缺 a core material (DOMAIN §5): fewer than before

@@ -114,6 +114,7 @@ class Eligibility:
     people: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]  # (county, sex) -> (pids, birth ordinals)
     retire_tables: dict[str, tuple[np.ndarray, np.ndarray]]  # category -> (birth month start, retirement)
     firms: dict[tuple[int, int], np.ndarray]  # (item, county) -> firms of a fitting industry
+    firm_items: np.ndarray  # items that have firm pools
 
 
 _YEAR = 365.2425
@@ -160,7 +161,8 @@ def build_eligibility(items: ItemTable, people: Population) -> Eligibility:
         min_age=np.array([a for a, _ in age]), max_age=np.array([b for _, b in age]),
         sex=np.array([{"": 0, "男": 1, "女": 2}[p.sex] if p else 0 for p in get], dtype=np.int8),
         once=np.array([bool(p and p.once) for p in get]), retire=np.array([bool(p and p.retirement) for p in get]),
-        people=groups, retire_tables=_retire_tables(), firms=firms)
+        people=groups, retire_tables=_retire_tables(), firms=firms,
+        firm_items=np.array(sorted({i for i, _ in firms}), dtype=np.int64))
 
 
 @dataclass(eq=False)
@@ -246,7 +248,7 @@ def pick_firms(ctx: Context, rng: np.random.Generator, item: np.ndarray, county:
     """A firm of the applicant's county for enterprise items (-1 for items a citizen applies for); for
     items with a profile, a firm of a fitting industry (a 食品经营许可 for a restaurant, not a builder)."""
     firm = np.full(len(item), -1, dtype=np.int64)
-    ent = np.flatnonzero(ctx.items.enterprise[item] | np.isin(item, [k[0] for k in ctx.eligible.firms]))
+    ent = np.flatnonzero(ctx.items.enterprise[item] | np.isin(item, ctx.eligible.firm_items))
     for i, x in zip(ent.tolist(), rng.integers(0, 1 << 30, len(ent)).tolist()):
         pool = ctx.eligible.firms.get((int(item[i]), int(county[i]))) if ctx.eligible.firms else None
         if pool is None:
@@ -334,7 +336,7 @@ def _once(el: Eligibility, item: np.ndarray, chosen: np.ndarray, pids, a, b, ok,
         it, p = int(item[j]), int(chosen[j])
         width, start = int(b[j] - a[j]), int(chosen[j])
         k = 0
-        while (it, p) in used and k < width:
+        while (it, p) in used and k < min(width, 8):  # a few tries: an exhausted pool repeats
             k += 1
             p = int(pids[int(a[j]) + (start + k) % width])
         used.add((it, p))

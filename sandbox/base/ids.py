@@ -38,6 +38,57 @@ def make_id_number(region_code: str, birth: date, sequence: int, male: bool) -> 
     return body + id_check_char(body)
 
 
+# ---- region codes as issued (DOMAIN §7) -------------------------------------------------------------
+# An ID number keeps the region code in force where and when it was first issued (birth registration)
+# and never changes when codes change. Haidong became a prefecture-level city in 2013 (海东地区 →
+# 海东市, 乐都县 → 乐都区): its codes went from 6321xx to 6302xx; 平安 went 632121 → 630221 (平安县 of the
+# new city, 2013–2014) → 630203 (平安区 from 2015). Current code → the codes it had before, oldest first.
+OLD_CODES: dict[str, tuple[str, ...]] = {
+    "630202": ("632123",), "630203": ("632121", "630221"), "630222": ("632122",), "630223": ("632126",),
+    "630224": ("632127",), "630225": ("632128",),
+}
+CITY_STATUS_YEAR = 2013  # 海东撤地设市 (first 6302xx numbers)
+PINGAN_DISTRICT_YEAR = 2015  # 平安撤县设区 (630221 → 630203)
+_SAME_COUNTY: dict[str, tuple[str, ...]] = {}
+for _new, _olds in OLD_CODES.items():
+    for _c in (_new, *_olds):
+        _SAME_COUNTY[_c] = (_new, *_olds)
+
+
+def issued_code(current_code: str, first_issued: date) -> str:
+    """The region code a number first issued on ``first_issued`` carries for a county known today by
+    ``current_code`` (codes outside Haidong are returned unchanged)."""
+    olds = OLD_CODES.get(current_code, ())
+    if olds and first_issued.year < CITY_STATUS_YEAR:
+        return olds[0]
+    if current_code == "630203" and first_issued.year < PINGAN_DISTRICT_YEAR:
+        return "630221"
+    return current_code
+
+
+def county_code_of(id_number: str) -> str | None:
+    """Today's county code of an ID number, accepting every code the county was ever issued under."""
+    codes = _SAME_COUNTY.get(id_number[:6])
+    return codes[0] if codes else None
+
+
+def with_region(id_number: str, region: str) -> str:
+    """The same birth date and sequence under another region code (check character recomputed)."""
+    body = region + id_number[6:17]
+    return body + id_check_char(body)
+
+
+def as_issued(id_number: str, birth: date) -> str:
+    """A number written with today's county code, put back to the code it was issued under (birth)."""
+    code = issued_code(id_number[:6], birth)
+    return id_number if code == id_number[:6] else with_region(id_number, code)
+
+
+def same_county_codes(code: str) -> tuple[str, ...]:
+    """Every code of the county ``code`` belongs to, today's first; () outside Haidong."""
+    return _SAME_COUNTY.get(code, ())
+
+
 def is_valid_id_number(value: str) -> bool:
     if len(value) != 18 or not value[:17].isdigit():
         return False

@@ -18,7 +18,7 @@ from faker.providers.person.zh_CN import Provider as _FakerPerson
 
 from .geography import (COUNTIES, LANGUAGE_BY_ETHNICITY, STREETS, VILLAGE_STEMS, WORK_PROVINCES,
                         County)
-from .ids import SYNTHETIC_MARK, make_id_number, make_uscc
+from .ids import SYNTHETIC_MARK, issued_code, make_id_number, make_uscc
 
 __all__ = ["Citizen", "Firm", "Population", "build_population", "SYNTHETIC_MARK"]
 
@@ -30,7 +30,7 @@ class Citizen:
     id_number: str
     gender: str  # 男 / 女
     birth_date: date
-    age: int  # at the population's reference date
+    age: int  # at the population's reference date; at a case date use :meth:`age_on`
     county: str
     ethnicity: str
     language: str  # home language besides Mandarin
@@ -40,6 +40,10 @@ class Citizen:
     mobile: str
     address: str
     works_elsewhere: str | None  # province where they work (跨省通办), or None
+
+    def age_on(self, day: date) -> int:
+        """Full years on ``day`` (a case date), not frozen at the reference date."""
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +66,22 @@ class Population:
     firms: tuple[Firm, ...]
     # Columnar views for fast sampling inside simulations.
     county_index: np.ndarray  # int, index into COUNTIES per citizen
-    elderly: np.ndarray  # bool
+    elderly: np.ndarray  # bool, at the reference date only: at a case date use :meth:`ages_on`
     disabled: np.ndarray  # bool
     speaks_mandarin: np.ndarray  # bool
     works_elsewhere: np.ndarray  # bool
+    birth_year: np.ndarray  # int16
+    birth_md: np.ndarray  # int16: month * 100 + day
+
+    def ages_on(self, person: np.ndarray, day: np.ndarray | int) -> np.ndarray:
+        """Full years of ``person`` (indices) on ``day`` (date ordinals, one per person, or one for all)."""
+        d = np.asarray(day, dtype=np.int64)
+        if d.ndim == 0:
+            x = date.fromordinal(int(d))
+            y, md = np.int64(x.year), np.int64(x.month * 100 + x.day)
+        else:
+            y, md = _year_md(d)
+        return (y - self.birth_year[person] - (md < self.birth_md[person])).astype(np.int64)
 
     def citizens_of(self, county_name: str) -> np.ndarray:
         """Indices of the citizens living in a county."""
@@ -73,6 +89,16 @@ class Population:
         if not idx:
             raise KeyError(county_name)
         return np.flatnonzero(self.county_index == idx[0])
+
+
+def _year_md(ordinals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and month*100+day of date ordinals, vectorised through numpy datetime64."""
+    d = (ordinals - date(1970, 1, 1).toordinal()).astype("datetime64[D]")
+    y = d.astype("datetime64[Y]")
+    m = d.astype("datetime64[M]")
+    month = (m - y.astype("datetime64[M]")).astype(np.int64) + 1
+    day = (d - m.astype("datetime64[D]")).astype(np.int64) + 1
+    return y.astype(np.int64) + 1970, month * 100 + day
 
 
 # ---- name stock -----------------------------------------------------------------------------------
@@ -183,7 +209,8 @@ def _citizen(rng: np.random.Generator, pid: int, ref: date, county_weights: np.n
     c = Citizen(
         pid=pid,
         name=_name(rng, ethnicity, male),
-        id_number=make_id_number(county.code, birth, int(rng.integers(0, 1000)), male),
+        # First issued at birth registration, with the county's code of that time (6321xx before 2013).
+        id_number=make_id_number(issued_code(county.code, birth), birth, int(rng.integers(0, 1000)), male),
         gender="男" if male else "女",
         birth_date=birth,
         age=age,
@@ -205,6 +232,10 @@ _ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 def _firm(rng: np.random.Generator, fid: int, citizens: tuple[Citizen, ...]) -> Firm:
     rep = citizens[int(rng.integers(0, len(citizens)))]
+    for _ in range(20):  # a legal representative of working age (22–70), not an 84-year-old
+        if 22 <= rep.age <= 70:
+            break
+        rep = citizens[int(rng.integers(0, len(citizens)))]
     county = next(c for c in COUNTIES if c.name == rep.county)
     labels = tuple(x[0] for x in _FIRM_INDUSTRIES)
     w = np.array([x[2] for x in _FIRM_INDUSTRIES])
@@ -268,4 +299,7 @@ def build_population(seed: int = 42, n_citizens: int = 20_000, n_firms: int = 3_
         speaks_mandarin=np.fromiter((c.speaks_mandarin for c in citizens_t), dtype=bool, count=n_citizens),
         works_elsewhere=np.fromiter((c.works_elsewhere is not None for c in citizens_t), dtype=bool,
                                     count=n_citizens),
+        birth_year=np.fromiter((c.birth_date.year for c in citizens_t), dtype=np.int16, count=n_citizens),
+        birth_md=np.fromiter((c.birth_date.month * 100 + c.birth_date.day for c in citizens_t), dtype=np.int16,
+                             count=n_citizens),
     )

@@ -12,7 +12,9 @@ from datetime import date, timedelta
 import numpy as np
 
 from ..base.geography import COUNTIES, COUNTY_BY_NAME
+from ..base.eligibility import load_profiles
 from ..base.population import Population, build_population
+from ..base.retirement import retirement_date
 from .scenario import BLOCKS, WINDOW_KINDS, Scenario
 from ..base.calendar import calendar_until, check_span, last_known_year
 from .items import ItemTable, item_table
@@ -102,6 +104,69 @@ def hall_routing(s: Scenario, h: int, t: ItemTable) -> HallRouting:
 
 
 @dataclass(eq=False)
+class Eligibility:
+    """Item profiles as columns, and people sorted by birth date per (county, sex) for slicing by age."""
+    has: np.ndarray  # bool per item
+    min_age: np.ndarray
+    max_age: np.ndarray
+    sex: np.ndarray  # 0 any, 1 男, 2 女
+    once: np.ndarray
+    retire: np.ndarray
+    people: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]  # (county, sex) -> (pids, birth ordinals)
+    retire_tables: dict[str, tuple[np.ndarray, np.ndarray]]  # category -> (birth month start, retirement)
+    firms: dict[tuple[int, int], np.ndarray]  # (item, county) -> firms of a fitting industry
+    firm_items: np.ndarray  # items that have firm pools
+
+
+_YEAR = 365.2425
+# Retirement routes (shares of new pensioners; unconfirmed, plausible): special jobs, illness, statutory.
+RETIRE_EARLY = (("特殊工种", 0.10, (55, 45)), ("病退", 0.03, (50, 45)))
+RETIRE_MALE_SHARE = 0.55
+RETIRE_FEMALE_CADRE_SHARE = 0.3
+
+
+def _retire_tables() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    out = {}
+    months = [date(y, m, 1) for y in range(1930, 2011) for m in range(1, 13)]
+    for cat in ("男职工", "女职工", "女干部"):
+        starts = np.array([d.toordinal() for d in months], dtype=np.int64)
+        ret = np.array([retirement_date(cat, d).toordinal() for d in months], dtype=np.int64)
+        out[cat] = (starts, ret)
+    return out
+
+
+def build_eligibility(items: ItemTable, people: Population) -> Eligibility:
+    prof = load_profiles()
+    n = len(items)
+    get = [prof.get(c) for c in items.codes]
+    births = np.array([c.birth_date.toordinal() for c in people.citizens], dtype=np.int64)
+    male = np.array([c.gender == "男" for c in people.citizens])
+    groups = {}
+    for ci in range(len(COUNTIES)):
+        for sx, mask in ((0, np.ones(len(male), bool)), (1, male), (2, ~male)):
+            pids = np.flatnonzero((people.county_index == ci) & mask)
+            order = np.argsort(births[pids], kind="stable")
+            groups[(ci, sx)] = (pids[order], births[pids][order])
+    firms = {}
+    for i, p in enumerate(get):
+        if p is not None and p.industries:
+            for ci, cty in enumerate(COUNTIES):
+                fit = np.array([f.fid for f in people.firms if f.county == cty.name and f.industry in p.industries],
+                               dtype=np.int64)
+                if len(fit):
+                    firms[(i, ci)] = fit
+    age = [(p.min_age, p.max_age) if p else (0, 200) for p in get]
+    return Eligibility(
+        has=np.array([p is not None and (p.retirement or p.sex != "" or p.min_age > 18 or p.max_age < 120)
+                      for p in get]),
+        min_age=np.array([a for a, _ in age]), max_age=np.array([b for _, b in age]),
+        sex=np.array([{"": 0, "男": 1, "女": 2}[p.sex] if p else 0 for p in get], dtype=np.int8),
+        once=np.array([bool(p and p.once) for p in get]), retire=np.array([bool(p and p.retirement) for p in get]),
+        people=groups, retire_tables=_retire_tables(), firms=firms,
+        firm_items=np.array(sorted({i for i, _ in firms}), dtype=np.int64))
+
+
+@dataclass(eq=False)
 class Context:
     scenario: Scenario
     seed: int
@@ -121,6 +186,7 @@ class Context:
     spring_days: frozenset[int]  # date ordinals in the pre-Spring-Festival surge
     svc_mu: np.ndarray  # per service class
     svc_sigma: np.ndarray
+    eligible: Eligibility | None = None
 
     @property
     def end_ordinal(self) -> int:
@@ -167,6 +233,7 @@ def build_context(s: Scenario, seed: int, start: date, days: int, catalog=None) 
         elderly=people.elderly, disabled=people.disabled,
         spring_days=_spring_days(work, start, days, s.demand.spring_festival_days),
         svc_mu=(lo + hi) / 2, svc_sigma=np.maximum((hi - lo) / (2 * 1.645), 1e-6),
+        eligible=build_eligibility(items, people),
     )
 
 
@@ -179,11 +246,14 @@ def day_factor(ctx: Context, day: date) -> float:
 
 
 def pick_firms(ctx: Context, rng: np.random.Generator, item: np.ndarray, county: np.ndarray) -> np.ndarray:
-    """A firm of the applicant's county for enterprise items (-1 for items a citizen applies for)."""
+    """A firm of the applicant's county for enterprise items (-1 for items a citizen applies for); for
+    items with a profile, a firm of a fitting industry (a 食品经营许可 for a restaurant, not a builder)."""
     firm = np.full(len(item), -1, dtype=np.int64)
-    ent = np.flatnonzero(ctx.items.enterprise[item])
+    ent = np.flatnonzero(ctx.items.enterprise[item] | np.isin(item, ctx.eligible.firm_items))
     for i, x in zip(ent.tolist(), rng.integers(0, 1 << 30, len(ent)).tolist()):
-        pool = ctx.county_firms[int(county[i])]
+        pool = ctx.eligible.firms.get((int(item[i]), int(county[i]))) if ctx.eligible.firms else None
+        if pool is None:
+            pool = ctx.county_firms[int(county[i])]
         if len(pool):
             firm[i] = pool[x % len(pool)]
     return firm
@@ -199,3 +269,77 @@ def item_day_weights(ctx: Context, base: np.ndarray, day: date) -> np.ndarray:
         edge = np.isin(ctx.items.block, [BLOCKS.index(b) for b in d.month_edge_blocks])
         return np.where(edge, base * d.month_edge_factor, base)
     return base
+
+
+def _birth_window(ctx: Context, rng: np.random.Generator, item: np.ndarray, day: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sex group, earliest, latest birth ordinal) of an eligible applicant per case."""
+    el = ctx.eligible
+    n = len(item)
+    sex = el.sex[item].astype(np.int64)
+    lo = day - ((el.max_age[item] + 1) * _YEAR).astype(np.int64) + 1
+    hi = day - (el.min_age[item] * _YEAR).astype(np.int64)
+    ret = np.flatnonzero(el.retire[item])
+    if len(ret):
+        u = rng.random(len(ret))
+        male = rng.random(len(ret)) < RETIRE_MALE_SHARE
+        cadre = rng.random(len(ret)) < RETIRE_FEMALE_CADRE_SHARE
+        sex[ret] = np.where(male, 1, 2)
+        d = day[ret]
+        # statutory: retirement month in the last two months or the next one (people apply around it)
+        for cat, sel in (("男职工", male), ("女职工", ~male & ~cadre), ("女干部", ~male & cadre)):
+            starts, rdates = el.retire_tables[cat]
+            a = np.searchsorted(rdates, d[sel] - 60, "left")
+            b = np.maximum(np.searchsorted(rdates, d[sel] + 30, "right") - 1, a)
+            lo[ret[sel]] = starts[np.minimum(a, len(starts) - 1)]
+            hi[ret[sel]] = starts[np.minimum(b + 1, len(starts) - 1)] - 1
+        cut = 0.0
+        for _, share, (m_age, f_age) in RETIRE_EARLY:
+            early = (u >= cut) & (u < cut + share)
+            cut += share
+            age = np.where(male, m_age, f_age)[early]
+            lo[ret[early]] = d[early] - ((age + 1) * _YEAR).astype(np.int64) + 1
+            hi[ret[early]] = d[early] - (age * _YEAR).astype(np.int64)
+    return sex, lo, hi
+
+
+def pick_people(ctx: Context, rng: np.random.Generator, item: np.ndarray, county: np.ndarray,
+                day: np.ndarray, person: np.ndarray, used: set | None = None) -> np.ndarray:
+    """Applicants who fit their item (eligibility profile) from the case's county; ``person`` where the
+    item has no profile or nobody in the county fits. ``used`` (item, person) pairs of once-only
+    items already drawn in this stream."""
+    el = ctx.eligible
+    out = person.copy()
+    idx = np.flatnonzero(el.has[item])
+    if len(idx) == 0:
+        return out
+    day = np.broadcast_to(np.asarray(day, dtype=np.int64), item.shape)[idx]
+    sex, lo, hi = _birth_window(ctx, rng, item[idx], day)
+    u = rng.random(len(idx))
+    cty = county[idx]
+    for key in {(int(c), int(s)) for c, s in zip(cty.tolist(), sex.tolist())}:
+        sel = (cty == key[0]) & (sex == key[1])
+        pids, births = el.people[key]
+        a = np.searchsorted(births, lo[sel], "left")
+        b = np.searchsorted(births, hi[sel], "right")
+        ok = b > a
+        pick = a + (u[sel] * np.maximum(b - a, 1)).astype(np.int64)
+        chosen = np.where(ok, pids[np.minimum(pick, len(pids) - 1)], out[idx[sel]])
+        if used is not None and el.once[item[idx[sel]]].any():
+            chosen = _once(el, item[idx[sel]], chosen, pids, a, b, ok, used)
+        out[idx[sel]] = chosen
+    return out
+
+
+def _once(el: Eligibility, item: np.ndarray, chosen: np.ndarray, pids, a, b, ok, used: set) -> np.ndarray:
+    """Once-only items (a first ID card, a pension claim): the next fitting person if already drawn."""
+    for j in np.flatnonzero(el.once[item] & ok).tolist():
+        it, p = int(item[j]), int(chosen[j])
+        width, start = int(b[j] - a[j]), int(chosen[j])
+        k = 0
+        while (it, p) in used and k < min(width, 8):  # a few tries: an exhausted pool repeats
+            k += 1
+            p = int(pids[int(a[j]) + (start + k) % width])
+        used.add((it, p))
+        chosen[j] = p
+    return chosen

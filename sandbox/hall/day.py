@@ -13,11 +13,13 @@ from datetime import date, timedelta
 import numpy as np
 
 from ..base.geography import COUNTIES, COUNTY_BY_NAME
-from .context import DAY, Context, K, day_factor, hm, item_day_weights, pick_firms, stream_rng
+from .context import DAY, Context, K, day_factor, hm, item_day_weights, pick_firms, pick_people, stream_rng
 from .online import no_queue_cases
 from .queue import run_pools
 from .records import CHANNEL
-from .outcomes import O_HOME, O_LEFT, O_REFUSE, complete, decide, draw_materials, rate
+from .items import popcount
+from .outcomes import (O_CORRECT, O_FIXED, O_HOME, O_LEFT, O_REFUSE, complete, correctable_flaws, decide,
+                       draw_materials, mark_fixed, rate)
 
 # Pending contact: (matter key, event key, life event, item, bundle, person, firm, county, visit_no,
 #                   cross mode, p_missing is the low after-一次性告知 one, rest of the life event's items)
@@ -25,7 +27,28 @@ Pending = tuple
 PENDING_FIELDS = ("mkey", "ekey", "life", "item", "bundle", "person", "firm", "county", "visit", "cross", "low")
 
 
+def in_holiday_block(cal, day: date) -> bool:
+    """A non-working day inside a statutory holiday block (春节 2025-01-28…02-04 takes in the weekend of
+    02-01/02): the unbroken run of non-working days around it holds a statutory holiday."""
+    if cal.holiday_name(day) is not None:
+        return True
+    for step in (-1, 1):
+        d = day + timedelta(days=step)
+        for _ in range(10):  # the longest block (春节, 国庆) is 8–9 days
+            try:
+                if cal.is_working_day(d):
+                    break
+                if cal.holiday_name(d) is not None:
+                    return True
+            except ValueError:  # outside the announced calendar: no block known there
+                break
+            d += timedelta(days=step)
+    return False
+
+
 def sessions_of(ctx: Context, day: date, hall: int | None = None):
+    """Opening on ``day``: a working day (调休上班 weekend days included) has weekday hours; an ordinary
+    weekend day has the 周末不打烊 hours if any; holidays and the weekend days inside holiday blocks close."""
     """(number-taking intervals, breaks (start, end, closed share), closing second) or None if closed."""
     own = ctx.scenario.halls[hall].hours if hall is not None else None
     h = own if own is not None else ctx.scenario.hours
@@ -34,9 +57,11 @@ def sessions_of(ctx: Context, day: date, hall: int | None = None):
         sess = [[hm(a), hm(b)] for a, b in h.weekday]
         if h.extended_until:
             sess[-1][1] = hm(h.extended_until)
-    elif cal.holiday_name(day) is None and day.weekday() == 5 and h.saturday:
+    elif in_holiday_block(cal, day):
+        return None  # 周末不打烊 is for ordinary weekends, not for the weekend days of a holiday
+    elif day.weekday() == 5 and h.saturday:
         sess = [[hm(a), hm(b)] for a, b in h.saturday]
-    elif cal.holiday_name(day) is None and day.weekday() == 6 and h.sunday:
+    elif day.weekday() == 6 and h.sunday:
         sess = [[hm(a), hm(b)] for a, b in h.sunday]
     else:
         return None
@@ -82,6 +107,7 @@ class _HallRun:
     chunks: list[dict[str, np.ndarray]] = field(default_factory=list)
     pool_rows: list[tuple] = field(default_factory=list)
     counter: list[int] = field(default_factory=lambda: [0, 0])
+    once_used: set = field(default_factory=set)  # (item, person) of once-only items at this hall
 
     @classmethod
     def start(cls, ctx: Context, h: int) -> "_HallRun":
@@ -139,7 +165,7 @@ def _hall_day(run: _HallRun, rng: np.random.Generator, day: date) -> None:
     if len(rows["item"]) == 0:
         _pool_rows(run.pool_rows, h, o, route, sess, breaks, {}, np.zeros(0), np.zeros(0), np.zeros(0))
         return
-    v, rest = _visits(run, rng, rows, rest, arrival_iv, breaks)
+    v, rest = _visits(run, rng, rows, rest, arrival_iv, breaks, o)
     outcome, served = _serve(run, rng, v, o, day_base, breaks, close_at, sess)
     _schedule_returns(run, rng, v, rest, outcome, served, o)
 
@@ -165,6 +191,8 @@ def _fresh_demand(run: _HallRun, rng: np.random.Generator, day: date, day_base: 
                            for c, x in zip(county.tolist(), rng.integers(0, 1 << 30, n_new).tolist())],
                           dtype=np.int64)
     bundle, life, rest = _life_events(run, rng, item, n_new)
+    # Applicants fit their item (age, sex, retirement, once only): after the bundles chose the items.
+    person = pick_people(ctx, rng, item, county, day.toordinal(), person, run.once_used)
     firm = pick_firms(ctx, rng, item, county)  # after the bundles: a firm's life event needs the firm
     cross = np.zeros(n_new, dtype=np.int64)
     if pol.cross_province and n_new:
@@ -221,7 +249,7 @@ def _life_events(run: _HallRun, rng: np.random.Generator, item: np.ndarray,
 
 
 def _visits(run: _HallRun, rng: np.random.Generator, rows: dict[str, np.ndarray], rest: list[tuple],
-            arrival_iv, breaks) -> tuple[dict[str, np.ndarray], list[tuple]]:
+            arrival_iv, breaks, o: int) -> tuple[dict[str, np.ndarray], list[tuple]]:
     """Arrival, appointment, green channel, window pool, service time and patience of each visit,
     all sorted by the time the number is taken."""
     ctx = run.ctx
@@ -238,7 +266,7 @@ def _visits(run: _HallRun, rng: np.random.Generator, rows: dict[str, np.ndarray]
         for a, b in arrival_iv:
             inside |= (snapped >= a) & (snapped < b)
         t_arr[appt] = np.where(inside, snapped, t_arr[appt])
-    elderly = ctx.elderly[person]
+    elderly = ctx.people.ages_on(person, o) >= 60  # at the case date, not the population's reference date
     green = pol.green_channel & (elderly | ctx.disabled[person])
     prio = np.where(green, 0, np.where(appt, 1, 2))
     t_num = t_arr + rng.integers(20, 120, n)
@@ -294,8 +322,12 @@ def _serve(run: _HallRun, rng: np.random.Generator, v: dict[str, np.ndarray], o:
     handed = np.zeros(n, np.int64)
     sv = np.flatnonzero(served)
     m, e, hd = draw_materials(ctx, rng, item[sv], bundle[sv], p_miss[sv])
-    missing[sv], elic[sv], handed[sv] = m, e, hd
-    outcome[sv] = decide(ctx, rng, item[sv], bundle[sv], missing[sv])
+    m, fixed = correctable_flaws(ctx, rng, m, beh.correctable_share)
+    missing[sv], elic[sv], handed[sv] = m, e, hd + popcount(fixed)
+    out = mark_fixed(decide(ctx, rng, item[sv], bundle[sv], m, v["visit"][sv]), fixed)
+    outcome[sv] = out
+    # 当场更正: what the window corrected; 不予受理 at a first contact (outside competence): no list.
+    missing[sv] = np.where(out == O_FIXED, fixed, np.where((out == O_REFUSE) & (v["visit"][sv] == 1), 0, m))
     t_called = np.where(served, res.called + day_base, -1)
     t_end = np.where(served, res.ended + day_base, -1)
     t_left = np.where(res.left >= 0, res.left + day_base, -1)
@@ -321,13 +353,13 @@ def _serve(run: _HallRun, rng: np.random.Generator, v: dict[str, np.ndarray], o:
 
 def _schedule_returns(run: _HallRun, rng: np.random.Generator, v: dict[str, np.ndarray], rest: list[tuple],
                       outcome: np.ndarray, served: np.ndarray, o: int) -> None:
-    """Who comes back when: after 一次性告知, after giving up, after closing; and a life event's next item."""
+    """Who comes back when: after 补正 (一次性告知), after giving up, after closing; and a life event's next item."""
     ctx = run.ctx
     beh = ctx.scenario.behaviour
     end = ctx.end_ordinal
     n = len(outcome)
     u = rng.random(n)
-    back_refused = outcome == O_REFUSE
+    back_refused = outcome == O_CORRECT  # 补正: back with the one-time list done (不予受理 is final)
     back_left = ((outcome == O_LEFT) & (u < beh.p_return_after_abandon)) | (outcome == O_HOME)
     r0, r1 = beh.return_days
     gap = np.where(back_refused, rng.integers(r0, r1 + 1, n), np.where(outcome == O_HOME, 1, rng.integers(1, 4, n)))

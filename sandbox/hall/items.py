@@ -48,7 +48,9 @@ class ItemTable:
     bundle_names: tuple[str, ...]
     bundle_items: tuple[np.ndarray, ...]  # item indices per bundle
     bundle_promised: np.ndarray  # int16
-    bundle_materials: np.ndarray  # int16: distinct required materials of the bundle
+    bundle_materials: np.ndarray  # int16: distinct required materials of the bundle, counted by meaning
+    bundle_core: np.ndarray  # int64 bit mask over those: core materials (never 容缺)
+    bundle_material_names: tuple[tuple[str, ...], ...]
     bundle_materials_separate: np.ndarray  # int16: summed required materials of its items
 
     def __len__(self) -> int:
@@ -60,6 +62,44 @@ class ItemTable:
     def missing_names(self, item: int, mask: int) -> list[str]:
         names = self.material_names[item]
         return [names[j] for j in range(len(names)) if mask >> j & 1]
+
+
+# One identity document is one document, whichever role a bundle's items list it under (申请人, 监护人,
+# 法定代表人 …): in a 一件事 the same person presents it once.
+IDENTITY = "居民身份证（身份证件）"
+# Results of items whose names do not start with the document they produce.
+_PRODUCES = {"个体工商户设立登记": "营业执照"}
+
+
+def material_meaning(name: str) -> str:
+    """What a listed material *is*, for counting a bundle's materials once."""
+    if ("身份证" in name) and not any(w in name for w in ("及", "或", "委托")):
+        return IDENTITY
+    return name.removeprefix("中华人民共和国")
+
+
+def bundle_materials(items: list, linked: list) -> list[tuple[str, bool]]:
+    """(meaning, core) of the materials a bundle asks of the applicant, each once (国发〔2024〕3号).
+
+    A document the bundle itself produces — by a linked institution (出生医学证明 from the birth
+    hospital) or by another item of the bundle (营业执照 before the 食品经营许可, 社会保障卡 before its
+    activation) — is passed on inside the bundle, not asked of the applicant.
+    """
+    def products(it) -> set[str]:
+        out = {v for k, v in _PRODUCES.items() if it.name.startswith(k)}
+        return out | {it.name}
+
+    out: dict[str, bool] = {}
+    for it in items:
+        made = set().union(*(products(x) for x in list(items) + list(linked) if x is not it))
+        for m in it.materials:
+            if not m.required:
+                continue
+            key = material_meaning(m.name)
+            if any(p == key or p.startswith(key) for p in made):
+                continue
+            out[key] = out.get(key, False) or m.core
+    return list(out.items())[:MAX_MATERIALS]
 
 
 def _bits(flags: list[bool]) -> int:
@@ -92,7 +132,7 @@ def item_table(catalog=None) -> ItemTable:
         k = getattr(it, "window_kind", None) or it.block
         return WINDOW_KINDS.index(k) if k in WINDOW_KINDS else WINDOW_KINDS.index(it.block)
 
-    b_codes, b_names, b_items, b_prom, b_mat, b_sep = [], [], [], [], [], []
+    b_codes, b_names, b_items, b_prom, b_mat, b_sep, b_core, b_mnames = [], [], [], [], [], [], [], []
     for b in catalog.bundles.values():
         idx = [pos[c] for c in b.items if c in pos]
         if not idx:
@@ -101,8 +141,11 @@ def item_table(catalog=None) -> ItemTable:
         b_names.append(b.name)
         b_items.append(np.array(idx, dtype=np.int16))
         b_prom.append(b.promised_days)
-        distinct = {m.name for i in idx for m in items[i].materials if m.required}
+        distinct = bundle_materials([items[i] for i in idx],
+                                    [catalog.items[c] for c in b.linked if c in catalog.items])
         b_mat.append(len(distinct))
+        b_core.append(_bits([core for _, core in distinct]))
+        b_mnames.append(tuple(name for name, _ in distinct))
         b_sep.append(sum(sum(1 for m in items[i].materials if m.required) for i in idx))
     return ItemTable(
         codes=codes,
@@ -133,6 +176,8 @@ def item_table(catalog=None) -> ItemTable:
         bundle_items=tuple(b_items),
         bundle_promised=np.array(b_prom, dtype=np.int16),
         bundle_materials=np.array(b_mat, dtype=np.int16),
+        bundle_core=np.array(b_core, dtype=np.int64),
+        bundle_material_names=tuple(b_mnames),
         bundle_materials_separate=np.array(b_sep, dtype=np.int16),
     )
 

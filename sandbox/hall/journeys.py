@@ -18,10 +18,14 @@ def _missing_list(records: Records, row: int) -> list[str]:
     mask = int(records.cases["missing"][row])
     if not mask:
         return []
-    if records.cases["bundle"][row] >= 0:
-        return [f"共 {bin(mask).count('1')} 项材料"]
     try:
         table = item_table()
+        b = int(records.cases["bundle"][row])
+        if b >= 0:
+            if table.bundle_names[b] == records.bundle_names[b]:
+                names = table.bundle_material_names[b]
+                return [names[j] for j in range(len(names)) if mask >> j & 1]
+            return [f"共 {bin(mask).count('1')} 项材料"]
         item = int(records.cases["item"][row])
         if table.codes[item] == records.item_codes[item]:
             return table.missing_names(item, mask)
@@ -33,9 +37,16 @@ def _missing_list(records: Records, row: int) -> list[str]:
 def _result_detail(records: Records, r: int, out: str) -> str:
     """What the applicant is told at the end of a contact: the decision, e-licences, 跨省通办."""
     c = records.cases
-    if out == "不予受理":
+    if out == "补正":
         miss = "、".join(_missing_list(records, r))
-        detail = f"材料不全，一次性告知需补齐：{miss}"
+        detail = f"材料不齐全或不符合法定形式，出具补正材料一次性告知书：{miss}"
+    elif out == "不予受理":
+        detail = ("补正后材料仍不齐全，不予受理" if c["visit_no"][r] > 1 else
+                  "申请事项不属于本机关职权范围或依法不需要取得行政许可，不予受理并告知向有关机关申请")
+    elif out == "当场更正":
+        fixed = "、".join(_missing_list(records, r))
+        detail = f"材料存在可以当场更正的错误（{fixed}），窗口当场更正后" + (
+            "当场办结" if c["t_done"][r] - c["t_end"][r] <= 60 else "受理，转后台审批")
     elif out == "即办":
         detail = "当场办结"
     elif out == "受理":

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from .records import CHANNEL
-from .context import DAY, Context, day_factor, item_day_weights, pick_firms, stream_rng
-from .outcomes import O_REFUSE, complete, decide, draw_materials, rate
+from .context import DAY, Context, day_factor, item_day_weights, pick_firms, pick_people, stream_rng
+from .outcomes import O_CORRECT, O_REFUSE, complete, decide, draw_materials, rate
 
 # Online submissions by hour of day (people file in the evening too).
 ONLINE_HOURS = np.array([0.15, 0.08, 0.05, 0.05, 0.05, 0.1, 0.3, 0.6, 1.0, 1.4, 1.5, 1.3, 1.0, 0.9, 1.2, 1.3, 1.3,
@@ -46,7 +46,8 @@ def no_queue_cases(ctx: Context, rng: np.random.Generator, *, item, person, firm
         missing, elic, handed = draw_materials(ctx, rng, item, bundle, np.where(pushed, 0.0, p_miss))
         elic[pushed] = 0
         handed[pushed] = 0
-        outcome = decide(ctx, rng, item, bundle, missing)
+        outcome = decide(ctx, rng, item, bundle, missing, np.where(pushed, 0, visit))
+        missing = np.where((outcome == O_REFUSE) & (visit == 1), 0, missing)  # outside competence: no list
         promised = t.promised[item].astype(np.int64)
         comp = complete(ctx, rng, outcome, t_end, promised, instant)
         post = channel == CHANNEL["异地代收"]  # the result travels by post: two more days
@@ -58,11 +59,11 @@ def no_queue_cases(ctx: Context, rng: np.random.Generator, *, item, person, firm
         chunks.append(dict(
             mkey=mkey, ekey=neg, life_event=neg, visit_no=visit, channel=channel, hall=neg, pool=neg,
             window=neg, county=county, person=person, firm=firm, item=item, bundle=bundle, appointment=no,
-            green=no, elderly=ctx.elderly[person], cross=cross, t_arrive=t_arrive, t_number=neg, t_called=neg,
+            green=no, elderly=ctx.people.ages_on(person, t_arrive // DAY + 719163) >= 60, cross=cross, t_arrive=t_arrive, t_number=neg, t_called=neg,
             t_end=t_end, t_left=neg, ahead=np.zeros(n, np.int64), outcome=outcome, overtime=no,
             materials=handed, missing=missing, elicence=elic, promised=promised, rating=rating,
             t_rating=t_rating, **comp))
-        back = np.flatnonzero(outcome == O_REFUSE)
+        back = np.flatnonzero(outcome == O_CORRECT)
         if len(back) == 0:
             break
         r0, r1 = beh.return_days
@@ -90,6 +91,7 @@ def simulate_online(ctx: Context, c: int) -> dict[str, np.ndarray]:
     stream = ONLINE_STREAM + c
     key = np.int64(stream) << 40
     counter = 0
+    once_used: set = set()  # (item, person) of once-only items in this stream
     chunks = []
     month_days: dict[int, list[date]] = {}
     for d_i in range(ctx.days):
@@ -114,6 +116,7 @@ def simulate_online(ctx: Context, c: int) -> dict[str, np.ndarray]:
         people = ctx.county_people[c]
         person = people[rng.integers(0, len(people), n)].astype(np.int64)
         county = np.full(n, c, np.int64)
+        person = pick_people(ctx, rng, item, county, day_ord, person, once_used)
         firm = pick_firms(ctx, rng, item, county)
         channel = np.where(rng.random(n) < s.demand.self_service_share, CHANNEL["自助终端"], CHANNEL["网上办"])
         if s.policy.no_application_share > 0:

@@ -19,7 +19,12 @@ import numpy as np
 __all__ = ["Records", "CASE_COLUMNS", "POOL_COLUMNS", "OUTCOMES", "CHANNELS", "RATING_LEVELS",
            "to_datetime", "EPOCH_ORDINAL"]
 
-OUTCOMES = ("即办", "受理", "容缺受理", "告知承诺", "不予受理", "放弃离开", "闭厅未办")
+# 补正: materials missing or defective — a one-time list (一次性告知, 行政许可法 第三十二条 (四)) and the
+# applicant comes back; 不予受理: final — the matter is outside the hall's competence or not subject to
+# licensing (第三十二条 (一)(二)), or a 补正 was still incomplete after the last round. Code 4 was
+# labelled 不予受理 before 2026-12 although it always meant the one-time list; new outcomes are appended.
+# 当场更正: flaws the window corrects on the spot (行政许可法 第三十二条 (三)), then accepted.
+OUTCOMES = ("即办", "受理", "容缺受理", "告知承诺", "补正", "放弃离开", "闭厅未办", "不予受理", "当场更正")
 OUTCOME = {name: i for i, name in enumerate(OUTCOMES)}
 CHANNELS = ("窗口", "网上办", "自助终端", "异地代收", "免申即享")
 CHANNEL = {name: i for i, name in enumerate(CHANNELS)}
@@ -56,7 +61,8 @@ CASE_COLUMNS: dict[str, tuple[str, str]] = {
     "outcome": ("int8", "index into OUTCOMES"),
     "overtime": ("bool", "called after the hall's closing time (延时服务)"),
     "materials": ("int16", "materials handed in"),
-    "missing": ("int64", "bit mask of the item's missing materials (一次性告知 list)"),
+    "missing": ("int64", "bit mask of the item's missing materials (补正: the 一次性告知 list; "
+                "当场更正: the materials corrected at the window)"),
     "elicence": ("int16", "materials replaced by e-licences"),
     "promised": ("int16", "promised working days of the item or bundle"),
     "t_due": ("int64", "容缺: deadline to supply the missing materials; -1"),

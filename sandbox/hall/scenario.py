@@ -106,9 +106,18 @@ class Behaviour:
     appointment_patience_factor: float = 1.5
     p_material_missing: float = 0.04  # per required material, chance it is missing or flawed
     p_missing_on_return: float = 0.005  # the same after a 一次性告知
+    # Of those problems at a window, the share corrected on the spot (missing signature, incomplete form,
+    # unclear copy, too few copies: 行政许可法 第三十二条 (三)); online they need a 补正.
+    correctable_share: float = 0.35
     return_days: tuple[int, int] = (1, 5)  # working days until the applicant comes back
+    # 补正 rounds after which a still incomplete application ends in 不予受理 (行政许可法 第三十二条).
+    max_corrections: int = 2
+    # First contacts outside the hall's competence or not subject to licensing: 不予受理 (第三十二条 (一)(二)).
+    p_not_competent: float = 0.003
     p_return_after_abandon: float = 0.8
     pledge_uptake: float = 0.85  # applicants offered 告知承诺 who take it
+    # Applicants with serious bad credit or an earlier false pledge: no 告知承诺, no 容缺 (国办发〔2020〕42号).
+    p_dishonest: float = 0.01
     p_false_pledge: float = 0.02  # later check finds the pledge false
     pledge_check_days: int = 20
     rongque_supplement_days: int = 5  # deadline to supply what is missing (capped by the promised time)
@@ -470,7 +479,9 @@ def _check_policy_behaviour(s: Scenario) -> None:
     lo, hi = b.patience_min
     if not 0 < lo <= hi:
         raise ScenarioError("behaviour.patience_min", "应为 [最短, 最长] 分钟，且 0 < 最短 ≤ 最长")
-    for name in ("p_material_missing", "p_missing_on_return", "p_return_after_abandon", "pledge_uptake",
+    _rng("behaviour.max_corrections", b.max_corrections, 1, 10)
+    for name in ("p_material_missing", "p_missing_on_return", "correctable_share", "p_not_competent", "p_return_after_abandon",
+                 "pledge_uptake", "p_dishonest",
                  "p_false_pledge", "p_supplement_late", "p_overdue", "cross_province_share"):
         _rng(f"behaviour.{name}", getattr(b, name), 0, 1)
     _rng("behaviour.appointment_patience_factor", b.appointment_patience_factor, 0.1, 100)

@@ -65,6 +65,21 @@ class _VCal:
     def day_end(self, sec: np.ndarray, n: np.ndarray | int, hour: int) -> np.ndarray:
         return self.add_days(sec // DAY, n) * DAY + hour * HOUR
 
+    def office_clock(self, sec: np.ndarray, work: np.ndarray, open_h: int = 9, close_h: int = 17) -> np.ndarray:
+        """The moment ``work`` seconds of office time after ``sec``: office time is open_h–close_h on
+        working days (调休 included), so a ticket dispatched at night or over a holiday waits for the
+        next working morning."""
+        day, tod = sec // DAY, sec % DAY
+        span = (close_h - open_h) * HOUR
+        i = np.searchsorted(self.wd, day, side="left")  # first working day on or after ``day``
+        today = (i < len(self.wd)) & (self.wd[np.minimum(i, len(self.wd) - 1)] == day) & (tod < close_h * HOUR)
+        i = np.where(today | ~np.isin(day, self.wd), i, i + 1)
+        offset = np.where(today, np.maximum(tod - open_h * HOUR, 0), 0) + np.asarray(work, dtype="int64")
+        i = i + offset // span
+        if np.any(i >= len(self.wd)):
+            raise ValueError("工作日历范围不够：模拟的时间超出了日历已知的年份")
+        return self.wd[i] * DAY + open_h * HOUR + offset % span
+
 
 def _secs(d: date) -> int:
     return (d.toordinal() - _EPOCH) * DAY
@@ -338,7 +353,12 @@ def _handling(sc: HotlineScenario, m: dict, vcal: _VCal, units: dict, rng: np.ra
     u_sign = np.array([units[u].sign_hours if u else 1.0 for u in lead])
     sign_due = np.minimum(vcal.day_end(sign_start, pol.sign_working_days, pol.due_hour), deadline)
     sign_scale = np.where(critical, 0.05, np.where(utility, 0.2, 1.0))
-    signed_at = sign_start + 60 + (rng.exponential(1.0, n) * u_sign * sign_scale * HOUR).astype("int64")
+    sign_work = 60 + (rng.exponential(1.0, n) * u_sign * sign_scale * HOUR).astype("int64")
+    # Units sign in office hours; only urgent tickets and the round-the-clock services (water,
+    # electricity, gas, heating repairs) are signed out of hours, by the unit's on-duty rota.
+    rota = critical | utility
+    office = vcal.office_clock(np.where(rota, 0, sign_start), np.where(rota, 0, sign_work))
+    signed_at = np.where(rota, sign_start + sign_work, office)
     handled_at = signed_at + 60 + rng.exponential(1800, n).astype("int64")
     dur = np.array([HANDLING_DAYS[t] for t in TICKET_TYPES])[m["type_idx"]] * u_speed * np.exp(rng.normal(0, 0.55, n))
     k_days = np.floor(dur).astype(int)

@@ -18,12 +18,14 @@ ESTATES = ("河湟花园", "湟水家园", "阳光小区", "东城佳苑", "滨�
 WHEN = ("昨天晚上", "今天早上", "前天下午", "这几天", "从上周开始", "这个月以来", "今天中午", "最近半个月")
 
 # (咨询 templates, other templates). Slots: {town} {village} {street} {estate} {bldg} {unit}
-# {n} {money} {months} {firm} {when} {cs} (county short form) {age}
+# {n} {money} {months} {firm} {when} {cs} (county short form) {age}; numbers in one style: digits
+# ({n10} = 10·n, {n100} = 100·n, never "8十元"); {fee} a Haidong 物业费 per ㎡ a month (0.5–2.0 元).
+# {firm} is a firm whose trade fits the complaint (FIRM_TRADES), not any firm.
 BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "物业服务质量": (("我们{estate}换了新物业，想问一下物业服务合同到期后业主怎么选新物业？",),
                 ("我是{cs}{estate}{bldg}号楼的住户，{when}楼道灯坏了一直没人修，垃圾也{n}天没清运了，找物业就说等着。",
                  "{estate}的物业{when}就不怎么管事，单元门禁坏了{n}天，外面的人随便进出，老人孩子不安全。")),
-    "物业收费": (("{estate}物业费今年说要从每平米{price}元涨价，想问一下物业涨价要走什么程序？",),
+    "物业收费": (("{estate}物业费今年说要从每平米每月{fee}元涨价，想问一下物业涨价要走什么程序？",),
              ("{estate}物业不给开发票，还把物业费和停车费捆在一起收，一年多收了{money}元，我们业主不认可。",
               "物业{when}拿断水断电威胁我们交费，{bldg}号楼有{n}户都被停了水，这合法吗？")),
     "电梯故障": ((),
@@ -43,7 +45,7 @@ BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                 "给孩子报的游泳课预交了{money}元，才上了{n}节课就说场馆装修，一直拖着不退钱。")),
     "餐饮服务": ((),
              ("{when}在{cs}{street}的{firm}吃饭，吃完全家都拉肚子，去医院花了{money}元，店家不认账。",
-              "{firm}菜单上写的价格和结账的时候不一样，多收了{n}十元，还态度很差。")),
+              "{firm}菜单上写的价格和结账的时候不一样，多收了{n10}元，还态度很差。")),
     "网购纠纷": (("网购的东西快递一直显示派送中，{n}天了还没收到，这种情况可以找谁？",),
              ("在网上买了{money}元的手机，收到是翻新机，卖家在外省不理我，平台也推来推去。",
               "直播间买的虫草，收到货跟宣传的完全不一样，花了{money}元，要求退货被拒。")),
@@ -70,7 +72,7 @@ BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
              "分的公租房{when}暖气片漏水，报修{n}次了没人来修。")),
     "商品房延期交付": ((),
                 ("我在{cs}买的{estate}期房，合同约定去年底交房，现在又延期{months}个月，开发商一直不给说法。",
-                 "{estate}项目{when}停工了，我们{n}百多户业主贷款都在还，房子还没影。")),
+                 "{estate}项目{when}停工了，我们{n100}多户业主贷款都在还，房子还没影。")),
     "养老保险": (("我今年{age}岁，在外省打了{n}年工交了社保，想问一下怎么转回{cs}接续？",
               "想问一下城乡居民养老保险一年交{money}元的档次，以后每个月能领多少？"),
              ("我父亲{age}岁了，{when}养老金突然停发了，去问说要重新认证，但老人腿脚不便来不了。",
@@ -113,7 +115,7 @@ BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "工伤认定": (("我在工地上干活摔伤了腿，老板不给申报工伤，想问一下自己怎么申请工伤认定？",),
              ("工伤认定材料{when}交上去了，过了{n}个月还没结果，医药费都是自己垫的。",)),
     "灌溉用水": ((),
-             ("{town}{village}村的水渠{when}堵了，下游{n}十亩地浇不上水，麦子等不了了。",
+             ("{town}{village}村的水渠{when}堵了，下游{n10}亩地浇不上水，麦子等不了了。",
               "今年春灌轮到我们{village}村的时候水就没了，上游有人私自截水，地都干了。")),
     "惠农补贴": (("想问一下今年的耕地地力保护补贴什么时候发？我家{n}亩地，标准是多少？",),
              ("我家{n}亩地的种粮补贴别人家都到了，就我家没有，村里说是名单报错了。",
@@ -216,6 +218,32 @@ REFUSED_BODIES = {
 }
 
 
+# Trades that fit a complaint that names a firm (words in the synthetic firms' names).
+FIRM_TRADES: dict[str, tuple[str, ...]] = {
+    "商品质量": ("商贸", "超市"), "预付卡退费": ("餐饮", "超市", "文化旅游"), "餐饮服务": ("餐饮", "拉面"),
+    "噪音扰民": ("餐饮", "拉面", "超市"), "农民工工资拖欠": ("建筑", "劳务"),
+    "劳动合同纠纷": ("商贸", "建筑", "劳务", "运输", "物业", "餐饮"), "食品安全": ("超市", "商贸", "农产品"),
+    "价格违法": ("超市", "商贸"),
+}
+
+
+def _fitting_firms(rng: np.random.Generator, cat_idx: np.ndarray, firms: tuple[str, ...]) -> np.ndarray:
+    """A firm per ticket whose trade fits the ticket's category (any firm where nothing is said)."""
+    n = len(cat_idx)
+    pool_all = np.array(firms or ("某商户",), dtype=object)
+    u = rng.random(n)
+    out = pool_all[np.minimum((u * len(pool_all)).astype(np.int64), len(pool_all) - 1)]
+    names = [c.level2 for c in CATEGORIES]
+    for cat, trades in FIRM_TRADES.items():
+        if cat not in names:
+            continue
+        rows = cat_idx == names.index(cat)
+        fit = np.array([f for f in pool_all if any(t in f for t in trades)], dtype=object)
+        if rows.any() and len(fit):
+            out[rows] = fit[np.minimum((u[rows] * len(fit)).astype(np.int64), len(fit) - 1)]
+    return out
+
+
 def _choice(rng: np.random.Generator, options, n: int) -> np.ndarray:
     arr = np.empty(len(options), dtype=object)
     arr[:] = list(options)
@@ -239,7 +267,7 @@ def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarr
         "town": town, "cs": short,
         "village": _choice(rng, VILLAGE_STEMS, n), "street": _choice(rng, STREETS, n),
         "street2": _choice(rng, STREETS, n), "estate": _choice(rng, ESTATES, n), "when": _choice(rng, WHEN, n),
-        "firm": _choice(rng, firms or ("某商户",), n), "thing": _choice(rng, THINGS, n),
+        "firm": _fitting_firms(rng, cat_idx, firms), "thing": _choice(rng, THINGS, n),
         "bldg": rng.integers(1, 25, size=n), "unit": rng.integers(1, 7, size=n), "floor": rng.integers(6, 27, size=n),
         "n": rng.integers(2, 9, size=n), "n2": rng.integers(2, 6, size=n), "months": rng.integers(2, 9, size=n),
         "money": (np.round(np.exp(rng.normal(8.2, 0.9, size=n)) / 10) * 10).astype(int),
@@ -252,6 +280,9 @@ def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarr
         col = np.asarray(slots[k], dtype=object).copy()
         col[keep] = v[keep]
         slots[k] = col
+    slots["n10"] = np.asarray(slots["n"], dtype=object) * 10
+    slots["n100"] = np.asarray(slots["n"], dtype=object) * 100
+    slots["fee"] = np.array([f"{0.5 + (p % 16) / 10:.1f}" for p in slots["price"]], dtype=object)
     opener_pick = rng.random(size=n)
     closer_pick = rng.random(size=n)
     names = [c.level2 for c in CATEGORIES]

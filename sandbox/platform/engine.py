@@ -19,7 +19,7 @@ import numpy as np
 from sandbox.base.geography import COUNTIES
 from sandbox.hall.context import DAY, Context, build_context, day_factor, item_day_weights, stream_rng
 from sandbox.hall.online import _times, no_queue_cases, simulate_online
-from sandbox.hall.records import CHANNEL
+from sandbox.hall.records import CHANNEL, OUTCOME
 
 from .accounts import build_accounts
 from .applications import MODE, STATE, item_modes
@@ -32,7 +32,8 @@ __all__ = ["simulate_platform", "platform_context", "PREFILE_STREAM"]
 PREFILE_STREAM = 300  # stream ids of the prefiled county streams (hall: 0.., online: 100..)
 _KEEP = ("mkey", "visit_no", "county", "person", "firm", "item", "t_arrive", "t_end", "outcome", "missing",
          "promised", "t_done", "on_time", "rating", "t_rating")
-O_REFUSE = 4
+O_CORRECT = OUTCOME["补正"]  # the hall's one-time list: 补正 on the platform
+O_REFUSE = OUTCOME["不予受理"]  # the hall's final refusal (outside competence, or 补正 failed)
 
 
 def platform_context(scenario: PlatformScenario, days: int, seed: int, start: date | None = None,
@@ -115,8 +116,9 @@ def _states(ctx: Context, ps: PlatformScenario, rng: np.random.Generator, c: dic
     prefiled = c["channel"] == 2
     lo, hi = ps.applications.prereview_hours
     t_pre = np.where(prefiled, c["t_arrive"] + (rng.uniform(lo, hi, n) * 3600).astype(np.int64), c["t_end"])
-    refused = c["outcome"] == O_REFUSE
+    refused = c["outcome"] == O_CORRECT
     not_eligible = prefiled & ~refused & (rng.random(n) < ps.applications.p_not_eligible)
+    not_eligible |= c["outcome"] == O_REFUSE
     # A 补正 not answered within the deadline closes as 不予受理 (the hall's return visits stop at 3 rounds).
     _, first, inv = np.unique(c["mkey"], return_index=True, return_inverse=True)
     last_round = np.zeros(n, bool)

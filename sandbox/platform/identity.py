@@ -2,8 +2,8 @@
 and the migration of departments' legacy user records (task 10).
 
 ID numbers never change when region codes do (DOMAIN §7): people first registered before 2013 hold
-6321xx numbers, the population module issues today's 6302xx codes to everybody, so the platform's
-人口库 holds :func:`registry_id` — the number as it was issued. A legacy system that "rewrote" a
+6321xx numbers; the population issues every number with the code as issued
+(:func:`sandbox.base.ids.as_issued`, here also :func:`registry_id`). A legacy system that "rewrote" a
 person's number with the new code produced a valid-looking number that is nobody's: :func:`migrate`
 repairs it back to the person instead of making a second one.
 
@@ -19,7 +19,8 @@ from datetime import date
 
 import numpy as np
 
-from sandbox.base.ids import id_check_char, is_valid_id_number, mask_id, mask_name, mask_phone
+from sandbox.base.ids import (OLD_CODES, as_issued, county_code_of, id_check_char, is_valid_id_number, mask_id,
+                              mask_name, mask_phone, same_county_codes, with_region)
 
 __all__ = ["FACTORS", "OLD_CODES", "registry_id", "aliases", "county_code_of", "Registry", "build_registry",
            "RegistrationForm", "Verdict", "Rules", "check_registration", "LegacyRecord", "MigrationResult", "migrate",
@@ -27,43 +28,14 @@ __all__ = ["FACTORS", "OLD_CODES", "registry_id", "aliases", "county_code_of", "
 
 # The five proofs besides the ID card; registration needs two of them (DOMAIN §6).
 FACTORS = ("mobile", "社保卡", "银行卡", "公积金账号", "驾驶证档案号")
-# Current code → codes it was issued under before (DOMAIN §7); 平安 went 632121 → 630221 → 630203.
-OLD_CODES: dict[str, tuple[str, ...]] = {
-    "630202": ("632123",), "630203": ("632121", "630221"), "630222": ("632122",), "630223": ("632126",),
-    "630224": ("632127",), "630225": ("632128",),
-}
-_SAME_COUNTY: dict[str, tuple[str, ...]] = {}
-for _new, _olds in OLD_CODES.items():
-    for _c in (_new, *_olds):
-        _SAME_COUNTY[_c] = (_new, *_olds)
-
-
-def county_code_of(id_number: str) -> str | None:
-    """Today's county code of an ID number, accepting every code the county was ever issued under."""
-    codes = _SAME_COUNTY.get(id_number[:6])
-    return codes[0] if codes else None
-
-
-def _with_region(id_number: str, region: str) -> str:
-    body = region + id_number[6:17]
-    return body + id_check_char(body)
-
-
-def registry_id(current_id: str, birth: date) -> str:
-    """The number as issued: the county's code in force in the year of first registration (birth)."""
-    code = id_number_code = current_id[:6]
-    olds = OLD_CODES.get(code, ())
-    if olds and birth.year < 2013:
-        id_number_code = olds[0]
-    elif code == "630203" and birth.year < 2015:
-        id_number_code = "630221"
-    return current_id if id_number_code == code else _with_region(current_id, id_number_code)
+# The rule of region codes as issued lives with the identifiers (sandbox.base.ids, DOMAIN §7); the
+# population issues every number that way, and the platform's names for it are kept for the courses.
+registry_id = as_issued
 
 
 def aliases(id_number: str) -> tuple[str, ...]:
     """The same birth date and sequence under the other codes of the same county (check recomputed)."""
-    codes = _SAME_COUNTY.get(id_number[:6], ())
-    return tuple(_with_region(id_number, c) for c in codes if c != id_number[:6])
+    return tuple(with_region(id_number, c) for c in same_county_codes(id_number[:6]) if c != id_number[:6])
 
 
 def normalise_id(text: str) -> str:
@@ -120,7 +92,7 @@ def build_registry(population) -> Registry:
 def _make_registry(population) -> Registry:
     n = len(population.citizens)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([population.seed, 0x1D])))
-    ids = tuple(registry_id(c.id_number, c.birth_date) for c in population.citizens)
+    ids = tuple(c.id_number for c in population.citizens)  # issued with the code of their time
     adult = np.array([c.age >= 16 for c in population.citizens])
     has = {"社保卡": adult & (rng.random(n) < 0.92), "银行卡": adult & (rng.random(n) < 0.85),
            "公积金账号": adult & (rng.random(n) < 0.25), "驾驶证档案号": adult & (rng.random(n) < 0.35)}

@@ -137,10 +137,8 @@ def application_journey(records: PlatformRecords, app_id: int, population=None) 
     rows = np.flatnonzero(records.applications["matter"] == row["matter"])
     who = ""
     if population is not None:
-        from .identity import registry_id
-
         c = population.citizens[row["person"]]
-        who = f"{mask_name(c.name)} {mask_id(registry_id(c.id_number, c.birth_date))}"
+        who = f"{mask_name(c.name)} {mask_id(c.id_number)}"  # issued with the code of its time
     out = [{"time": None, "step": "申请人", "detail": who, "app_id": app_id, "data_mark": SYNTHETIC_MARK}]
     for i in rows.tolist():
         r = {k: int(v[i]) for k, v in records.applications.items()}

@@ -6,12 +6,16 @@ Rules (DOMAIN §2, §5, §6):
 2. Each material the item needs is checked: a material submitted in good order is fine; one the
    applicant already holds as an e-licence is fetched, not asked for (免证办); one that a 告知承诺 can
    replace is covered by the pledge when the item allows 告知承诺, the applicant chose it and is not
-   excluded (serious bad credit or an earlier false pledge).
+   excluded (serious bad credit or an earlier false pledge). An error that can be corrected on the
+   spot (unclear copy, missing signature, incomplete form, too few copies: ``CORRECTABLE_FLAWS``) is
+   corrected there, not put on a list (行政许可法 第三十二条 (三), 当场更正).
 3. Nothing outstanding → 受理 (告知承诺 when a pledge covered something); 即办件 are done on the spot.
 4. Something outstanding → 容缺受理 when the item allows it, every outstanding material is a secondary
    material marked 可容缺 (never a core or safety material), the applicant is not dishonest and
    signs the 容缺承诺书; the notice lists each missing item with its deadline, at most the promised
-   time limit. Otherwise → 补正: a complete one-time list (一次性告知) of everything missing or flawed.
+   time limit. Otherwise → 补正: a complete one-time list (一次性告知) of everything missing or flawed
+   (第三十二条 (四)). Bad credit excludes only 告知承诺 and 容缺, never a ground for 不予受理; 不予受理 is
+   for matters outside competence, not subject to licensing, or unmet basic conditions (第三十二条 (一)(二)).
 
 Pure Python, no I/O: the simulation engine may call :func:`decide` for every case.
 """
@@ -33,7 +37,7 @@ from ..base.calendar import WorkCalendar, default_calendar
 
 __all__ = ["MATERIAL_STATES", "DECISION_KINDS", "ACCEPTED_KINDS", "SubmittedMaterial", "Application",
            "AcceptancePolicy", "DEFAULT_POLICY", "NoticeEntry", "Decision", "decide", "make_application",
-           "FLAWS", "DIFFICULTIES", "DecisionGrade", "grade_decision"]
+           "FLAWS", "CORRECTABLE_FLAWS", "DIFFICULTIES", "DecisionGrade", "grade_decision"]
 
 MaterialState = Literal["present", "missing", "flawed"]
 MATERIAL_STATES = ("present", "missing", "flawed")
@@ -42,6 +46,9 @@ DECISION_KINDS = ("受理", "容缺受理", "告知承诺", "补正", "不予受
 ACCEPTED_KINDS = frozenset({"受理", "容缺受理", "告知承诺"})
 FLAWS = ("复印件不清晰", "缺少申请人签字", "证件已过有效期", "申请表填写不完整", "姓名与身份证件不一致",
          "未加盖单位公章", "份数不足")
+# Errors the window corrects on the spot (行政许可法 第三十二条 (三)): it makes the copy, the applicant
+# signs or completes the form there. The others (expired, inconsistent, unsealed) need a 补正.
+CORRECTABLE_FLAWS = frozenset({"复印件不清晰", "缺少申请人签字", "申请表填写不完整", "份数不足"})
 DIFFICULTIES = ("easy", "medium", "hard")
 
 
@@ -158,6 +165,7 @@ class Decision:
     by_elicence: tuple[str, ...] = ()  # materials fetched as e-licences
     by_pledge: tuple[str, ...] = ()  # materials replaced by the pledge
     on_the_spot: bool = False  # 即办件 done at the window
+    corrected: tuple[str, ...] = ()  # flaws corrected on the spot (当场更正), not on any list
     due: date | None = None  # date by which the result is promised (accepted cases)
 
     @property
@@ -212,8 +220,10 @@ def decide(application: Application, policy: AcceptancePolicy = DEFAULT_POLICY,
             reasons += ("对不予受理决定不服的，可依法申请行政复议或者提起行政诉讼",)
         return Decision("不予受理", reasons, deadlines=(("作出不予受理决定", day),))
 
-    by_elicence, pledge_candidates, outstanding = _sort_materials(app, policy)
+    by_elicence, pledge_candidates, outstanding, corrected = _sort_materials(app, policy)
     reasons: list[str] = []
+    if corrected:
+        reasons.append("当场更正：" + "、".join(corrected) + "（可以当场更正的错误，允许申请人当场更正）")
     if by_elicence:
         reasons.append("已通过电子证照库调取：" + "、".join(by_elicence) + "，无需提交")
     by_pledge = _apply_pledge(app, pledge_candidates, outstanding, reasons)
@@ -223,7 +233,7 @@ def decide(application: Application, policy: AcceptancePolicy = DEFAULT_POLICY,
         due = cal.add_working_days(day, item.promised_days) if item.promised_days else cal.next_working_day(day)
         deadlines = (("当场办结", day),) if item.instant else (("承诺办结期限", due),)
         return Decision(kind, tuple(reasons), deadlines=deadlines, by_elicence=tuple(by_elicence),
-                        by_pledge=tuple(by_pledge), on_the_spot=item.instant, due=due)
+                        by_pledge=tuple(by_pledge), on_the_spot=item.instant, due=due, corrected=corrected)
     # Something is missing or flawed: 容缺受理 or 补正.
     blockers = _rongque_blockers(app, policy, outstanding)
     if item.rongque_allowed and policy.rongque_enabled and not blockers:
@@ -236,7 +246,7 @@ def decide(application: Application, policy: AcceptancePolicy = DEFAULT_POLICY,
         due = cal.add_working_days(day, item.promised_days)
         return Decision("容缺受理", tuple(reasons), one_time_list=entries,
                         deadlines=(("容缺材料补交期限", deadline), ("承诺办结期限", due)),
-                        by_elicence=tuple(by_elicence), by_pledge=tuple(by_pledge), due=due)
+                        by_elicence=tuple(by_elicence), by_pledge=tuple(by_pledge), due=due, corrected=corrected)
     entries = tuple(_entry(m, s) for m, s in outstanding)
     reasons.insert(0, "申请材料不齐全或不符合法定形式，一次性告知需要补正的全部内容")
     reasons.extend(blockers)
@@ -245,13 +255,15 @@ def decide(application: Application, policy: AcceptancePolicy = DEFAULT_POLICY,
                                # 行政许可法第三十二条: told within 5 working days, else deemed accepted.
                                ("最迟告知期限（逾期未告知的自收到材料之日起即为受理）", cal.add_working_days(day, 5))),
                     by_elicence=tuple(by_elicence),
-                    by_pledge=tuple(by_pledge))
+                    by_pledge=tuple(by_pledge), corrected=corrected)
 
 
 def _sort_materials(app: Application, policy: AcceptancePolicy) -> tuple[
-        list[str], list[Material], list[tuple[Material, SubmittedMaterial | None]]]:
-    """Each material the item asks for: present, fetched by e-licence, replaceable by the pledge, or outstanding."""
+        list[str], list[Material], list[tuple[Material, SubmittedMaterial | None]], tuple[str, ...]]:
+    """Each material the item asks for: present, corrected on the spot, fetched by e-licence, replaceable
+    by the pledge, or outstanding."""
     item = app.item
+    corrected: list[str] = []
     by_elicence: list[str] = []
     pledge_candidates: list[Material] = []
     outstanding: list[tuple[Material, SubmittedMaterial | None]] = []
@@ -261,6 +273,9 @@ def _sort_materials(app: Application, policy: AcceptancePolicy) -> tuple[
             continue  # an optional material the applicant's situation does not need
         if s is not None and s.state == "present":
             continue
+        if s is not None and s.state == "flawed" and s.flaw in CORRECTABLE_FLAWS:
+            corrected.append(f"{m.name}（{s.flaw}）")
+            continue
         if policy.elicence_enabled and m.elicence and m.name in app.elicences:
             by_elicence.append(m.name)
             continue
@@ -268,7 +283,7 @@ def _sort_materials(app: Application, policy: AcceptancePolicy) -> tuple[
             pledge_candidates.append(m)
             continue
         outstanding.append((m, s))
-    return by_elicence, pledge_candidates, outstanding
+    return by_elicence, pledge_candidates, outstanding, tuple(corrected)
 
 
 def _apply_pledge(app: Application, pledge_candidates: list[Material],

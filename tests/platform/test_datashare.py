@@ -277,7 +277,7 @@ def test_golden_hash(run):
         h.update(a.tobytes())
     h.update(repr(run.requests).encode())
     h.update(repr(run.quality).encode())
-    assert h.hexdigest() == "50a994760f10d5fb5a287e736efcd41863d1bc5c28c9669147abfcd183076f39"  # review 2026-12 (执业药师 data from 省药监局) on the corrected catalogue
+    assert h.hexdigest() == "c72e89478553ce70d065f77b48c8ad59b3d0b09ab205bfe86d73878537c89c77"  # 个人征信报告 is the applicant's (征信中心), not 政府部门核发 (issue 14)
 
 
 def test_review_exercise_truth_is_what_a_careful_officer_finds():

@@ -182,7 +182,7 @@ def test_golden_hash(subjects):
     import hashlib
     ex = S.seal_exercise(S.seal_scenario(), 3, subjects)
     assert hashlib.sha256(b"".join(ex.files)).hexdigest() == \
-        "92d5ef2628f9abf1322e939b216bbefbbd7be4bf4d0f439af8fa65b3dd3bb1a8"  # review 2026-12: documents by unit
+        "e41cab08a5c2a477a4b116f755e7939dcabf72e9a954880fdb72c83ae77ba7c3"  # issue 14: IDs carry the region code of their time
 
 
 def test_a_seal_not_made_by_the_seal_maker_fails(setup, subjects):

@@ -197,7 +197,7 @@ def test_golden_hash(world):
     rec = C.simulate_practices(sc, 3, date(2024, 3, 1), 31, 400)
     for k in rec.__dataclass_fields__:
         h.update(getattr(rec, k).tobytes())
-    assert h.hexdigest() == "3494d69b4832a90f4b4ea57050244b072fb3ab485cd78b04f364ff9d9bad631f"  # review 2026-12: 公积金 before = 1 visit
+    assert h.hexdigest() == "504a4c708b8a3a8c086bdc7370c2f63e6ea66a48dd8ad584aa4e394bba066fdb"  # issue 14: IDs carry the region code of their time
 
 
 def test_housing_fund_matters_come_from_fund_holders(world):

@@ -24,7 +24,7 @@ def pop():
     return build_population(11, 2_000, 300)
 
 
-def app(name: str, *, missing=(), flawed=(), optional=(), **kw) -> Application:
+def app(name: str, *, missing=(), flawed=(), optional=(), flaw="证件已过有效期", **kw) -> Application:
     """All required materials present except those named; optional ones listed as given."""
     item = CAT.by_name(name)
     subs = []
@@ -32,7 +32,7 @@ def app(name: str, *, missing=(), flawed=(), optional=(), **kw) -> Application:
         if m.name in missing:
             subs.append(SubmittedMaterial(m.name, "missing"))
         elif m.name in flawed:
-            subs.append(SubmittedMaterial(m.name, "flawed", "缺少申请人签字"))
+            subs.append(SubmittedMaterial(m.name, "flawed", flaw))
         elif m.required or m.name in optional:
             subs.append(SubmittedMaterial(m.name, "present"))
     return Application(item=item, materials=tuple(subs), applied_on=kw.pop("applied_on", DAY), **kw)
@@ -65,11 +65,19 @@ def test_incomplete_gets_complete_one_time_list():
     assert d.kind == "补正" and not d.accepted
     assert d.outstanding == ("不动产登记申请书", "不动产权证书", "完税凭证")  # item order, all of them
     flawed = d.one_time_list[1]
-    assert flawed.problem.startswith("有瑕疵") and "签字" in flawed.problem
+    assert flawed.problem.startswith("有瑕疵") and "有效期" in flawed.problem
     text = d.notice_text()
     assert "一次性" in text and all(m in text for m in d.outstanding)
     assert dict(d.deadlines)["一次性告知（当场出具）"] == DAY
     assert date(2024, 3, 11) in dict(d.deadlines).values()  # 5 working days: else deemed accepted
+
+
+def test_correctable_flaw_is_corrected_on_the_spot_not_listed():
+    # 行政许可法 第三十二条 (三): a missing signature is corrected at the window, not a 补正.
+    d = decide(app("不动产转移登记（二手房买卖）", flawed=("不动产权证书",), flaw="缺少申请人签字"))
+    assert d.kind == "受理" and d.one_time_list == () and d.corrected == ("不动产权证书（缺少申请人签字）",)
+    d = decide(app("不动产转移登记（二手房买卖）", missing=("完税凭证",), flawed=("不动产权证书",), flaw="份数不足"))
+    assert d.kind == "补正" and d.outstanding == ("完税凭证",) and d.corrected
 
 
 def test_unlisted_required_material_counts_as_missing():

@@ -7,9 +7,9 @@ import pytest
 import sandbox as sb
 from sandbox.practice.acceptance import Application, decide
 from sandbox.hall.context import build_context
-from sandbox.hall.outcomes import O_ACCEPT, O_INSTANT, O_PLEDGE, O_REFUSE, O_RONGQUE, decide as bulk_decide
+from sandbox.hall.outcomes import O_ACCEPT, O_CORRECT, O_INSTANT, O_PLEDGE, O_RONGQUE, decide as bulk_decide
 
-KIND = {"受理": (O_ACCEPT, O_INSTANT), "告知承诺": (O_PLEDGE,), "容缺受理": (O_RONGQUE,), "补正": (O_REFUSE,)}
+KIND = {"受理": (O_ACCEPT, O_INSTANT), "告知承诺": (O_PLEDGE,), "容缺受理": (O_RONGQUE,), "补正": (O_CORRECT,)}
 
 
 @pytest.mark.parametrize("uptake", [0.0, 1.0])

@@ -36,14 +36,17 @@ def test_elicences_fewer_refusals():
     before, after = _pair(s.evolve({"policy.elicence_coverage": 0.0}), {"policy.elicence_coverage": 0.9})
     b, a = sb.summary(before), sb.summary(after)
     assert a["elicence_materials"] > 0 == b["elicence_materials"]
-    assert a["refusal_rate"] < 0.9 * b["refusal_rate"]
+    assert a["correction_rate"] < 0.9 * b["correction_rate"]
 
 
 def test_rongque_fewer_repeat_visits():
-    s = sb.default_scenario().only_hall(CITY).evolve({"behaviour.p_material_missing": 0.15, "policy.pledge": False})
+    # 容缺 is rare (three eligible items, secondary materials only): bundles give the lever room to act.
+    s = sb.default_scenario().only_hall(CITY).evolve({"behaviour.p_material_missing": 0.15, "policy.pledge": False,
+                                                       "policy.bundle_share": 0.2})
     off, on = _pair(s.evolve({"policy.rongque": False}), {"policy.rongque": True})
     f, n = sb.summary(off), sb.summary(on)
-    assert n["rongque_cases"] > 20 and f["rongque_cases"] == 0
+    # few items allow 容缺 and bundles no longer 容缺 a core material (DOMAIN §5): fewer than before
+    assert n["rongque_cases"] > 5 and f["rongque_cases"] == 0
     hall_repeat = lambda r: ((r.cases["visit_no"] > 1) & (r.cases["channel"] == 0)).sum()  # noqa: E731
     assert hall_repeat(on) < hall_repeat(off)
     assert n["one_visit_rate"] > f["one_visit_rate"]

@@ -33,9 +33,9 @@ def rec() -> Records:
         # matter 1: one hall visit, done on the spot, waited 10 min, rated 非常满意
         dict(case_id=1, matter_id=1, t_arrive=H9, t_number=H9, t_called=H9 + 10 * m, t_end=H9 + 20 * m,
              outcome=OUTCOME["即办"], t_done=H9 + 20 * m, on_time=1, rating=1, t_rating=H9 + 21 * m),
-        # matter 2: refused after a 20-minute wait, came back (wait 30), accepted, completed on time
+        # matter 2: 补正 (one-time list) after a 20-minute wait, came back (wait 30), accepted, completed on time
         dict(case_id=2, matter_id=2, t_arrive=H9 + m, t_number=H9 + m, t_called=H9 + 21 * m,
-             t_end=H9 + 30 * m, outcome=OUTCOME["不予受理"], missing=1, rating=4, t_rating=H9 + 31 * m),
+             t_end=H9 + 30 * m, outcome=OUTCOME["补正"], missing=1, rating=4, t_rating=H9 + 31 * m),
         # matter 3: online, accepted, overdue, rated 非常不满意
         dict(case_id=3, matter_id=3, channel=1, hall=-1, pool=-1, window=-1, ticket=-1, t_arrive=H9 + 2 * m,
              t_end=H9 + 3 * m, outcome=OUTCOME["受理"], promised=1, t_done=H9 + 3 * 86400, on_time=0,
@@ -61,7 +61,8 @@ def test_summary_definitions(rec):
     assert s["visits_per_matter"] == pytest.approx((1 + 2 + 0) / 3)
     assert s["satisfaction_rate"] == pytest.approx(2 / 4)
     assert s["bad_rating_rate"] == pytest.approx(2 / 4)
-    assert s["refusal_rate"] == pytest.approx(1 / 3)
+    assert s["correction_rate"] == pytest.approx(1 / 3)  # 补正率: one of the three decided visits
+    assert s["refusal_rate"] == 0  # 不予受理率: a 补正 is not a refusal
     assert s["utilisation"] == pytest.approx(0.5)
 
 

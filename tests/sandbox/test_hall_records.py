@@ -14,7 +14,7 @@ from sandbox.hall.scenario import WINDOW_KINDS
 from hall_runs import CITY, SMALL, golden_catalog, golden_scenario, run
 
 # sha256 of every case and pool column of the golden one-week run (frozen catalog copy in data/golden).
-GOLDEN_SHA256 = "e9d681b900a3c552c5f7175acf742a877196ea3a41730b06e17d8b01e90d8026"
+GOLDEN_SHA256 = "0aed5464e577e58e03b60210cd864249b1a942075c3458cac4344a44ae097c46"
 
 
 def _digest(rec: sb.Records) -> str:
@@ -133,7 +133,7 @@ def test_outcomes_channels_and_cross_province_modes_all_occur():
     rec = run("stressed", 7, 9)
     c = rec.cases
     # Everything but 闭厅未办, which needs serve_after_close = false (see test_hall_levers).
-    assert set(np.unique(c["outcome"]).tolist()) == set(range(len(sb.OUTCOMES) - 1))
+    assert set(np.unique(c["outcome"]).tolist()) == set(range(len(sb.OUTCOMES))) - {OUTCOME["闭厅未办"]}
     assert set(np.unique(c["channel"]).tolist()) == {0, 1, 2, 3, 4}  # 4: 免申即享
     assert {1, 2, 3} <= set(np.unique(c["cross"]).tolist())
     # 多地联办 is handled at the 跨省通办 window; remote intake never queues.

@@ -1,7 +1,7 @@
 from collections import Counter
 
 from sandbox.base.geography import COUNTIES
-from sandbox.base.ids import id_birth_date, id_is_male, is_valid_id_number, is_valid_uscc
+from sandbox.base.ids import county_code_of, id_birth_date, id_is_male, is_valid_id_number, is_valid_uscc
 from sandbox.base.population import build_population
 
 
@@ -10,7 +10,7 @@ def test_identifiers_are_consistent_with_the_person():
     codes = {c.name: c.code for c in COUNTIES}
     for c in pop.citizens:
         assert is_valid_id_number(c.id_number)
-        assert c.id_number[:6] == codes[c.county]
+        assert county_code_of(c.id_number) == codes[c.county]  # 6321xx numbers of their time included
         assert id_birth_date(c.id_number) == c.birth_date
         assert id_is_male(c.id_number) == (c.gender == "男")
         assert c.elderly == (c.age >= 60)

@@ -408,20 +408,13 @@ def certificate(course_id: str, account: str, out_dir: Path | None = None, db_ur
 
 def _copy_to_home(account: str, src: Path, name: str, settings: Settings | None = None) -> str | None:
     """The trainee gets their certificate in their own home (root-owned, 0644, like the progress page)."""
-    import os
-    import shutil
+    from .homefile import write_into_home
 
     home = paths.homes_dir(settings) / account
     if not home.is_dir():
         return None
-    dest = home / name
-    tmp = home / f".{name}.tmp"
-    shutil.copyfile(src, tmp)
-    if os.geteuid() == 0:
-        os.chown(tmp, 0, 0)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, dest)
-    return str(dest)
+    # never through a name the trainee controls (a planted ~/.<name>.tmp link): directory fd, no-follow
+    return str(write_into_home(home, name, Path(src).read_bytes()))
 
 
 # -- authoring ------------------------------------------------------------------------------------

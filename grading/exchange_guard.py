@@ -26,9 +26,15 @@ the trainee shaped around the grader. Because the trainee can still change the e
 scan, the copy itself never follows a link either (``copy_no_follow``: directory descriptors,
 ``O_NOFOLLOW``, regular files only).
 
+**Receipt time** (issue 12 point 7): the entry's name and its ``timestamp.txt`` are written by the
+trainee. The receipt time is the newest *ctime* of the entry and everything in it: ctime is set
+by the kernel on every change and no call lets a user set it (``utime`` sets only atime/mtime),
+so a trainee can make it later but never earlier. "Newest" per person and lateness use it; the
+collected ``timestamp.txt`` is rewritten with it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import os
 import pwd
@@ -175,13 +181,29 @@ class OwnerCheckedCollect(ExchangeCollect):
                              name, quarantine)
         for name in quarantine_links(inbound, quarantine):
             self.log.warning("Submission %s holds links or special files: refused, moved to %s", name, quarantine)
+        self._receipts: dict[str, dt.datetime] = {}
         super().init_src()
+
+    def _path_to_record(self, path):
+        # "newest" and lateness by the receipt time (ctime), not the time the trainee wrote in the name
+        record = super()._path_to_record(path)
+        try:
+            _, ctime = scan_entry(Path(path))
+        except OSError:
+            return record
+        receipt = dt.datetime.fromtimestamp(ctime, dt.timezone.utc).replace(tzinfo=None)
+        self._receipts[os.path.basename(path)] = receipt
+        record["timestamp"] = receipt
+        return record
 
     def do_copy(self, src, dest, log=None):
         skipped = copy_no_follow(Path(src), Path(dest), ignore=list(self.coursedir.ignore),
                                  max_file_kb=self.coursedir.max_file_size)
         if skipped:
             self.log.warning("Not collected from %s (links, special, ignored or too large files): %s", src, skipped)
+        receipt = self._receipts.get(os.path.basename(src))
+        if receipt is not None:  # the trainee's own timestamp.txt is replaced by the receipt time
+            Path(dest, "timestamp.txt").write_text(receipt.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
 
 
 __all__ = ["OwnerCheckedCollect", "copy_no_follow", "quarantine_forged", "quarantine_links", "scan_entry"]

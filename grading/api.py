@@ -204,7 +204,7 @@ def _feedback(root: Path, assignment: str, students: list[str] | None) -> dict:
     nbapi = nb_api(root)
     hidden = hidden_test_lines(root, assignment)
     targets = students or [None]
-    done, failed = [], []
+    done, failed, withheld = [], [], []
     for student in targets:
         gen = nbapi.generate_feedback(assignment, student, force=True)
         if not gen.get("success"):
@@ -214,15 +214,15 @@ def _feedback(root: Path, assignment: str, students: list[str] | None) -> dict:
         pattern = f"{student or '*'}/{assignment}/*.html"
         leaking = [p for p in (root / "feedback").glob(pattern)
                    if leaked_hidden_lines(p.read_text(encoding="utf-8", errors="replace"), hidden)]
-        for p in leaking:
+        for p in leaking:  # withheld, not a failure of the run: the others are still released
             p.unlink()
-            failed.append({"student": p.parent.parent.name, "log": "feedback would reveal hidden tests"})
+            withheld.append({"student": p.parent.parent.name, "log": "反馈中含有隐藏检查内容，已扣留 / would reveal hidden tests"})
         rel = nbapi.release_feedback(assignment, student)
         if not rel.get("success"):
             failed.append({"student": student, "log": (rel.get("log") or "")[-1500:]})
         else:
             done.append(student or "*")
-    return {"released": done, "failed": failed}
+    return {"released": done, "failed": failed, "withheld": withheld}
 
 
 def feedback(course_id: str, assignment: str, students: list[str] | None = None, root: Path | None = None, settings: Settings | None = None) -> dict:
@@ -408,20 +408,13 @@ def certificate(course_id: str, account: str, out_dir: Path | None = None, db_ur
 
 def _copy_to_home(account: str, src: Path, name: str, settings: Settings | None = None) -> str | None:
     """The trainee gets their certificate in their own home (root-owned, 0644, like the progress page)."""
-    import os
-    import shutil
+    from .homefile import write_into_home
 
     home = paths.homes_dir(settings) / account
     if not home.is_dir():
         return None
-    dest = home / name
-    tmp = home / f".{name}.tmp"
-    shutil.copyfile(src, tmp)
-    if os.geteuid() == 0:
-        os.chown(tmp, 0, 0)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, dest)
-    return str(dest)
+    # never through a name the trainee controls (a planted ~/.<name>.tmp link): directory fd, no-follow
+    return str(write_into_home(home, name, Path(src).read_bytes()))
 
 
 # -- authoring ------------------------------------------------------------------------------------

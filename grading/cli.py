@@ -73,6 +73,8 @@ def cmd_autograde(a) -> int:
 def cmd_feedback(a) -> int:
     out = api.feedback(a.course, a.assignment, a.student or None, settings=a.settings)
     _print_json(out)
+    for w in out.get("withheld", []):  # reported, but one withheld feedback does not fail the run
+        console.print(f"[yellow]已扣留[/yellow] {w['student']} 的反馈：其中含有隐藏检查内容，请培训师查看")
     return 1 if out["failed"] else 0
 
 
@@ -174,11 +176,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+NEEDS_COURSE_ROOT = {cmd_release, cmd_collect, cmd_autograde, cmd_feedback, cmd_export, cmd_certificate}
+
+
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     """Run one verb; ``settings`` default to this process's (runtime.settings)."""
     args = build_parser().parse_args(argv)
     args.settings = settings
     try:
+        if args.fn in NEEDS_COURSE_ROOT and not api.course_root(args.course, settings).is_dir():
+            # checked before anything runs as grader-<course>: a typo must not create a Unix account
+            console.print(f"[red]错误：[/red]课程“{args.course}”不存在（没有课程目录 "
+                          f"{api.course_root(args.course, settings)}）；请先运行 python -m grading prepare")
+            return 2
         return args.fn(args)
     except SettingsError as exc:  # a bad ACADEMY_* variable: say which, exit 2
         console.print(f"[red]错误：[/red]{exc}")

@@ -32,11 +32,22 @@ def coursedir(course_root: Path, config: Config | None = None):
     return CourseDirectory(config=config, root=str(course_root))
 
 
+def check_gradebook(db_url: str) -> None:
+    """Refuse a gradebook file that exists but is empty: nbgrader would silently create a fresh,
+    empty schema there and every grade would be gone without a word (issue 12 point 8)."""
+    if db_url.startswith("sqlite:///"):
+        path = Path(db_url[len("sqlite:///"):])
+        if path.exists() and path.stat().st_size == 0:
+            raise ValueError(f"成绩库 {path} 是空文件（0 字节），可能已损坏或被清空；请从备份恢复后再操作，"
+                             f"系统不会用空白成绩库替换它 / empty gradebook file refused")
+
+
 def api(course_root: Path, config: Config | None = None, quiet: bool = True):
     from nbgrader.apps import NbGraderAPI
 
     ensure_venv_on_path()
     config = config or load_config(course_root)
+    check_gradebook(coursedir(course_root, config).db_url)
     nbapi = NbGraderAPI(coursedir=coursedir(course_root, config), config=config)
     if quiet:
         nbapi.log_level = logging.WARNING
@@ -49,6 +60,7 @@ def gradebook(course_root: Path):
     ensure_venv_on_path()
     config = load_config(course_root)
     cd = coursedir(course_root, config)
+    check_gradebook(cd.db_url)
     return Gradebook(cd.db_url, cd.course_id)
 
 

@@ -189,7 +189,8 @@ class SandboxKernelManager(AsyncKernelManager):
 class SafeExecute(Execute):
     memory_limit_mb = Integer(1024, help="RLIMIT_AS of the kernel, in MiB (0: none)").tag(config=True)
     kernel_account = Unicode("academy-grade", help="Unix account that runs submissions when possible").tag(config=True)
-    max_output_chars = Integer(20000, help="Output characters kept per cell").tag(config=True)
+    max_output_chars = Integer(20000, help="Text output characters kept per cell").tag(config=True)
+    max_image_chars = Integer(4_000_000, help="Image output (base64 characters) kept per cell").tag(config=True)
     tamper_check = Bool(True).tag(config=True)
 
     def __init__(self, *args, **kwargs):
@@ -214,11 +215,19 @@ class SafeExecute(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         # Huge output: keep a bounded amount per cell, drop the rest (the grader's memory is safe).
+        # Text (streams, text/plain, html) is capped at max_output_chars; images (charts of the
+        # lessons' widgets, base64 PNG of 30-150 KB each) count against their own, larger cap:
+        # an honest chart must not trip the text cap, a flood of images is still bounded.
         content = msg.get("content", {})
-        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
-        used = self._out_chars.get(cell_index, 0) + size
+        data = content.get("data", {})
+        images = sum(len(str(v)) for k, v in data.items() if k.startswith("image/"))
+        text = len(str(content.get("text", ""))) + sum(len(str(v)) for k, v in data.items() if not k.startswith("image/"))
+        used = self._out_chars.get(cell_index, 0) + text
         self._out_chars[cell_index] = used
-        if used > self.max_output_chars and msg.get("msg_type") != "error":
+        used_img = self._img_chars.get(cell_index, 0) + images
+        self._img_chars[cell_index] = used_img
+        over = used > self.max_output_chars or used_img > self.max_image_chars
+        if over and msg.get("msg_type") != "error":
             if cell_index not in self._truncated:
                 self._truncated.add(cell_index)
                 outs.append(NotebookNode(output_type="stream", name="stderr",
@@ -235,6 +244,7 @@ class SafeExecute(Execute):
         self._sandbox_km = None
         self._replies: dict[int, str] = {}
         self._out_chars: dict[int, int] = {}
+        self._img_chars: dict[int, int] = {}
         self._truncated: set[int] = set()
         notes: list[str] = []
         guard = self.tamper_check and nb.metadata.get("kernelspec", {}).get("language", "python") == "python"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
 
 from runtime.settings import Settings
@@ -16,6 +15,7 @@ from runtime.settings import Settings
 from . import paths, store
 from .autograde import REASONS_ZH
 from .course import COMPETENCES
+from .homefile import write_into_home
 
 PAGE_NAME = "学习进度.html"
 
@@ -70,12 +70,6 @@ def write_pages(accounts, db_url: str | None = None, settings: Settings | None =
             continue  # the roster/isolation part creates homes; no home, no page
         page = render_page(account, people.get(account), store.results(db_url, account=account),
                            profs.get(account, {}), store.certificates(db_url, account=account))
-        path = home / PAGE_NAME
-        tmp = home / f".{PAGE_NAME}.tmp"
-        tmp.write_text(page, encoding="utf-8")
-        if os.geteuid() == 0:
-            os.chown(tmp, 0, 0)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        written.append(path)
+        # never through a name the trainee controls (grading.homefile: directory fd, no-follow)
+        written.append(write_into_home(home, PAGE_NAME, page.encode("utf-8")))
     return written

@@ -35,8 +35,8 @@ def snapshot(root: Path) -> dict[str, tuple[int, int] | None]:
     """Every path of the runtime state with (mtime_ns, size) for files an `up` writes before the hub.
 
     The running hub itself keeps writing its database and log, so those only count by name."""
-    busy = {"up.log", "jupyterhub.sqlite", "jupyterhub.sqlite-journal", "jupyterhub.sqlite-wal",
-            "jupyterhub.sqlite-shm"}
+    busy = {"up.log", "academy.log", "jupyterhub.sqlite", "jupyterhub.sqlite-journal", "jupyterhub.sqlite-wal",
+            "jupyterhub.sqlite-shm"}  # academy.log: the running academy's one log (academy.logs)
     out: dict[str, tuple[int, int] | None] = {}
     for p in sorted(root.rglob("*")):
         rel = str(p.relative_to(root))

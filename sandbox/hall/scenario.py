@@ -8,18 +8,15 @@ of them are parameters). Errors are :class:`ScenarioError` and name the offendin
 """
 from __future__ import annotations
 
-import collections.abc as _abc
 import dataclasses
 import tomllib
-import types
-import typing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..base.geography import COUNTY_BY_NAME
-from ..base.scenario import FrozenMap, ScenarioError
+from ..base.scenario import FrozenMap, ScenarioError, build_dataclass
 
 __all__ = [
     "BLOCKS", "WINDOW_KINDS", "SPECIAL_KINDS", "ScenarioError", "Scenario", "Demand", "Hours", "Policy",
@@ -305,88 +302,15 @@ def _list_index(items: list, token: str, where: str) -> int:
     raise ScenarioError(where, f"没有名为 {token!r} 的大厅")
 
 
-def _convert(tp: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return None
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(inner[0], value, where)
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise ScenarioError(where, f"应为 true/false，而不是 {value!r}")
-        return value
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            raise ScenarioError(where, f"应为整数，而不是 {value!r}")
-        return value
-    if tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(where, f"应为数字，而不是 {value!r}")
-        v = float(value)
-        if v != v or v in (float("inf"), float("-inf")):
-            raise ScenarioError(where, "不能是 NaN 或无穷大")
-        return v
-    if tp is str:
-        if not isinstance(value, str):
-            raise ScenarioError(where, f"应为文字，而不是 {value!r}")
-        return value
-    if tp is date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise ScenarioError(where, f"日期应写成 YYYY-MM-DD，而不是 {value!r}") from None
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if not isinstance(value, (list, tuple)):
-            raise ScenarioError(where, f"应为列表，而不是 {value!r}")
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], x, f"{where}[{i}]") for i, x in enumerate(value))
-        if len(value) != len(args):
-            raise ScenarioError(where, f"应有 {len(args)} 个值，而不是 {len(value)} 个")
-        return tuple(_convert(a, x, f"{where}[{i}]") for i, (a, x) in enumerate(zip(args, value)))
-    if origin in (Mapping, dict, _abc.Mapping):
-        if not isinstance(value, Mapping):
-            raise ScenarioError(where, "应为表（键 = 值）")
-        _, vt = typing.get_args(tp)
-        return FrozenMap({str(k): _convert(vt, x, f"{where}.{k}") for k, x in value.items()})
-    if dataclasses.is_dataclass(tp):
-        return _build(tp, value, where)
-    raise TypeError(tp)  # pragma: no cover - schema bug
-
-
-def _build(cls: type, data: Any, where: str) -> Any:
-    if isinstance(data, cls):
-        return data
-    if not isinstance(data, Mapping):
-        raise ScenarioError(where or cls.__name__, "应为表（键 = 值）")
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    for k in data:
-        if k not in names:
-            raise ScenarioError(f"{where}.{k}" if where else k, "没有这个参数")
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name], f"{where}.{f.name}" if where else f.name)
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise ScenarioError(f"{where}.{f.name}" if where else f.name, "缺少这个参数")
-    return cls(**kwargs)
-
-
 def from_dict(data: Mapping[str, Any]) -> Scenario:
     """Build and validate a scenario from plain data (as read from TOML)."""
     data = dict(data)
     halls = data.pop("halls", None)
-    s = _build(Scenario, data, "")
+    s = build_dataclass(Scenario, data, "")
     if halls is not None:
         if not isinstance(halls, (list, tuple)):
             raise ScenarioError("halls", "应为大厅列表 [[halls]]")
-        hs = tuple(_build(HallSpec, h, f"halls[{i}]") for i, h in enumerate(halls))
+        hs = tuple(build_dataclass(HallSpec, h, f"halls[{i}]") for i, h in enumerate(halls))
         s = dataclasses.replace(s, halls=hs)
     _validate(s)
     return s

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-import types
-import typing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
 from sandbox.base.scenario import ScenarioError as HallScenarioError
+from sandbox.base.scenario import build_dataclass
 from sandbox.hall.scenario import load_scenario as load_hall_scenario
 
 __all__ = ["ScenarioError", "PlatformScenario", "Identity", "Migration", "Applications", "Licences", "Guides",
@@ -135,60 +134,6 @@ def to_dict(s: Any) -> dict:
     return out
 
 
-def _convert(tp: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(tp)
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise ScenarioError(where, f"应为 true/false，而不是 {value!r}")
-        return value
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ScenarioError(where, f"应为整数，而不是 {value!r}")
-        return value
-    if tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            raise ScenarioError(where, f"应为数字，而不是 {value!r}")
-        return float(value)
-    if tp is str:
-        if not isinstance(value, str):
-            raise ScenarioError(where, f"应为文字，而不是 {value!r}")
-        return value
-    if tp is date:
-        try:
-            return value if isinstance(value, date) else date.fromisoformat(str(value))
-        except ValueError:
-            raise ScenarioError(where, f"日期应写成 YYYY-MM-DD，而不是 {value!r}") from None
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if not isinstance(value, (list, tuple)):
-            raise ScenarioError(where, f"应为列表，而不是 {value!r}")
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], x, f"{where}[{i}]") for i, x in enumerate(value))
-        if len(value) != len(args):
-            raise ScenarioError(where, f"应有 {len(args)} 个值，而不是 {len(value)} 个")
-        return tuple(_convert(a, x, f"{where}[{i}]") for i, (a, x) in enumerate(zip(args, value)))
-    if dataclasses.is_dataclass(tp):
-        return _build(tp, value, where)
-    if origin in (typing.Union, types.UnionType):  # pragma: no cover - no optional fields yet
-        raise TypeError(tp)
-    raise TypeError(tp)  # pragma: no cover - schema bug
-
-
-def _build(cls: type, data: Any, where: str) -> Any:
-    if isinstance(data, cls):
-        return data
-    if not isinstance(data, Mapping):
-        raise ScenarioError(where or cls.__name__, "应为表（键 = 值）")
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    for k in data:
-        if k not in names:
-            raise ScenarioError(f"{where}.{k}" if where else k, "没有这个参数")
-    kwargs = {f.name: _convert(hints[f.name], data[f.name], f"{where}.{f.name}" if where else f.name)
-              for f in dataclasses.fields(cls) if f.name in data}
-    return cls(**kwargs)
-
-
 def _share(where: str, v: float) -> None:
     if not 0.0 <= v <= 1.0:
         raise ScenarioError(where, f"应在 0 到 1 之间，而不是 {v}")
@@ -230,7 +175,7 @@ def _validate(s: PlatformScenario) -> None:
 
 def from_dict(data: Mapping[str, Any]) -> PlatformScenario:
     """Build and validate a platform scenario from plain data (as read from TOML)."""
-    s = _build(PlatformScenario, dict(data), "")
+    s = build_dataclass(PlatformScenario, dict(data), "", ScenarioError)
     _validate(s)
     return s
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, text
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, text
 from sqlalchemy.engine import Engine
 
 from ..base.ids import SYNTHETIC_MARK
@@ -28,19 +28,7 @@ __all__ = ["engine_for", "save_run", "load_records", "load_cases", "load_pools",
 metadata = MetaData()
 _TYPES = {"int64": BigInteger, "int32": Integer, "int16": Integer, "int8": Integer, "bool": Boolean}
 
-runs = Table(
-    "runs", metadata,
-    Column("run_id", String(64), primary_key=True),
-    Column("created_at", DateTime, nullable=False),
-    Column("scenario_name", String(100), nullable=False),
-    Column("scenario_json", Text, nullable=False),
-    Column("seed", BigInteger, nullable=False),
-    Column("start_date", Date, nullable=False),
-    Column("days", Integer, nullable=False),
-    Column("cases", BigInteger, nullable=False),
-    Column("summary_json", Text, nullable=False),
-    Column("data_mark", String(20), nullable=False, default=SYNTHETIC_MARK),
-)
+runs = runs_layer.run_table(metadata, "runs", "cases", SYNTHETIC_MARK)
 # WITHOUT ROWID: rows live in the primary-key B-tree itself (one tree to write, not two).
 cases = Table("cases", metadata, Column("run_id", String(64), primary_key=True),
               *[Column(k, _TYPES[dt], primary_key=(k == "case_id"), nullable=False, comment=doc)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, text
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, text
 from sqlalchemy.engine import Engine
 
 from ..base.ids import SYNTHETIC_MARK
@@ -28,19 +28,7 @@ __all__ = ["save_platform_run", "load_platform_records", "list_platform_runs", "
 metadata = MetaData()
 _TYPES = {"int64": BigInteger, "int32": Integer, "int16": Integer, "int8": Integer, "bool": Boolean}
 
-runs = Table(
-    "platform_runs", metadata,
-    Column("run_id", String(64), primary_key=True),
-    Column("created_at", DateTime, nullable=False),
-    Column("scenario_name", String(100), nullable=False),
-    Column("scenario_json", Text, nullable=False),
-    Column("seed", BigInteger, nullable=False),
-    Column("start_date", Date, nullable=False),
-    Column("days", Integer, nullable=False),
-    Column("applications", BigInteger, nullable=False),
-    Column("summary_json", Text, nullable=False),
-    Column("data_mark", String(20), nullable=False, default=SYNTHETIC_MARK),
-)
+runs = runs_layer.run_table(metadata, "platform_runs", "applications", SYNTHETIC_MARK)
 _SPECS = {"platform_applications": (APP_COLUMNS, "app_id"), "platform_accounts": (ACCOUNT_COLUMNS, "account_id"),
           "platform_days": (DAY_COLUMNS, "day")}
 tables = {name: Table(name, metadata, Column("run_id", String(64), primary_key=True),

@@ -17,17 +17,36 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 import numpy as np
-from sqlalchemy import MetaData, Table, create_engine, event, select
+from sqlalchemy import (BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table, Text, create_engine,
+                        event, select)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 
 from ..base.calendar import now_beijing
 
-__all__ = ["StorageError", "RunExistsError", "engine_for", "new_run_id", "json_default", "clear_run",
+__all__ = ["run_table", "StorageError", "RunExistsError", "engine_for", "new_run_id", "json_default", "clear_run",
            "latest_run", "run_exists", "check_writable", "bulk_insert", "has_tables", "utc_now", "CHUNK"]
 
 CHUNK = 50_000  # rows per executemany: a 2-million-row year stays a few MB of Python objects at a time
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def run_table(metadata: MetaData, name: str, count_column: str, data_mark: str) -> Table:
+    """The one-row-per-run table of a part that simulates days (halls: ``runs``/``cases``, the platform:
+    ``platform_runs``/``applications``): scenario, seed, span, how many records, summary, 合成数据."""
+    return Table(
+        name, metadata,
+        Column("run_id", String(64), primary_key=True),
+        Column("created_at", DateTime, nullable=False),
+        Column("scenario_name", String(100), nullable=False),
+        Column("scenario_json", Text, nullable=False),
+        Column("seed", BigInteger, nullable=False),
+        Column("start_date", Date, nullable=False),
+        Column("days", Integer, nullable=False),
+        Column(count_column, BigInteger, nullable=False),
+        Column("summary_json", Text, nullable=False),
+        Column("data_mark", String(20), nullable=False, default=data_mark),
+    )
 
 
 class StorageError(Exception):

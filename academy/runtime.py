@@ -179,11 +179,7 @@ def prepare_runtime(paths: Paths, *, root_mode: bool, courses: Iterable[str] = (
 
 
 def _inside(path: Path, parent: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(Path(parent).resolve())
-        return True
-    except ValueError:
-        return False
+    return Path(path).resolve().is_relative_to(Path(parent).resolve())
 
 
 # ---------------------------------------------------------------------------------------------

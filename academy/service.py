@@ -142,11 +142,7 @@ def option_errors(o: UnitOptions) -> list[str]:
 
 
 def _inside(path: Path, parent: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(Path(parent).resolve())
-        return True
-    except ValueError:
-        return False
+    return Path(path).resolve().is_relative_to(Path(parent).resolve())
 
 
 def verify(unit_path: Path) -> list[str]:

@@ -175,7 +175,9 @@ def test_every_font_the_code_looks_for_has_a_listed_package():
 def test_listed_packages_that_are_installed_provide_what_the_list_says():
     """On a machine where `make test` installed the list (CI, the fresh-Debian proof) this checks every
     line; elsewhere only the packages that happen to be installed."""
-    path = os.environ.get("PATH", "") + ":/usr/local/sbin:/usr/sbin:/sbin"
+    # PostgreSQL's server programs live beside its version, not on PATH (tests/postgres.py finds them there)
+    pg_bins = [str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"))]
+    path = ":".join([os.environ.get("PATH", ""), "/usr/local/sbin:/usr/sbin:/sbin", *pg_bins])
     checked = 0
     for e in read_list():
         st = subprocess.run(["dpkg-query", "-W", "-f=${db:Status-Status}", e.package],

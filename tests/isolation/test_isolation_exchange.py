@@ -89,8 +89,12 @@ print(json.dumps(r))
     got_b = (submitted / env.b / "ps1" / "ps1.ipynb").read_text()
     assert "MARK-A" in got_a
     assert "MARK-B" in got_b and "FORGED" not in got_b, "the forged submission must not replace B's"
-    quarantined = list((paths.course_root(cid) / "quarantine").iterdir())
+    quarantine = list((paths.course_root(cid) / "quarantine").iterdir())
+    quarantined = [p for p in quarantine if p.is_dir()]
     assert len(quarantined) == 1 and quarantined[0].name.startswith(env.b + "+")
+    # each refused entry has its reason beside it, in Chinese (grading.exchange_guard)
+    reasons = [p for p in quarantine if p.name.endswith(".原因.txt")]
+    assert [r.name for r in reasons] == [quarantined[0].name + ".原因.txt"]
     # collected work belongs to the grader, inside the 0700 course root
     grader_uid = (paths.course_root(cid)).stat().st_uid
     assert (submitted / env.b / "ps1" / "ps1.ipynb").stat().st_uid == grader_uid

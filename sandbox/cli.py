@@ -177,16 +177,21 @@ def _scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("simulate", help="模拟服务大厅并写入数据库")
+def add_run_arguments(p: argparse.ArgumentParser, scenario_help: str) -> None:
+    """The arguments every verb that simulates days and stores a run shares (simulate, platform)."""
     p.add_argument("--days", type=_positive, required=True, help="模拟的日历天数")
     p.add_argument("--seed", type=_seed, required=True, help="随机种子（相同种子结果相同）")
     p.add_argument("--db", type=Path, required=True, help="SQLite 数据库文件")
     p.add_argument("--start", type=_date, default=None, help="开始日期 YYYY-MM-DD（默认取场景的 start_date）")
-    p.add_argument("--scenario", default=None, help="场景 TOML 文件或内置场景名（baseline、stressed）")
+    p.add_argument("--scenario", default=None, help=scenario_help)
     p.add_argument("--run-id", default=None, help="运行编号（默认新建；已有的编号须加 --replace 才会覆盖）")
     p.add_argument("--replace", action="store_true", help="覆盖同一 --run-id 的已有运行")
     p.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("simulate", help="模拟服务大厅并写入数据库")
+    add_run_arguments(p, "场景 TOML 文件或内置场景名（baseline、stressed）")
     p.add_argument("--workers", type=_positive, default=None, help="并行进程数（默认自动）")
     p.add_argument("--progress", action="store_true", help="即使不在终端也显示进度")
     p.set_defaults(func=_simulate)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 __all__ = ["add_parser", "register", "run", "JSON_KEYS"]
@@ -65,17 +64,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    from sandbox.cli import _date, _positive, _seed  # the hall verb's argument types and messages
+    from sandbox.cli import add_run_arguments  # the same run arguments and messages as the hall verb
 
     p = subparsers.add_parser("platform", help="模拟省一体化政务服务平台并写入数据库（合成数据）")
-    p.add_argument("--days", type=_positive, required=True, help="模拟的日历天数")
-    p.add_argument("--seed", type=_seed, required=True, help="随机种子（相同种子结果相同）")
-    p.add_argument("--db", type=Path, required=True, help="SQLite 数据库文件")
-    p.add_argument("--start", type=_date, default=None, help="开始日期 YYYY-MM-DD（默认取场景的 start_date）")
-    p.add_argument("--scenario", default=None, help="平台场景 TOML 文件或内置场景名（baseline、drift）")
-    p.add_argument("--run-id", default=None, help="运行编号（默认新建；已有编号不会被覆盖，除非加 --replace）")
-    p.add_argument("--replace", action="store_true", help="覆盖同一 --run-id 的已有运行")
-    p.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
+    add_run_arguments(p, "平台场景 TOML 文件或内置场景名（baseline、drift）")
     p.set_defaults(func=run)
     return p
 

@@ -53,8 +53,9 @@ def _as(user: str, argv: list[str], cwd: Path, venv: Path) -> subprocess.Complet
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def root_course():
+def root_mode_root() -> tuple[Path, Settings]:
+    """A fresh runtime root in /tmp for root mode, sharing the one runtime venv of the test session,
+    and the settings that point at it (root mode over this root, passed explicitly)."""
     shared = Paths(root=SHARED_RUNTIME, root_mode=True)
     SHARED_RUNTIME.mkdir(parents=True, exist_ok=True)
     os.chmod(SHARED_RUNTIME, 0o755)
@@ -62,7 +63,12 @@ def root_course():
     root = Path(tempfile.mkdtemp(prefix="zg-academy-", dir="/tmp"))
     os.chmod(root, 0o755)
     (root / "venv").symlink_to(shared.venv)
-    settings = Settings(root_mode=True, root_dir=str(root))  # root mode over this root, passed explicitly
+    return root, Settings(root_mode=True, root_dir=str(root))
+
+
+@pytest.fixture(scope="module")
+def root_course():
+    root, settings = root_mode_root()
     paths = settings.paths
     cid = f"zg{secrets.token_hex(3)}"
     trainees = [f"zgt{secrets.token_hex(3)}", f"zgt{secrets.token_hex(3)}"]

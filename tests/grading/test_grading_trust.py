@@ -13,13 +13,12 @@ import os
 import pwd
 import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from grading_helpers import DEMO, FIXTURES, REPO
+from grading_helpers import DEMO, FIXTURES
 
 pytestmark = [pytest.mark.root, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -27,25 +26,15 @@ if os.geteuid() != 0:
     pytest.skip("root mode needs root: real Unix accounts (run as root, e.g. on CI)", allow_module_level=True)
 from academy import runtime
 from runtime import accounts
-from runtime.paths import Paths
-from runtime.settings import Settings, current
 
-from test_grading_root import _as
+from test_grading_root import _as, root_mode_root
 
-SHARED_RUNTIME = Path(current().test_runtime)
 PAST_DUE = 'due = "2026-01-05T18:00:00+08:00"'  # every submission made now is late
 
 
 @pytest.fixture(scope="module")
 def course():
-    shared = Paths(root=SHARED_RUNTIME, root_mode=True)
-    SHARED_RUNTIME.mkdir(parents=True, exist_ok=True)
-    os.chmod(SHARED_RUNTIME, 0o755)
-    runtime.ensure_runtime_venv(shared, REPO)
-    root = Path(tempfile.mkdtemp(prefix="zg-academy-", dir="/tmp"))
-    os.chmod(root, 0o755)
-    (root / "venv").symlink_to(shared.venv)
-    settings = Settings(root_mode=True, root_dir=str(root))
+    root, settings = root_mode_root()
     paths = settings.paths
     cid = f"zg{secrets.token_hex(3)}"
     names = {role: f"zgt{secrets.token_hex(3)}" for role in ("planter", "leaker", "forger")}

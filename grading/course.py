@@ -24,6 +24,7 @@ class AssignmentSpec:
     due: dt.datetime | None
     resubmit_until: dt.datetime | None = None
     from_template: bool = False  # sources in TEMPLATE_ASSIGNMENTS/<id>, not the course's own folder
+    checker: str | None = None   # grader-only checker module, relative to the course source (grading.checks)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def load_course(course_src: Path) -> CourseSpec:
             due=_when(a.get("due")),
             resubmit_until=_when(a.get("resubmit_until")),
             from_template=bool(a.get("template", False)),
+            checker=str(a["checker"]) if a.get("checker") else None,
         )
         for a in data.get("assignments", [])
     )

@@ -1,0 +1,108 @@
+"""The contract between grading and a course's grader-only checkers (answers graded as data).
+
+A form assignment is graded by reading the trainee's saved answers (``answers.json``) as *data* in a
+trusted process that never runs the trainee's notebook. The course declares, per assignment in
+``course.toml``::
+
+    [[assignments]]
+    id = "review"
+    checker = "grader/review.py"     # path inside the course source folder
+
+The checker module lives beside its course (never in ``coursekit``, which trainees can import), is
+copied into the grader-only course root, and is loaded by path (:func:`load_checker`). It defines:
+
+``cases(seed: int) -> dict``
+    The trainee's own cases: the public material the trainee works on (JSON values only; nothing
+    that gives the answer away). ``seed`` comes from :func:`case_seed` on the grader's side, so a
+    trainee can neither recompute another's cases nor choose their own.
+
+``check(answers: dict, ctx: Context) -> list[Item]``
+    One :class:`Item` per graded cell (nbgrader ``grade_id``): points with Chinese reasons. It
+    regenerates the cases from ``ctx.seed`` and must not trust anything in ``answers`` beyond the
+    answer values (validate types and sizes; an absent or malformed answer scores 0 with a reason).
+
+Optional: ``SCHEMA`` (a dict of question id → expected JSON type name: "str", "number", "list",
+"dict", "bool") — the loader checks answers against it before ``check`` sees them.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who is graded, which attempt, and the grader-side seed of their cases."""
+
+    course: str
+    assignment: str
+    account: str
+    attempt: int          # 1 for the first graded submission, 2 for the first 补考 …
+    seed: int             # case_seed(...) — never shown to the trainee
+    reuse_cases: bool = True  # False when these cases are never given to anyone again (show the expected answer)
+
+
+@dataclass(frozen=True)
+class Item:
+    """The result of one graded cell."""
+
+    cell: str                                 # nbgrader grade_id of the graded cell
+    points: float
+    max_points: float
+    reasons: tuple[str, ...] = ()             # Chinese, one per thing that was wrong (or right)
+    expected: str | None = None               # shown only when ctx.reuse_cases is False
+    needs_manual: bool = False                # hand-graded (rubric) — points are provisional/0
+    answer: str | None = None                 # the trainee's answer as they would read it
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.points <= self.max_points):
+            raise ValueError(f"{self.cell}: points {self.points} outside 0..{self.max_points}")
+
+
+@dataclass(frozen=True)
+class CheckerSpec:
+    """A loaded checker module with its optional answer schema."""
+
+    module: ModuleType
+    schema: Mapping[str, str] = field(default_factory=dict)
+
+    def cases(self, seed: int) -> dict[str, Any]:
+        return self.module.cases(seed)
+
+    def check(self, answers: Mapping[str, Any], ctx: Context) -> list[Item]:
+        return list(self.module.check(dict(answers), ctx))
+
+
+class CheckerError(ValueError):
+    """A checker module that does not keep the contract (a course author's error)."""
+
+
+def case_seed(secret: bytes, course: str, assignment: str, account: str, attempt: int) -> int:
+    """A 63-bit seed from an HMAC of who and which attempt: stable, secret, not recomputable."""
+    message = "\x1f".join((course, assignment, account, str(int(attempt)))).encode("utf-8")
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def load_checker(path: Path) -> CheckerSpec:
+    """Load a checker module by path (not by importing courses) and check it keeps the contract."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckerError(f"checker not found: {path}")
+    name = f"_academy_checker_{hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise CheckerError(f"cannot load checker: {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses in the checker need their module registered
+    spec.loader.exec_module(module)
+    for required in ("cases", "check"):
+        if not callable(getattr(module, required, None)):
+            raise CheckerError(f"checker {path} defines no {required}()")
+    return CheckerSpec(module=module, schema=dict(getattr(module, "SCHEMA", {}) or {}))

@@ -1,9 +1,9 @@
 """Course 2 (我陪群众走流程) helpers: personas' journeys from the sandbox, what-if levers, proposals.
 
 Everything runs the real sandbox: ``sandbox.simulate`` produces records, ``sandbox.case_journey``
-the path of one matter, which :func:`steps_from_journey` turns into a timeline. Exercises use fixed
-scenarios and seeds so that answers are checkable; the behaviour-graded proposal is judged by
-:func:`evaluate_proposal` on seeds the trainee never saw (kept in the hidden tests).
+the path of one matter, which :func:`steps_from_journey` turns into a timeline. No answer keys here
+(issue 17): the assignment's cases and its grading — the behaviour-graded proposal included — live in
+the grader-only checker ``courses/walkthrough/grader/walk.py``; the 试一试 button only runs practice days.
 """
 from __future__ import annotations
 
@@ -19,16 +19,10 @@ import numpy as np
 from . import answers, charts, testing
 from .display import badge_html, card, esc, masked_person, note, panel, table_html
 from .questions import REGISTRY, render_answer
+from .stories import DELAY_WAIT_MIN, ELDER_ITEMS, path_rows
 from .timeline import Step, draw, steps_table_html, summary_html
 
 ROLES = ["企业群众", "帮办人员", "经办人员", "监督人员"]
-# Problem found on a walkthrough -> the role that acts on it first (course 2, lesson 1).
-ROLE_PROBLEMS = {
-    "一位只会说方言的老人在取号机前不会操作": "帮办人员",
-    "窗口收件时没有一次讲清缺哪些材料，群众跑了第二趟": "经办人员",
-    "一条差评过了整改期限还没有回访": "监督人员",
-    "指南上的材料名称看不懂，不知道该带什么": "企业群众",
-}
 
 PROPOSAL_HALL_NAME = "海东市政务服务中心"
 OPENING_MIN = 9 * 60  # timelines count minutes from 09:00
@@ -130,30 +124,10 @@ def step_labels(steps: Sequence[Step]) -> list[str]:
     return [f"{i + 1}. 第{s.day}天 {s.kind}：{s.label}" for i, s in enumerate(steps)]
 
 
-BLOCKING = ("回家补材料", "转办交接", "放弃离开")
-
-
-def expected_blockages(steps: Sequence[Step]) -> list[str]:
-    return [l for l, s in zip(step_labels(steps), steps) if s.kind in BLOCKING]
-
-
-DELAY_WAIT_MIN = 30  # a wait this long is a 迟滞 (lesson 1 says so)
-
-
-def is_delay(step: Step) -> bool:
-    """迟滞: a queue of DELAY_WAIT_MIN minutes or more, or back-office work past the promised time."""
-    return ((step.kind == "排队等候" and step.minutes >= DELAY_WAIT_MIN)
-            or (step.kind == "后台办理" and "超期" in step.label))
-
-
-def expected_delays(steps: Sequence[Step]) -> list[str]:
-    return [l for l, s in zip(step_labels(steps), steps) if is_delay(s)]
-
-
 # ---- personas ---------------------------------------------------------------------------------------
 # persona -> (title, hall the persona visits); all journeys come from the stressed (周一高峰/缺员) run.
 PERSONAS = {
-    "farmer": ("化隆的老农（不会说普通话）", "化隆回族自治县"),
+    "farmer": ("化隆来的老人（不会说普通话）", "化隆回族自治县"),
     "noodle": ("在外省开拉面店的化隆人（跨省通办）", None),
     "parents": ("新手父母（新生儿出生一件事）", None),
     "firm": ("来登记的新企业", PROPOSAL_HALL_NAME),
@@ -187,6 +161,8 @@ def _pick(records, population, persona: str, strict: bool = False) -> list[int]:
             person = population.citizens[pid] if 0 <= pid < len(population.citizens) else None
             if person is None or person.speaks_mandarin:
                 continue
+            if records.item_names[int(c["item"][r])] not in ELDER_ITEMS:
+                continue  # what an old farmer would come for (issue 17: no housing fund, no building permit)
             matter = int(c["matter_id"][r])
             rows = c["matter_id"] == matter
             if rows.sum() < 2:
@@ -268,8 +244,49 @@ def persona_journey(persona: str, seed: int = EXERCISE["seed"], days: int = EXER
     return who, steps_from_journey(journey)
 
 
-def exercise_journey(persona: str) -> list[Step]:
-    return persona_journey(persona)[1]
+FIRM_RUN_SEEDS = (2024, 2025)  # runs of the stressed city hall the firms' paths are drawn from
+
+
+@functools.lru_cache(maxsize=4)
+def firm_paths(run_seed: int) -> tuple[tuple[dict, tuple[dict, ...]], ...]:
+    """(who, neutral path rows) of firms' matters at the stressed city hall that met a queue of
+    DELAY_WAIT_MIN minutes or more (course 2's 迟滞 question), in case order."""
+    sc, rec = _run(JOURNEY_SCENARIO, PROPOSAL_HALL_NAME, run_seed, EXERCISE["days"])
+    pop = _population(sc)
+    c = rec.cases
+    out = []
+    seen: set[int] = set()
+    for r in np.flatnonzero((c["firm"] >= 0) & (c["channel"] == 0) & (c["visit_no"] == 1)).tolist():
+        matter = int(c["matter_id"][r])
+        if matter in seen or max(_waits_of_matter(rec, matter), default=0) < DELAY_WAIT_MIN:
+            continue
+        seen.add(matter)
+        rows = path_rows(_sandbox().case_journey(rec, int(c["case_id"][r])))
+        if len(rows) >= 3:
+            firm = pop.firms[int(c["firm"][r])]
+            out.append(({"申请单位": firm.name, "行业": firm.industry, "事项": rec.item_names[int(c["item"][r])]},
+                        tuple(rows)))
+        if len(out) >= 120:
+            break
+    return tuple(out)
+
+
+def firm_path(seed: int) -> tuple[dict, list[dict]]:
+    """A firm's path picked by ``seed`` from the cached runs (every trainee their own, few runs)."""
+    paths = firm_paths(FIRM_RUN_SEEDS[seed % len(FIRM_RUN_SEEDS)])
+    who, rows = paths[(seed // len(FIRM_RUN_SEEDS)) % len(paths)]
+    return dict(who), [dict(r) for r in rows]
+
+
+def rows_to_steps(rows: Sequence[Any]) -> list[Step]:
+    """Timeline steps from path rows (dicts from stories.path_rows, or [day, start, minutes, kind, label])."""
+    out = []
+    for r in rows:
+        if isinstance(r, Mapping):
+            out.append(Step(int(r["day"]), float(r["start_min"]), float(r["minutes"]), r["kind"], r["label"]))
+        else:
+            out.append(Step(int(r[0]), float(r[1]), float(r[2]), r[3], r[4]))
+    return out
 
 
 def show_journey(steps: Sequence[Step], title: str, out: W.Output | None = None) -> None:
@@ -321,50 +338,6 @@ def role_notes():
     from .questions import ask, text
     return ask("notes-roles", "我的走流程记录（不计分）",
                {r: text(f"以{r}的眼光，我看到：", rows=2) for r in ROLES})
-
-
-# ---- 跨省通办 and 一件事 (catalog facts) ------------------------------------------------------------
-def _catalog():
-    from sandbox.catalog import load_catalog
-    return load_catalog()
-
-
-def noodle_case():
-    """(masked owner fields, item) — a 化隆 native working in another province renewing an ID card."""
-    from sandbox.population import build_population
-    pop = build_population()
-    owner = next(c for c in pop.citizens if c.county == "化隆回族自治县" and c.works_elsewhere and not c.elderly)
-    return masked_person(owner), _catalog().by_name("居民身份证换领、补领")
-
-
-def show_noodle_case(owner: Mapping[str, str], item) -> None:
-    from IPython.display import display
-    display(card("拉面店老板", owner))
-    rows = [("事项名称", item.name), ("事项类型", item.item_type), ("承诺办结时限", f"{item.promised_days} 个工作日"),
-            ("到现场次数", f"{item.visits} 次"), ("是否网办", "是" if item.online else "否"),
-            ("跨省通办", "支持（方式见下）" if item.cross_province else "不支持")]
-    display(W.HTML(panel("办事指南（节选）", table_html(rows)).value))
-    display(note("提示：全程网办 = 网上全程办理、不用到窗口；异地代收代办 = 在务工地的政务大厅交材料，"
-                 "由家乡审批，结果寄回；多地联办 = 只到一地窗口，几地部门协同办理。要采集人像指纹的证件，不能全程网办。"))
-
-
-def bundle_items(name: str):
-    cat = _catalog()
-    return cat.bundle_items(cat.bundle(name if name.endswith("一件事") else name + "一件事"))
-
-
-def bundle_saving(name: str) -> int:
-    """Required materials handed in separately minus those handed in once for the bundle."""
-    items = bundle_items(name)
-    separately = sum(len(it.required_materials) for it in items)
-    together = len({m.name for it in items for m in it.required_materials})
-    return separately - together
-
-
-def show_bundle(name: str) -> None:
-    from IPython.display import display
-    rows = [(it.name, "、".join(m.name for m in it.required_materials)) for it in bundle_items(name)]
-    display(W.HTML(panel(f"{name}一件事：每个事项的必交材料", table_html(rows, header=("事项", "必交材料"))).value))
 
 
 # ---- levers, what-if and the behaviour-graded proposal --------------------------------------------
@@ -421,24 +394,15 @@ def apply_levers(scenario, levers: Mapping[str, Any]):
     return scenario.evolve(changes)
 
 
-def evaluate_proposal(levers: Mapping[str, Any], seeds: Sequence[int], days: int = PROPOSAL_DAYS) -> dict[str, Any]:
-    """Score a proposal by its effect: mean p90 wait over ``seeds`` before and after."""
+def compare_levers(levers: Mapping[str, Any], seeds: Sequence[int], days: int = PROPOSAL_DAYS) -> dict[str, float]:
+    """The effect of a set of levers: mean p90 wait over ``seeds`` before and after (no verdict;
+    the grader judges a proposal on its own days)."""
     base = proposal_scenario()
     after_sc = apply_levers(base, levers)
     before = [metrics(simulate(base, seed=s, days=days))["p90_wait_min"] for s in seeds]
     after = [metrics(simulate(after_sc, seed=s, days=days))["p90_wait_min"] for s in seeds]
     b, a = float(np.mean(before)), float(np.mean(after))
-    reduction = 1 - a / b if b > 0 else 0.0
-    ok = reduction >= TARGET_REDUCTION and windows_added(levers) <= MAX_ADDED_WINDOWS
-    return {"before_p90": b, "after_p90": a, "reduction": reduction, "passed": bool(ok)}
-
-
-def reference_proposal() -> dict[str, Any]:
-    """A proposal that meets the target (the answer key; tests check it on unseen seeds): one more
-    window at each of the two most congested window kinds, 延时 to 19:00, 40% appointments."""
-    rec = simulate(proposal_scenario(), seed=PRACTICE_SEEDS[0], days=PROPOSAL_DAYS)
-    top = sorted(pool_p90(rec).items(), key=lambda kv: -kv[1])[:2]
-    return {"增加窗口": {k: 1 for k, _ in top}, "延时服务": "延时到19:00", "预约比例（%）": 40, "绿色通道": True}
+    return {"before_p90": b, "after_p90": a, "reduction": 1 - a / b if b > 0 else 0.0}
 
 
 def pool_p90(records) -> dict[str, float]:
@@ -542,7 +506,7 @@ class ProposalForm(W.VBox):
     def _on_try(self, _b=None) -> None:
         self.status.value = "正在模拟，请稍候……"
         try:
-            r = evaluate_proposal(proposal_levers(self.value()), PRACTICE_SEEDS)
+            r = compare_levers(proposal_levers(self.value()), PRACTICE_SEEDS)
         except ValueError as exc:
             self.status.value = f'<span style="color:#c53030;">{esc(exc)}</span>'
             return
@@ -668,12 +632,3 @@ def experience_record():
         "工作人员态度": choice("工作人员态度", ["热情", "一般", "冷淡"]),
         "意见和建议": text("意见和建议", rows=3),
     })
-
-
-def sample_proposal_text() -> str:
-    return ("我以一把手进大厅的身份，按普通群众的方式在周一上午取号，陪一位化隆来的老人办理社保业务。"
-            "路线图显示：老人第一次来因材料不全被退回，回家补材料两天后再来，这是梗阻；周一上午排队最长等了四十多分钟，"
-            "这是迟滞。改进措施：一、由综合窗口负责人在一周内修订指南，把材料写清楚，窗口收件时一次性告知并出具告知单；"
-            "二、周一上午在排队最长的窗口增开两个窗口，延时到19:00，预约比例提高到40%，由办公室在两周内排班落实；"
-            "三、帮办代办员在取号机旁值守，为老年人和说方言的群众帮办。模拟显示，90%群众的等候从约60分钟降到约30分钟，"
-            "代价是需要增加人手、延时加班，要防止窗口人员疲劳。整改后一个月内对差评逐一回访，整改结果在大厅公开。")

@@ -69,11 +69,57 @@ def static_checks(course_src: Path) -> list[Problem]:
         if not notebooks:
             problems.append(Problem(f"assignments/{a.id}", "没有作业笔记本"))
         for path in notebooks:
-            problems += notebook_checks(path, f"assignments/{a.id}/{path.name}")
+            problems += notebook_checks(path, f"assignments/{a.id}/{path.name}", checker=bool(a.checker))
+        if a.checker:
+            problems += checker_checks(course_src / a.checker, notebooks, f"assignments/{a.id}（{a.checker}）")
     return problems
 
 
-def notebook_checks(path: Path, label: str) -> list[Problem]:
+def _cell_points(notebooks: list[Path]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for path in notebooks:
+        for cell in read_notebook(path).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") or meta.get("task"):
+                out[meta.get("grade_id", "")] = meta.get("points", 0)
+    return out
+
+
+def checker_checks(path: Path, notebooks: list[Path], label: str, seeds: tuple[int, ...] = (1, 2)) -> list[Problem]:
+    """A checker assignment (grading.checks): the module loads, grades exactly the notebook's graded
+    cells with their points, gives nothing for no answers and — when it has ``solution(seed)`` —
+    every automatic point to its own worked solution."""
+    from .checks import CheckerError, Context, load_checker
+    try:
+        spec = load_checker(path)
+    except (CheckerError, Exception) as exc:  # a course author's error, reported, not raised
+        return [Problem(label, f"评分模块无法加载：{exc}")]
+    cells = _cell_points(notebooks)
+    problems: list[Problem] = []
+    for seed in seeds:
+        ctx = Context("validate", path.stem, "validate", 1, seed, reuse_cases=False)
+        try:
+            spec.cases(seed)
+            blank = spec.check({}, ctx)
+            model = spec.check(spec.module.solution(seed), ctx) if hasattr(spec.module, "solution") else None
+        except Exception as exc:
+            return problems + [Problem(label, f"评分模块运行出错（种子 {seed}）：{type(exc).__name__}: {exc}")]
+        if {i.cell for i in blank} != set(cells):
+            problems.append(Problem(label, f"评分模块评的单元格 {sorted(i.cell for i in blank)} 与笔记本的评分单元格 {sorted(cells)} 不一致"))
+        for i in blank:
+            if i.cell in cells and abs(i.max_points - cells[i.cell]) > 1e-9:
+                problems.append(Problem(label, f"单元格 {i.cell}：评分模块满分 {i.max_points}，笔记本 points={cells[i.cell]}"))
+            if i.points > 0:
+                problems.append(Problem(label, f"单元格 {i.cell}：什么都没答也得了 {i.points} 分"))
+        for i in model or ():
+            if not i.needs_manual and i.points < i.max_points:
+                problems.append(Problem(label, f"单元格 {i.cell}：参考答案只得 {i.points}/{i.max_points} 分（种子 {seed}）"))
+    return problems
+
+
+def notebook_checks(path: Path, label: str, checker: bool = False) -> list[Problem]:
+    """``checker``: graded as data by a checker module — graded cells are markdown task cells with
+    points and a competence, and nothing in the notebook decides a grade (no hidden tests)."""
     problems: list[Problem] = []
     try:
         nb = read_notebook(path)
@@ -98,6 +144,15 @@ def notebook_checks(path: Path, label: str) -> list[Problem]:
         if meta.get("schema_version") != 3:
             problems.append(Problem(where, "schema_version 应为 3"))
         is_grade, is_solution = bool(meta.get("grade")), bool(meta.get("solution"))
+        if checker and meta.get("task"):
+            graded += 1
+            comp = cell.metadata.get("academy", {}).get("competence")
+            if not isinstance(meta.get("points"), (int, float)) or meta["points"] <= 0:
+                problems.append(Problem(where, "评分单元格必须有大于 0 的 points"))
+            if comp not in COMPETENCES:
+                problems.append(Problem(where, f"评分单元格必须有 academy.competence（{'、'.join(COMPETENCES)} 之一），现为 {comp!r}"))
+        if checker and (HIDDEN_BEGIN in cell.source or SOLUTION_BEGIN in cell.source):
+            problems.append(Problem(where, "由评分模块评分的作业，笔记本里不能有答案或隐藏检查（答案在评分模块里）"))
         if is_grade:
             graded += 1
             points = meta.get("points")

@@ -632,3 +632,272 @@ def experience_record():
         "工作人员态度": choice("工作人员态度", ["热情", "一般", "冷淡"]),
         "意见和建议": text("意见和建议", rows=3),
     })
+
+
+# ---- the assignment's cases (public material from the grader) and the lessons' practice --------------
+CAUSE_OPTIONS = ("窗口前两次都没有把缺的材料一次讲全", "老人没有按指南准备材料", "排队时间太长，老人没等到",
+                 "材料要在部门之间转来转去")
+
+
+def _show(*widgets) -> None:
+    from IPython.display import display
+    display(*widgets)
+
+
+def _missing_case() -> None:
+    _show(note("这道题的案例还没有发给你，请联系培训老师。", "warn"))
+
+
+def _pre(text: str) -> str:
+    return f'<pre style="white-space:pre-wrap;font-family:inherit;">{esc(text)}</pre>'
+
+
+def farmer_widgets(case: Mapping[str, Any], out: W.Output | None = None) -> None:
+    """The farmer's card, path, first application and the two notices (no verdicts)."""
+    steps = rows_to_steps(case["steps"])
+    parts = [card("这位群众", case["who"]),
+             W.HTML(panel("他第一次带来的材料", _pre(case["text"])).value)]
+    parts += [W.HTML(panel(f"告知书{'一二'[i]}（第{i + 1}次到窗口时拿到）", _pre(n), colour="#c05621").value)
+              for i, n in enumerate(case["notices"])]
+    if out is None:
+        charts.show(draw(steps, title="化隆老人的办事路线图"))
+        _show(*parts)
+    else:
+        charts.show(draw(steps, title="化隆老人的办事路线图"), out)
+        with out:
+            _show(*parts)
+
+
+def show_farmer_case(case: Mapping[str, Any] | None) -> None:
+    if not case:
+        return _missing_case()
+    farmer_widgets(case)
+
+
+def blockage_fields(materials: Sequence[str]) -> dict:
+    from .questions import checklist, choice, number
+    return {"跑了几趟": number("他一共到窗口跑了几趟", minimum=0, maximum=10),
+            "应一次告知的材料": checklist("第一次到窗口时，告知书上就该写的材料", materials),
+            "根子": choice("他多跑的趟数，根子在哪里", list(CAUSE_OPTIONS))}
+
+
+def blockage_form(qid: str, case: Mapping[str, Any] | None):
+    from .questions import ask
+    return ask(qid, "化隆老人的办事路：梗阻和它的根子", blockage_fields(case["materials"] if case else []))
+
+
+def show_path_case(case: Mapping[str, Any] | None, title: str) -> list[str]:
+    """A path drawn from neutral rows; returns the row labels the trainee ticks."""
+    if not case:
+        _missing_case()
+        return []
+    steps = rows_to_steps(case["steps"])
+    charts.show(draw(steps, title=title))
+    _show(card("办事的企业", case["who"]),
+          W.HTML(panel(title, table_html([(x,) for x in case["labels"]], header=("环节",))).value))
+    return list(case["labels"])
+
+
+def cross_widgets(case: Mapping[str, Any]) -> list[W.Widget]:
+    return [W.HTML(panel(f"{it['who']}：{it['name']}", table_html(it["rows"])).value) for it in case["items"]]
+
+
+def show_cross_case(case: Mapping[str, Any] | None) -> list[str]:
+    if not case:
+        _missing_case()
+        return []
+    _show(*cross_widgets(case))
+    return [it["name"] for it in case["items"]]
+
+
+def show_bundle_case(case: Mapping[str, Any] | None) -> None:
+    if not case:
+        return _missing_case()
+    _show(W.HTML(panel(case["name"], f"<div>{esc(case['description'])}</div>"
+                       + table_html(case["rows"], header=("事项", "分开办时要交的材料"))).value))
+
+
+class Practice(W.VBox):
+    """A practice exercise of lesson 1: fields, 看看对不对 with graded feedback, 换一个 for a new case.
+    ``make(seed)`` returns (widgets to show, fields, feedback(answer) -> html)."""
+
+    def __init__(self, make, seed: int):
+        self.make, self.seed = make, seed
+        self.case_box, self.form = W.Output(), W.VBox()
+        self.check = W.Button(description="看看对不对", icon="check")
+        self.next = W.Button(description="换一个", icon="refresh")
+        self.result = W.HTML()
+        self.check.on_click(self._on_check)
+        self.next.on_click(self._on_next)
+        super().__init__([self.case_box, self.form, W.HBox([self.check, self.next]), self.result],
+                         layout=W.Layout(border="1px dashed #a0aec0", padding="6px"))
+        self._load()
+        testing.register(self)
+
+    def _load(self) -> None:
+        show, self.fields, self.feedback = self.make(self.seed, self.case_box)
+        parts: list[W.Widget] = []
+        for f in self.fields.values():
+            parts += ([W.HTML(f"<b>{esc(f.label)}</b>")] if f.label else []) + [f.widget]
+        self.form.children = parts
+        self.result.value = ""
+
+    def value(self) -> dict[str, Any]:
+        return {k: f.get() for k, f in self.fields.items()}
+
+    def _on_check(self, _b=None) -> None:
+        self.result.value = self.feedback(self.value())
+
+    def _on_next(self, _b=None) -> None:
+        self.seed += 1
+        self._load()
+
+    def _selftest(self) -> str:
+        self._on_check()
+        self._on_next()
+        return self.result.value[:30] or "ok"
+
+
+def _feedback_list(title: str, truth: Sequence[str], mine: Sequence[str], why: str) -> str:
+    right = [x for x in truth if x in mine]
+    extra = [x for x in mine if x not in truth]
+    denom = len(truth) + len(extra)
+    share = 1.0 if denom == 0 else len(right) / denom
+    lines = [f"{title}：得分 <b>{share:.0%}</b>（漏选、多选都扣分）"]
+    lines += [f"✘ 漏了：{esc(x)}" for x in truth if x not in mine] + [f"✘ 不该选：{esc(x)}" for x in extra]
+    lines.append(esc(why))
+    return "<br>".join(lines)
+
+
+def _farmer_practice(seed: int, out: W.Output):
+    from .stories import farmer_story
+    story = farmer_story(seed)
+    out.clear_output(wait=True)
+    farmer_widgets(story, out)
+    fields = blockage_fields(story["materials"])
+
+    def feedback(a):
+        truth = list(story["_decision"].outstanding)
+        lines = [("✅" if a["跑了几趟"] == story["_trips"] else "❌") + f" 他跑了 {story['_trips']} 趟。",
+                 _feedback_list("第一次就该告知的材料", truth, a["应一次告知的材料"],
+                                "两张告知书加起来，才是窗口第一次就该一次列全的清单。"),
+                 ("✅" if a["根子"] == CAUSE_OPTIONS[0] else "❌") + f" 根子：{CAUSE_OPTIONS[0]}——"
+                 "每一张告知书都只讲了一部分，老人按告知书准备，仍然白跑。这正是一次性告知要防止的。"]
+        return "<br>".join(lines)
+    return None, fields, feedback
+
+
+def farmer_practice(seed: int = 501) -> Practice:
+    return Practice(_farmer_practice, seed)
+
+
+def _delay_practice(seed: int, out: W.Output):
+    from .questions import checklist
+    from .stories import is_delay_row
+    who, rows = firm_path(seed)
+    out.clear_output(wait=True)
+    charts.show(draw(rows_to_steps(rows), title="练习：企业的办事路线图"), out)
+    with out:
+        _show(card("办事的企业", who))
+    labels = [r["label"] for r in rows]
+    fields = {"迟滞": checklist("哪些环节是迟滞？", labels)}
+
+    def feedback(a):
+        truth = [r["label"] for r in rows if is_delay_row(r)]
+        return _feedback_list("迟滞", truth, a["迟滞"], f"迟滞：排队等候 {DELAY_WAIT_MIN} 分钟以上（算一算取号和叫号的时刻），"
+                              "或后台办理的实际工作日超过承诺；窗口办理时间长、按时办结的后台审批都不算。")
+    return None, fields, feedback
+
+
+def delay_practice(seed: int = 101) -> Practice:
+    return Practice(_delay_practice, seed)
+
+
+# Practice problems for the roles (the assignment draws its own from the grader's bank).
+PRACTICE_ROLES = {
+    "办事大厅的指示牌看不明白，不知道该去哪个窗口": "企业群众",
+    "一位孕妇排在长队里，没有人引导她走绿色通道": "帮办人员",
+    "窗口要群众再交一份已经在电子证照库里的营业执照": "经办人员",
+    "同一个窗口一个月收到五条差评，没有人分析原因": "监督人员",
+    "办完事要填三张内容差不多的表": "企业群众",
+    "听不懂普通话的群众在咨询台前说不清要办什么": "帮办人员",
+    "受理系统和审批系统不通，材料要扫描两次": "经办人员",
+    "有件事超过承诺时限三天，群众打12345才知道": "监督人员",
+}
+
+
+def _roles_practice(seed: int, out: W.Output):
+    import random as _random
+    from .questions import choice
+    problems = _random.Random(seed).sample(sorted(PRACTICE_ROLES), 4)
+    out.clear_output()
+    fields = {p: choice(p, ROLES) for p in problems}
+
+    def feedback(a):
+        why = {"企业群众": "以群众身份办事，最先碰到看不懂、跑冤枉路、重复交材料",
+               "帮办人员": "陪在群众身边，最先看到谁需要帮一把",
+               "经办人员": "坐在窗口里，最先看到审查、系统和部门衔接哪里卡",
+               "监督人员": "盯着时限、差评和整改，最先看到哪里超时、哪里没落实"}
+        return "<br>".join(f"{'✅' if a[p] == PRACTICE_ROLES[p] else '❌'} {esc(p)}：{PRACTICE_ROLES[p]}——{why[PRACTICE_ROLES[p]]}"
+                           for p in problems)
+    return None, fields, feedback
+
+
+def roles_practice(seed: int = 1) -> Practice:
+    return Practice(_roles_practice, seed)
+
+
+def _cross_practice(seed: int, out: W.Output):
+    import random as _random
+    from .questions import choice
+    from .stories import CROSS_FACTS, cross_case, cross_items
+    r = _random.Random(seed)
+    pools = cross_items()
+    items = [r.choice(pools[m]) for m in r.sample(list(CROSS_FACTS), 2)]
+    case = {"items": [cross_case(it, r) for it in items]}
+    out.clear_output(wait=True)
+    with out:
+        _show(*cross_widgets(case))
+    fields = {it.name: choice(it.name, list(CROSS_FACTS)) for it in items}
+
+    def feedback(a):
+        why = {"全程网办": "不用到场采集、不用当面核验，网上就能办完",
+               "异地代收代办": "必须本人到场采集，但只有户籍地能审批：务工地大厅收件，家乡审批，结果寄回",
+               "多地联办": "两地部门都要办手续：群众只去一地窗口，几地部门协同"}
+        return "<br>".join(f"{'✅' if a[it.name] == it.cross_province else '❌'} {esc(it.name)}：{it.cross_province}——"
+                           f"{why[it.cross_province]}" for it in items)
+    return None, fields, feedback
+
+
+def cross_practice(seed: int = 3) -> Practice:
+    return Practice(_cross_practice, seed)
+
+
+PRACTICE_BUNDLE = ("新生儿出生一件事", ("出生医学证明",))  # the hospital pushes it to the hall
+
+
+def _bundle_practice(seed: int, out: W.Output):
+    from .questions import number
+    from .stories import bundle_rows, paper_count
+    name, produced = PRACTICE_BUNDLE
+    out.clear_output(wait=True)
+    with out:
+        _show(W.HTML(panel(name, f"<div>{esc(_catalog().bundle(name).description)}</div>"
+                           + table_html(bundle_rows(name), header=("事项", "分开办时要交的材料"))).value))
+    fields = {"分开办": number("分开办，一共交几份", maximum=60), "打包办": number("打包以后，一共交几份", maximum=60)}
+
+    def feedback(a):
+        sep, tog = paper_count(name, produced)
+        return (f"{'✅' if a['分开办'] == sep else '❌'} 分开办：{sep} 份（每个事项各交一遍）<br>"
+                f"{'✅' if a['打包办'] == tog else '❌'} 打包后：{tog} 份——父母居民身份证、居民身份证是同一张证件，只交一次；"
+                "出生医学证明由出生医院推送到大厅，群众不用再交。")
+    return None, fields, feedback
+
+
+def bundle_practice(seed: int = 1) -> Practice:
+    return Practice(_bundle_practice, seed)
+
+
+def _catalog():
+    from .cases import catalog
+    return catalog()

@@ -205,11 +205,17 @@ def items_named(names: Sequence[str]) -> list:
 _GIVEAWAYS = ("，符合要求的当场受理", "当场", "在承诺时限内", "并出具受理通知书")
 
 
+_TIME_HINTS = (r"自收到申请之日起\d+个工作日内", r"（[^）]*时限[^）]*）", r"\d+个工作日内?")
+
+
 def neutral_steps(item) -> list[str]:
+    import re
     out = []
     for step in item.steps:
         for word in _GIVEAWAYS:
             step = step.replace(word, "")
+        for pattern in _TIME_HINTS:
+            step = re.sub(pattern, "", step)
         out.append(step)
     return out
 

@@ -126,7 +126,7 @@ ck.ask("roles", "每个问题最先由哪种角色发现？", {p: ck.choice(p, j
 #
 # **评分办法**：评分时用 **你没见过的另外几周** 重新模拟你的方案：
 # - 新增窗口 **不超过两个**（延时、预约等措施不限），超过两个不得分；
-# - **90%群众的等候** 平均缩短 **三成（30%）以上** 得满分，缩短得少的按比例给分（例如缩短一成半得 3 分）。
+# - **90%群众的等候** 平均缩短 **三成五（35%）以上** 得满分，缩短得少的按比例给分（例如缩短两成，得 3 分）。
 #
 # 延时服务会让一部分群众改到傍晚来办，白天的长队才会变短；只加窗口、只延时，往往都不够，要组合起来。
 
@@ -135,7 +135,7 @@ jr.show_queues()
 jr.proposal_form("proposal")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "proposal-check", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "checker": true}
-# **第六题（6 分）** 用没见过的日子模拟：缩短三成以上满分，不足的按比例给分；新增窗口超过两个不得分。
+# **第六题（6 分）** 用没见过的日子模拟：缩短三成五以上满分，不足的按比例给分；新增窗口超过两个不得分。
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "w-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第七题：改进建议书（6 分，培训老师评分）

@@ -24,7 +24,8 @@ from typing import Sequence
 
 __all__ = ["catalog", "population", "plausible_application", "make_plausible", "DEFECT_SHORT", "pick_citizen", "is_plausible", "NOT_LICENCES",
            "REP_AGE", "DEFAULT_AGE", "neutral_steps", "kind_rows", "letter_hits", "LETTER_RUBRIC",
-           "WINDOW_PHONE", "SUPPLY_DAYS", "my_cases", "CASES_FILE"]
+           "WINDOW_PHONE", "SUPPLY_DAYS", "my_cases", "CASES_FILE", "score_list",
+           "corrected_names", "DECISION_WEIGHTS"]
 
 CASES_FILE = "cases.json"  # until coursekit.answers.my_cases lands: the trainee's cases beside the notebook
 NOT_LICENCES = ("银行账户",)  # papers that are no 电子证照, whatever a catalogue row says
@@ -196,6 +197,25 @@ def is_plausible(app) -> bool:
 
 def items_named(names: Sequence[str]) -> list:
     return [catalog().by_name(n) for n in names]
+
+
+# ---- scoring a list answer (the checkers and the lessons' feedback use the same rule) ------------------
+DECISION_WEIGHTS = {"决定": 0.4, "告知材料": 0.4, "当场更正": 0.2}  # course 1, 受理决定
+
+
+def score_list(truth: Sequence[str], named: Sequence[str]) -> tuple[float, list[str], list[str], list[str]]:
+    """(share, right, omitted, extra): each wrong or missing entry costs as much as a right one earns."""
+    named = list(dict.fromkeys(named))
+    right = [x for x in truth if x in named]
+    omitted = [x for x in truth if x not in named]
+    extra = [x for x in named if x not in truth]
+    denom = len(truth) + len(extra)
+    return (1.0 if denom == 0 else len(right) / denom), right, omitted, extra
+
+
+def corrected_names(decision) -> list[str]:
+    """Materials whose flaws were corrected on the spot (当场更正), without the flaw."""
+    return [c.split("（", 1)[0] for c in decision.corrected]
 
 
 # ---- 即办件/承诺件 without the give-aways ---------------------------------------------------------

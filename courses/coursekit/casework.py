@@ -13,7 +13,8 @@ from typing import Any, Mapping, Sequence
 import ipywidgets as W
 
 from . import testing
-from .cases import DEFECT_CODE, DEFECT_SHORT, catalog, kind_rows, letter_hits, plausible_application
+from .cases import (DECISION_WEIGHTS, DEFECT_CODE, DEFECT_SHORT, catalog, corrected_names, kind_rows, letter_hits,
+                    plausible_application, score_list)
 from .display import card, esc, note, panel, table_html
 from .questions import Question, ask, checklist, choice
 
@@ -241,26 +242,20 @@ def application_case(app, title: str = "这位申请人") -> dict[str, Any]:
             "text": app.describe(), "materials": [m.name for m in app.item.materials]}
 
 
-def _corrected(d) -> list[str]:
-    return [c.split("（", 1)[0] for c in d.corrected]
-
-
 def decision_feedback(app, answer: Mapping[str, Any]) -> str:
-    """Feedback in the assignment's terms: 决定 40%, 告知材料 40%, 当场更正 20%, with the reasons."""
+    """Feedback in the assignment's terms and weights (cases.DECISION_WEIGHTS), with the reasons."""
     acc = _acceptance()
     kind = answer.get("决定") or "受理"
     g = acc.grade_decision(app, kind, answer.get("告知材料", []))
     d = acc.decide(app)
-    truth_fix, mine_fix = _corrected(d), list(answer.get("当场更正", []))
-    right = [x for x in truth_fix if x in mine_fix]
-    denom = len(truth_fix) + len([x for x in mine_fix if x not in truth_fix])
-    fix_share = 1.0 if denom == 0 else len(right) / denom
-    list_share = 1.0 if not (g.listed_correctly or g.omitted or g.extra) else \
-        len(g.listed_correctly) / (len(g.listed_correctly) + len(g.omitted) + len(g.extra))
-    score = 0.4 * (answer.get("决定") == d.kind) + 0.4 * list_share + 0.2 * fix_share
+    list_share = score_list(list(d.outstanding), answer.get("告知材料", []))[0]
+    truth_fix = corrected_names(d)
+    fix_share = score_list(truth_fix, answer.get("当场更正", []))[0]
+    w = DECISION_WEIGHTS
+    score = w["决定"] * (answer.get("决定") == d.kind) + w["告知材料"] * list_share + w["当场更正"] * fix_share
     lines = [f"得分 <b>{score:.0%}</b>（决定占四成，告知材料占四成，当场更正占两成）"]
     lines += [esc(x) for x in g.feedback.splitlines()]
-    if truth_fix or mine_fix:
+    if truth_fix or answer.get("当场更正"):
         lines.append(("✔ " if fix_share == 1 else "✘ ") + "当场更正：应为 " + esc("、".join(truth_fix) or "无")
                      + "——可以当场改的，当场改，不让群众为此再跑一趟")
     return "<br>".join(lines) + _pre(d.notice_text(app))

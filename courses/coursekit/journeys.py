@@ -758,12 +758,11 @@ class Practice(W.VBox):
 
 
 def _feedback_list(title: str, truth: Sequence[str], mine: Sequence[str], why: str) -> str:
-    right = [x for x in truth if x in mine]
-    extra = [x for x in mine if x not in truth]
-    denom = len(truth) + len(extra)
-    share = 1.0 if denom == 0 else len(right) / denom
+    """The assignment's list rule (cases.score_list) as lesson feedback."""
+    from .cases import score_list
+    share, _right, omitted, extra = score_list(truth, mine)
     lines = [f"{title}：得分 <b>{share:.0%}</b>（漏选、多选都扣分）"]
-    lines += [f"✘ 漏了：{esc(x)}" for x in truth if x not in mine] + [f"✘ 不该选：{esc(x)}" for x in extra]
+    lines += [f"✘ 漏了：{esc(x)}" for x in omitted] + [f"✘ 不该选：{esc(x)}" for x in extra]
     lines.append(esc(why))
     return "<br>".join(lines)
 

@@ -17,9 +17,9 @@ import random
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
-from .cases import catalog, make_plausible, pick_citizen, population
+from .cases import catalog, make_plausible, pick_citizen, population, score_list
 
-__all__ = ["farmer_story", "path_rows", "is_delay_row", "cross_case", "CROSS_FACTS", "paper_of",
+__all__ = ["score_list", "farmer_story", "path_rows", "is_delay_row", "cross_case", "CROSS_FACTS", "paper_of",
            "paper_count", "bundle_rows", "DELAY_WAIT_MIN", "ELDER_ITEMS"]
 
 DELAY_WAIT_MIN = 30  # a queue this long is a 迟滞 (lesson 1 says so)

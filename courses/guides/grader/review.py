@@ -172,22 +172,13 @@ def check_kind(answer: Any, b: Built, ctx: Context) -> Item:
 
 
 def _counts(label: str, truth: list[str], named: list[str]) -> tuple[float, list[str], list[str]]:
-    ok = [x for x in truth if x in named]
-    omitted = [x for x in truth if x not in named]
-    extra = [x for x in named if x not in truth]
-    denom = len(truth) + len(extra)
-    share = 1.0 if denom == 0 else len(ok) / denom
-    detail = []
-    if omitted:
-        detail.append(f"✘ {label}漏列：" + "、".join(omitted))
-    if extra:
-        detail.append(f"✘ {label}不该列：" + "、".join(extra))
-    count = f"{label}：列对 {len(ok)} 项，漏列 {len(omitted)} 项，多列 {len(extra)} 项"
-    return share, detail, [count]
+    share, right, omitted, extra = K.score_list(truth, named)
+    detail = ([f"✘ {label}漏列：" + "、".join(omitted)] if omitted else []) + \
+             ([f"✘ {label}不该列：" + "、".join(extra)] if extra else [])
+    return share, detail, [f"{label}：列对 {len(right)} 项，漏列 {len(omitted)} 项，多列 {len(extra)} 项"]
 
 
-def corrected_names(decision) -> list[str]:
-    return [c.split("（", 1)[0] for c in decision.corrected]
+corrected_names = K.corrected_names
 
 
 def check_decision(q: str, answer: Any, b: Built, ctx: Context) -> Item:
@@ -207,7 +198,8 @@ def check_decision(q: str, answer: Any, b: Built, ctx: Context) -> Item:
         reasons[0] += f"：应作出“{d.kind}”。依据：" + "；".join(d.reasons)
     reasons += (d_list + d_fix) if not ctx.reuse_cases else (c_list + c_fix)
     expected = f"决定：{d.kind}；告知材料：{'、'.join(d.outstanding) or '无'}；当场更正：{'、'.join(corrected_names(d)) or '无'}"
-    return _item(q, 0.4 * kind_ok + 0.4 * s_list + 0.2 * s_fix, reasons, expected, ctx, answer)
+    w = K.DECISION_WEIGHTS
+    return _item(q, w["决定"] * kind_ok + w["告知材料"] * s_list + w["当场更正"] * s_fix, reasons, expected, ctx, answer)
 
 
 def check_notice(q: str, answer: Any, b: Built, ctx: Context) -> Item:

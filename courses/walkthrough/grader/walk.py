@@ -19,7 +19,7 @@ from typing import Any
 
 from grading.checks import Context, Item
 
-from coursekit import stories as S
+from coursekit import stories as S  # stories re-exports cases.score_list
 
 COMPETENCE = "服务意识与流程优化"
 POINTS = {"blockage": 2, "delay": 2, "xsheng": 2, "bundle": 2, "roles": 2, "proposal": 6, "improve": 6}
@@ -129,10 +129,8 @@ def _strs(value: Any) -> list[str] | None:
 
 
 def _share(truth: list[str], named: list[str]) -> tuple[float, list[str], list[str]]:
-    omitted = [x for x in truth if x not in named]
-    extra = [x for x in named if x not in truth]
-    denom = len(truth) + len(extra)
-    return (1.0 if denom == 0 else (len(truth) - len(omitted)) / denom), omitted, extra
+    share, _right, omitted, extra = S.score_list(truth, named)
+    return share, omitted, extra
 
 
 def check_blockage(answer: Any, b: dict, ctx: Context) -> Item:

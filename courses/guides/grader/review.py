@@ -248,15 +248,16 @@ def model_letter(app, decision) -> str:
     from sandbox.ids import mask_name
     who = mask_name(app.applicant.name) if app.applicant is not None else "申请人"
     if app.firm is not None:
-        who = f"{app.firm.name}（经办人 {who}）"
+        who = f"{app.firm.name}（法定代表人 {who}）"
     by = default_calendar().add_working_days(app.applied_on, K.SUPPLY_DAYS)
     lines = [f"补正材料一次性告知书（合成数据）", f"{who}：",
              f"您好！您于{app.applied_on:%Y年%m月%d日}来市政务服务中心申请办理“{app.item.name}”。"
-             "经审查，申请材料还不齐全，现将需要补正的全部材料一次告诉您："]
+             "经审查，申请材料还不齐全，现将需要补正的全部材料一次性告知如下："]
     for i, e in enumerate(decision.one_time_list, 1):
         m = app.item.material(e.material)
         need = "、".join(x for x in (f"原件{m.originals}份" if m.originals else "", f"复印件{m.copies}份" if m.copies else "") if x)
-        lines.append(f"{i}. {e.material}：{e.problem}。请提交{m.form}材料{('，' + need) if need else ''}。")
+        form = {"纸质": "纸质件", "电子": "电子件"}.get(m.form, "纸质件或电子件均可")
+        lines.append(f"{i}. {e.material}：{e.problem}。请提交{('，'.join(x for x in (need, form) if x))}。")
     fixed = corrected_names(decision)
     if fixed:
         lines.append("您材料里可以当场改正的问题（" + "、".join(fixed) + "），我们已经和您一起当场改好，不用再补。")

@@ -8,14 +8,16 @@ are never given again (``ctx.reuse_cases`` False); otherwise they say how many w
 """
 from __future__ import annotations
 
+# Results are grading.checks.Item objects made by coursekit.cases.item_for from the Context the grader
+# passes in: courses import the sandbox only (layers), never grading.
+
 import functools
 import random
 from dataclasses import dataclass
 from typing import Any
 
-from grading.checks import Context, Item
-
 from coursekit import cases as K
+from coursekit.cases import item_for as _mk
 
 COMPETENCE = "业务办理"
 POINTS = {"g1": 2, "g2": 2, "g3": 2, "kind": 2, "d1": 2, "d2": 2, "d3": 2, "o1": 2, "o2": 2, "letter": 5}
@@ -128,18 +130,18 @@ def _strs(value: Any) -> list[str] | None:
     return list(dict.fromkeys(value))
 
 
-def _item(q: str, share: float, reasons: list[str], expected: str | None, ctx: Context, answer: Any = None) -> Item:
+def _item(q: str, share: float, reasons: list[str], expected: str | None, ctx: "Context", answer: Any = None) -> "Item":
     mx = POINTS[q]
-    return Item(cell=CELLS[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
+    return _mk(ctx, cell=CELLS[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
                 reasons=tuple(reasons), expected=None if ctx.reuse_cases else expected,
                 answer=None if answer is None else str(answer)[:500])
 
 
-def _not_saved(q: str, ctx: Context) -> Item:
+def _not_saved(q: str, ctx: "Context") -> "Item":
     return _item(q, 0, ["没有保存答案（或格式不对）：请在表单中作答并点“保存答案”。"], None, ctx)
 
 
-def check_guide(q: str, answer: Any, b: Built, ctx: Context) -> Item:
+def check_guide(q: str, answer: Any, b: Built, ctx: "Context") -> "Item":
     labels = _strs(answer)
     if labels is None:
         return _not_saved(q, ctx)
@@ -154,7 +156,7 @@ def check_guide(q: str, answer: Any, b: Built, ctx: Context) -> Item:
     return _item(q, grade.score, reasons, "；".join(truth), ctx, "；".join(labels))
 
 
-def check_kind(answer: Any, b: Built, ctx: Context) -> Item:
+def check_kind(answer: Any, b: Built, ctx: "Context") -> "Item":
     if not isinstance(answer, dict):
         return _not_saved("kind", ctx)
     right, reasons = 0, []
@@ -181,7 +183,7 @@ def _counts(label: str, truth: list[str], named: list[str]) -> tuple[float, list
 corrected_names = K.corrected_names
 
 
-def check_decision(q: str, answer: Any, b: Built, ctx: Context) -> Item:
+def check_decision(q: str, answer: Any, b: Built, ctx: "Context") -> "Item":
     """决定 40%, the notice's materials 40%, the flaws corrected on the spot 20%."""
     if not isinstance(answer, dict) or not isinstance(answer.get("决定"), str):
         return _not_saved(q, ctx)
@@ -202,7 +204,7 @@ def check_decision(q: str, answer: Any, b: Built, ctx: Context) -> Item:
     return _item(q, w["决定"] * kind_ok + w["告知材料"] * s_list + w["当场更正"] * s_fix, reasons, expected, ctx, answer)
 
 
-def check_notice(q: str, answer: Any, b: Built, ctx: Context) -> Item:
+def check_notice(q: str, answer: Any, b: Built, ctx: "Context") -> "Item":
     """The one-time list 50%, what was corrected on the spot 25%, whether it is accepted now 25%."""
     if not isinstance(answer, dict):
         return _not_saved(q, ctx)
@@ -219,19 +221,19 @@ def check_notice(q: str, answer: Any, b: Built, ctx: Context) -> Item:
     return _item(q, 0.5 * s_list + 0.25 * s_fix + 0.25 * now_ok, reasons, expected, ctx, answer)
 
 
-def check_letter(answer: Any, b: Built, ctx: Context) -> Item:
+def check_letter(answer: Any, b: Built, ctx: "Context") -> "Item":
     """Hand-graded (rubric): 0 provisional points, the rubric's mechanical hints for the trainer."""
     if not isinstance(answer, str) or not answer.strip():
-        return Item(cell=CELLS["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
+        return _mk(ctx, cell=CELLS["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
                     reasons=("没有保存一次性告知单。",))
     app = b.apps["o1"]
     hits = K.letter_hits(answer[:5000], app, _acc().decide(app))
     reasons = tuple(f"{'✔' if ok else '✘'} {crit}" + (f"：{why}" if why else "") for crit, ok, why in hits)
-    return Item(cell=CELLS["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
+    return _mk(ctx, cell=CELLS["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
                 reasons=("（机器初查，供培训老师参考）",) + reasons, answer=answer[:5000])
 
 
-def check(answers: dict, ctx: Context) -> list[Item]:
+def check(answers: dict, ctx: "Context") -> "list[Item]":
     b = build(ctx.seed)
     out = [check_guide(q, answers.get(q), b, ctx) for q in ("g1", "g2", "g3")]
     out.append(check_kind(answers.get("kind"), b, ctx))

@@ -12,14 +12,16 @@ Partial credit everywhere, with Chinese reasons; exact answers only when cases a
 """
 from __future__ import annotations
 
+# Results are grading.checks.Item objects made by coursekit.cases.item_for from the Context the grader
+# passes in: courses import the sandbox only (layers), never grading.
+
 import functools
 import math
 import random
 from typing import Any
 
-from grading.checks import Context, Item
-
 from coursekit import stories as S  # stories re-exports cases.score_list
+from coursekit.cases import item_for as _mk
 
 COMPETENCE = "服务意识与流程优化"
 POINTS = {"blockage": 2, "delay": 2, "xsheng": 2, "bundle": 2, "roles": 2, "proposal": 6, "improve": 6}
@@ -111,14 +113,14 @@ def _bundle_description(name: str) -> str:
 
 
 # ---- checks ----------------------------------------------------------------------------------------------
-def _item(q: str, share: float, reasons: list[str], expected: str | None, ctx: Context, answer: Any = None) -> Item:
+def _item(q: str, share: float, reasons: list[str], expected: str | None, ctx: "Context", answer: Any = None) -> "Item":
     mx = POINTS[q]
-    return Item(cell=CELLS[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
+    return _mk(ctx, cell=CELLS[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
                 reasons=tuple(reasons), expected=None if ctx.reuse_cases else expected,
                 answer=None if answer is None else str(answer)[:500])
 
 
-def _not_saved(q: str, ctx: Context) -> Item:
+def _not_saved(q: str, ctx: "Context") -> "Item":
     return _item(q, 0, ["没有保存答案（或格式不对）：请在表单中作答并点“保存答案”。"], None, ctx)
 
 
@@ -133,7 +135,7 @@ def _share(truth: list[str], named: list[str]) -> tuple[float, list[str], list[s
     return share, omitted, extra
 
 
-def check_blockage(answer: Any, b: dict, ctx: Context) -> Item:
+def check_blockage(answer: Any, b: dict, ctx: "Context") -> "Item":
     """趟数 25%, what the first notice should have listed 50%, the cause 25%."""
     if not isinstance(answer, dict):
         return _not_saved("blockage", ctx)
@@ -156,7 +158,7 @@ def check_blockage(answer: Any, b: dict, ctx: Context) -> Item:
     return _item("blockage", 0.25 * trips_ok + 0.5 * s_list + 0.25 * cause_ok, reasons, expected, ctx, answer)
 
 
-def check_delay(answer: Any, b: dict, ctx: Context) -> Item:
+def check_delay(answer: Any, b: dict, ctx: "Context") -> "Item":
     named = _strs(answer)
     if named is None:
         return _not_saved("delay", ctx)
@@ -169,7 +171,7 @@ def check_delay(answer: Any, b: dict, ctx: Context) -> Item:
     return _item("delay", share, reasons, "；".join(truth), ctx, answer)
 
 
-def check_xsheng(answer: Any, b: dict, ctx: Context) -> Item:
+def check_xsheng(answer: Any, b: dict, ctx: "Context") -> "Item":
     if not isinstance(answer, dict):
         return _not_saved("xsheng", ctx)
     right = 0
@@ -189,7 +191,7 @@ def _int(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else (int(v) if isinstance(v, float) and v.is_integer() else None)
 
 
-def check_bundle(answer: Any, b: dict, ctx: Context) -> Item:
+def check_bundle(answer: Any, b: dict, ctx: "Context") -> "Item":
     """分开办交几份 50%, 打包后交几份 50%."""
     if not isinstance(answer, dict):
         return _not_saved("bundle", ctx)
@@ -203,7 +205,7 @@ def check_bundle(answer: Any, b: dict, ctx: Context) -> Item:
     return _item("bundle", 0.5 * ok_sep + 0.5 * ok_tog, reasons, expected, ctx, answer)
 
 
-def check_roles(answer: Any, b: dict, ctx: Context) -> Item:
+def check_roles(answer: Any, b: dict, ctx: "Context") -> "Item":
     if not isinstance(answer, dict):
         return _not_saved("roles", ctx)
     right = 0
@@ -219,7 +221,7 @@ def check_roles(answer: Any, b: dict, ctx: Context) -> Item:
     return _item("roles", right / len(b["roles"]), reasons, expected, ctx, answer)
 
 
-def check_proposal(answer: Any, ctx: Context) -> Item:
+def check_proposal(answer: Any, ctx: "Context") -> "Item":
     """Full marks at a 35% shorter p90 wait on the trainee's own grading days; pro rata below
     (in half points, rounded down)."""
     jr = _jr()
@@ -243,17 +245,17 @@ IMPROVE_HINTS = (("说明角色和流程，指出梗阻和迟滞并引用数据"
                  ("群众视角：照顾特殊群体，回访和公开整改", ("老年", "方言", "回访", "公开")))
 
 
-def check_improve(answer: Any, ctx: Context) -> Item:
+def check_improve(answer: Any, ctx: "Context") -> "Item":
     if not isinstance(answer, str) or not answer.strip():
-        return Item(cell=CELLS["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
+        return _mk(ctx, cell=CELLS["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
                     reasons=("没有保存改进建议书。",))
     text = answer[:8000]
     hints = tuple(f"{'✔' if any(w in text for w in words) else '✘'} {crit}" for crit, words in IMPROVE_HINTS)
-    return Item(cell=CELLS["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
+    return _mk(ctx, cell=CELLS["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
                 reasons=("（机器初查，供培训老师参考）",) + hints, answer=text)
 
 
-def check(answers: dict, ctx: Context) -> list[Item]:
+def check(answers: dict, ctx: "Context") -> "list[Item]":
     b = build(ctx.seed)
     return [check_blockage(answers.get("blockage"), b, ctx), check_delay(answers.get("delay"), b, ctx),
             check_xsheng(answers.get("xsheng"), b, ctx), check_bundle(answers.get("bundle"), b, ctx),

@@ -98,3 +98,27 @@ def test_no_answers_file_in_sources():
     # nbgrader autograde overwrites submitted files with the source folder's: an answers.json there
     # would replace every trainee's answers.
     assert not list(COURSES_DIR.glob("*/assignments/**/answers.json"))
+
+
+@pytest.mark.timeout(300)
+def test_validate_checks_checker_assignments(tmp_path):
+    """grading.validate (static part) for a checker assignment: the shipped course passes; a hidden test
+    in the notebook, a graded cell the checker does not grade, or a worked solution that misses
+    points are each reported."""
+    import shutil
+
+    from grading.validate import static_checks
+    assert static_checks(COURSES_DIR / "guides") == []
+    broken = tmp_path / "guides"
+    shutil.copytree(COURSES_DIR / "guides", broken)
+    nb = broken / "assignments/review/review.py"
+    nb.write_text(nb.read_text(encoding="utf-8").replace(
+        'ck.saved_summary(', '### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS\nck.saved_summary(')
+        .replace('"grade_id": "kind-check"', '"grade_id": "kind2-check"'), encoding="utf-8")
+    checker = broken / "grader/review.py"
+    checker.write_text(checker.read_text(encoding="utf-8").replace(
+        'out["kind"] = {it.name: it.kind_label for it in b.kind_items}', 'out["kind"] = {}'), encoding="utf-8")
+    text = "\n".join(str(p) for p in static_checks(broken))
+    assert "不能有答案或隐藏检查" in text
+    assert "不一致" in text and "kind2-check" in text
+    assert "参考答案只得 0" in text and "kind-check" in text

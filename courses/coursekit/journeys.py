@@ -92,8 +92,8 @@ def steps_from_journey(journey: Sequence[Mapping[str, Any]]) -> list[Step]:
                 steps.append(Step(day(t), max(0.0, _minutes(t)), 10, "网上办理", f"{s['place']}：{s['detail']}"))
             if s["detail"].startswith("材料不全"):
                 last["home"] = s
-            elif s["detail"].startswith(("受理", "容缺受理", "告知承诺")):
-                last["back"] = s
+            elif s["detail"].startswith(("受理", "容缺受理", "告知承诺")) or "当场更正后受理" in s["detail"]:
+                last["back"] = s  # 当场更正 (outcome 8): corrected at the window, then accepted
         elif kind in ("放弃离开", "闭厅未办"):
             n = last.pop("number", None)
             start = n["time"] if n else t

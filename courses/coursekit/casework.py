@@ -15,7 +15,7 @@ import ipywidgets as W
 from . import testing
 from .cases import (DECISION_WEIGHTS, DEFECT_CODE, DEFECT_SHORT, catalog, corrected_names, kind_rows, letter_hits,
                     plausible_application, score_list)
-from .display import card, esc, note, panel, table_html
+from .display import esc, note, panel, table_html
 from .questions import Question, ask, checklist, choice
 
 DECISIONS = ("受理", "容缺受理", "告知承诺", "补正", "不予受理")  # sandbox.acceptance.DECISION_KINDS

@@ -899,3 +899,29 @@ def bundle_practice(seed: int = 1) -> Practice:
 def _catalog():
     from .cases import catalog
     return catalog()
+
+
+class ImprovePractice(W.VBox):
+    """Lesson 2: draft a 改进建议书 and 对照评分要点 (the rubric lines a machine can see)."""
+
+    def __init__(self):
+        self.text = W.Textarea(rows=8, placeholder="我以……的身份……", layout=W.Layout(width="95%"))
+        self.check = W.Button(description="对照评分要点", icon="list-check")
+        self.result = W.HTML()
+        self.check.on_click(self._on_check)
+        super().__init__([self.text, self.check, self.result])
+        testing.register(self)
+
+    def _on_check(self, _b=None) -> None:
+        from .stories import improve_hits
+        self.result.value = "<br>".join(f"{'✅' if ok else '⬜'} {esc(c)}" for c, ok in improve_hits(self.text.value)) + \
+            "<br><span style='color:#718096;'>这里只看有没有写到；作业里由培训老师按这些要点评分。</span>"
+
+    def _selftest(self) -> str:
+        self.text.value = "我以一把手进大厅的身份走流程，排队等了40分钟。"
+        self._on_check()
+        return self.result.value[:30]
+
+
+def improve_practice() -> ImprovePractice:
+    return ImprovePractice()

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .cases import catalog, make_plausible, pick_citizen, population, score_list
 
 __all__ = ["score_list", "farmer_story", "path_rows", "is_delay_row", "cross_case", "CROSS_FACTS", "paper_of",
-           "paper_count", "bundle_rows", "DELAY_WAIT_MIN", "ELDER_ITEMS"]
+           "paper_count", "bundle_rows", "IMPROVE_HINTS", "improve_hits", "DELAY_WAIT_MIN", "ELDER_ITEMS"]
 
 DELAY_WAIT_MIN = 30  # a queue this long is a 迟滞 (lesson 1 says so)
 # What an elderly rural resident of 化隆 plausibly comes for (no housing fund, no firm, no retirement
@@ -208,3 +208,15 @@ def paper_count(bundle_name: str, produced: Iterable[str]) -> tuple[int, int]:
     made = {paper_of(p) for p in produced}
     together = {paper_of(m.name) for it in items for m in it.required_materials} - made
     return separately, len(together)
+
+
+# ---- the 改进建议书 rubric, mechanical part (hints for the trainer and the lesson's self-check) ---------
+IMPROVE_HINTS = (("说明角色和流程，指出梗阻和迟滞并引用数据", ("一把手进大厅", "体验员", "梗阻", "迟滞", "分钟")),
+                 ("具体可执行的改进措施（责任人、完成时限）", ("负责", "周内", "天内", "月内", "前完成")),
+                 ("用前后对比说明效果及代价或风险", ("降到", "缩短", "代价", "风险")),
+                 ("群众视角：照顾特殊群体，回访和公开整改", ("老年", "方言", "回访", "公开")))
+
+
+def improve_hits(text: str) -> list[tuple[str, bool]]:
+    """(rubric line, a word of it appears) — a machine can only see the words, a trainer grades."""
+    return [(crit, any(w in (text or "") for w in words)) for crit, words in IMPROVE_HINTS]

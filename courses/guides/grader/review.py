@@ -133,8 +133,8 @@ def _strs(value: Any) -> list[str] | None:
 def _item(q: str, share: float, reasons: list[str], expected: str | None, ctx: "Context", answer: Any = None) -> "Item":
     mx = POINTS[q]
     return _mk(ctx, cell=CELLS[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
-                reasons=tuple(reasons), expected=None if ctx.reuse_cases else expected,
-                answer=None if answer is None else str(answer)[:500])
+               reasons=tuple(reasons), expected=None if ctx.reuse_cases else expected,
+               answer=None if answer is None else str(answer)[:500])
 
 
 def _not_saved(q: str, ctx: "Context") -> "Item":
@@ -225,12 +225,12 @@ def check_letter(answer: Any, b: Built, ctx: "Context") -> "Item":
     """Hand-graded (rubric): 0 provisional points, the rubric's mechanical hints for the trainer."""
     if not isinstance(answer, str) or not answer.strip():
         return _mk(ctx, cell=CELLS["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
-                    reasons=("没有保存一次性告知单。",))
+                   reasons=("没有保存一次性告知单。",))
     app = b.apps["o1"]
     hits = K.letter_hits(answer[:5000], app, _acc().decide(app))
     reasons = tuple(f"{'✔' if ok else '✘'} {crit}" + (f"：{why}" if why else "") for crit, ok, why in hits)
     return _mk(ctx, cell=CELLS["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
-                reasons=("（机器初查，供培训老师参考）",) + reasons, answer=answer[:5000])
+               reasons=("（机器初查，供培训老师参考）",) + reasons, answer=answer[:5000])
 
 
 def check(answers: dict, ctx: "Context") -> "list[Item]":

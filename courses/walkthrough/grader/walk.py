@@ -116,8 +116,8 @@ def _bundle_description(name: str) -> str:
 def _item(q: str, share: float, reasons: list[str], expected: str | None, ctx: "Context", answer: Any = None) -> "Item":
     mx = POINTS[q]
     return _mk(ctx, cell=CELLS[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
-                reasons=tuple(reasons), expected=None if ctx.reuse_cases else expected,
-                answer=None if answer is None else str(answer)[:500])
+               reasons=tuple(reasons), expected=None if ctx.reuse_cases else expected,
+               answer=None if answer is None else str(answer)[:500])
 
 
 def _not_saved(q: str, ctx: "Context") -> "Item":
@@ -239,20 +239,14 @@ def check_proposal(answer: Any, ctx: "Context") -> "Item":
     return _item("proposal", math.floor(min(1.0, share) * steps) / steps, reasons, None, ctx, answer)
 
 
-IMPROVE_HINTS = (("说明角色和流程，指出梗阻和迟滞并引用数据", ("一把手进大厅", "体验员", "梗阻", "迟滞", "分钟")),
-                 ("具体可执行的改进措施（责任人、完成时限）", ("负责", "周内", "天内", "月内", "前完成")),
-                 ("用前后对比说明效果及代价或风险", ("降到", "缩短", "代价", "风险")),
-                 ("群众视角：照顾特殊群体，回访和公开整改", ("老年", "方言", "回访", "公开")))
-
-
 def check_improve(answer: Any, ctx: "Context") -> "Item":
     if not isinstance(answer, str) or not answer.strip():
         return _mk(ctx, cell=CELLS["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
-                    reasons=("没有保存改进建议书。",))
+                   reasons=("没有保存改进建议书。",))
     text = answer[:8000]
-    hints = tuple(f"{'✔' if any(w in text for w in words) else '✘'} {crit}" for crit, words in IMPROVE_HINTS)
+    hints = tuple(f"{'✔' if ok else '✘'} {crit}" for crit, ok in S.improve_hits(text))
     return _mk(ctx, cell=CELLS["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
-                reasons=("（机器初查，供培训老师参考）",) + hints, answer=text)
+               reasons=("（机器初查，供培训老师参考）",) + hints, answer=text)
 
 
 def check(answers: dict, ctx: "Context") -> "list[Item]":

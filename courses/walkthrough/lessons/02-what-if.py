@@ -76,6 +76,13 @@ journeys.leader_visit()
 journeys.experience_record()
 
 # %% [markdown]
+# 最后，试着写几句改进建议（作业第七题就是一份完整的改进建议书）：用什么身份、走了哪段流程、看到了什么梗阻和迟滞，
+# 打算怎么改、谁来改、多久改完，模拟显示效果如何、代价是什么，怎样回访、怎样公开。点 **“对照评分要点”** 看看哪些要点已经写到了。
+
+# %% jupyter={"source_hidden": true}
+journeys.improve_practice()
+
+# %% [markdown]
 # ## 小结
 #
 # - 先看数据找准问题，再选手柄：排长队要看窗口和高峰，跑多趟要看一次性告知、容缺和电子证照；

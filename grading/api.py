@@ -154,7 +154,7 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
         except KeyError:
             pass
     report = _autograde(course_id, assignment, root, workers=workers, students=students,
-                        resubmit_until=resubmit, on_result=on_result, settings=settings)
+                        resubmit_until=resubmit, on_result=on_result, settings=settings, db_url=_db(db_url, settings))
     from . import store
 
     store.save_results(_db(db_url, settings), course_id, assignment, report["submissions"])
@@ -164,6 +164,39 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
 
         write_pages([r["student"] for r in report["submissions"]], db_url=_db(db_url, settings), settings=settings)
     return report
+
+
+# -- checker assignments: own cases, per-question feedback -------------------------------------------
+def checker_assignments(course_id: str, root: Path | None = None, settings: Settings | None = None) -> dict[str, dict]:
+    """assignment → checker manifest entry (checker, max_attempts, windows) of a prepared course."""
+    from .checker_run import manifest
+
+    return manifest(course_id, Path(root or course_root(course_id, settings)), settings)
+
+
+def write_cases(course_id: str, assignment: str, accounts: Iterable[str] | None = None, root: Path | None = None,
+                db_url: str | None = None, only_missing: bool = False, settings: Settings | None = None) -> dict:
+    """Write each trainee's own ``cases.json`` for their next attempt into their assignment folder
+    (``<home>/<course>/<assignment>/``), as the person (grading.cases_out). Default accounts: every
+    home that has fetched the assignment. Returns {"written": [...], "skipped": {account: why}}."""
+    from .cases_out import write_cases as _write_cases
+
+    root = Path(root or course_root(course_id, settings))
+    entry = checker_assignments(course_id, root, settings).get(assignment)
+    if entry is None:
+        raise ValueError(f"作业“{course_id}/{assignment}”没有评分程序（course.toml 未设 checker），没有个人案例可写")
+    return _write_cases(course_id, assignment, root, entry, None if accounts is None else list(accounts),
+                        _db(db_url, settings), only_missing, settings)
+
+
+def feedback_items(course: str, assignment: str, account: str, db_url: str | None = None,
+                   settings: Settings | None = None) -> list[dict]:
+    """Per-question results of the trainee's last graded attempt of a checker assignment, for the
+    portal: dicts with cell, title, points, max_points, reasons (Chinese), answer, expected (None
+    unless the cases are never reused), pending (waiting for the trainer). Empty when not graded."""
+    from . import store
+
+    return store.feedback_items(_db(db_url, settings), course, assignment, account)
 
 
 # -- feedback -------------------------------------------------------------------------------------

@@ -43,6 +43,15 @@ REASONS_ZH = {
     "execution-failed": "评分时代码无法执行完毕，未完成的检查记 0 分",
     "late": "逾期提交（补考期内）",
     "too-late": "超过补考截止时间，不予评分",
+    # checker-graded (form) assignments: answers.json read as data (grading.answers_in, grading.formgrade)
+    "answers-missing": "没有找到保存的答案（answers.json）：请在表单中作答并点击“保存答案”后再提交，全部记 0 分",
+    "answers-link": "答案文件是符号链接（可能指向他人的答案），不予评分，全部记 0 分",
+    "answers-not-file": "答案文件不是普通文件，不予评分，全部记 0 分",
+    "answers-too-large": "答案文件超过 256 KB 的上限，不予评分，全部记 0 分",
+    "answers-invalid": "答案文件已损坏（不是有效的答案格式），无法评分，全部记 0 分",
+    "answers-type": "这道题保存的答案格式不对（例如应为选项列表却是文字），按未作答记 0 分",
+    "checker-error": "评分程序处理这份答案时出错，已记 0 分并通知培训师复核",
+    "attempts-exceeded": "已用完本作业的评分次数，这次提交不再评分，成绩保留上一次的结果",
 }
 
 
@@ -265,13 +274,23 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
 
 def autograde(course_id: str, assignment: str, root: Path, workers: int | None = None,
               students: list[str] | None = None, resubmit_until: str | None = None,
-              on_result: Callable[[dict], None] | None = None, settings: Settings | None = None) -> dict:
+              on_result: Callable[[dict], None] | None = None, settings: Settings | None = None,
+              db_url: str | None = None) -> dict:
     """Grade ``students`` (default: every submission) of one assignment; ``settings`` default to
-    this process's (runtime.settings)."""
+    this process's (runtime.settings). An assignment with a checker (course.toml ``checker``) is
+    graded as data by the trusted checker (grading.checker_run), its notebook never executed."""
     started = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
     if students is None:
         students = privileges.run_as_grader(course_id, submitted_students, root, assignment, settings=settings)
+    from . import checker_run
+
+    entry = checker_run.manifest(course_id, root, settings).get(assignment)
+    if entry is not None:
+        rows = checker_run.autograde(course_id, assignment, root, entry, students, resubmit_until, on_result,
+                                     settings=settings, db_url=db_url)
+        return {"course": course_id, "assignment": assignment, "workers": 1, "graded_by": "checker",
+                "seconds": round(time.perf_counter() - started, 3), "submissions": rows}
     prechecks = privileges.run_as_grader(course_id, precheck, root, assignment, students, settings=settings)
     graded = run_workers(course_id, root, assignment, students, min(workers, max(1, len(students))), on_result,
                          settings)

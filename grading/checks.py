@@ -59,6 +59,7 @@ class Item:
     expected: str | None = None               # shown only when ctx.reuse_cases is False
     needs_manual: bool = False                # hand-graded (rubric) — points are provisional/0
     answer: str | None = None                 # the trainee's answer as they would read it
+    title: str | None = None                  # optional; default: the graded cell's first line
 
     def __post_init__(self) -> None:
         if not (0 <= self.points <= self.max_points):

@@ -65,10 +65,24 @@ def new_submissions(course_id: str, seen: set[str],
     return found
 
 
+def missing_cases(course_id: str, settings: Settings | None = None) -> dict[str, list[str]]:
+    """Write cases.json for trainees who fetched a checker assignment and have none yet."""
+    written: dict[str, list[str]] = {}
+    try:
+        for assignment in api.checker_assignments(course_id, settings=settings):
+            out = api.write_cases(course_id, assignment, only_missing=True, settings=settings)
+            if out["written"]:
+                written[assignment] = out["written"]
+    except Exception:  # keep serving; try again next round
+        log.exception("writing cases for %s failed", course_id)
+    return written
+
+
 def run_once(state: dict | None = None, settings: Settings | None = None) -> list[dict]:
     state = load_state(settings) if state is None else state
     reports = []
     for course_id in courses(settings):
+        missing_cases(course_id, settings)
         seen = set(state.get(course_id, []))
         for assignment, items in new_submissions(course_id, seen, settings).items():
             students = sorted({s for s, _ in items})
@@ -78,6 +92,8 @@ def run_once(state: dict | None = None, settings: Settings | None = None) -> lis
                 report = api.autograde(course_id, assignment, students=students,
                                        workers=min(len(students), os.cpu_count() or 1), settings=settings)
                 api.feedback(course_id, assignment, students, settings=settings)
+                if report.get("graded_by") == "checker":  # their next attempt's own cases
+                    api.write_cases(course_id, assignment, students, settings=settings)
                 report["latency_s"] = round(time.perf_counter() - started, 3)
                 reports.append(report)
                 log.info("graded %s/%s for %s in %.1f s", course_id, assignment, ", ".join(students),

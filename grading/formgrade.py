@@ -1,0 +1,152 @@
+"""The trusted checker run: form answers graded as data, the trainee's notebook never executed.
+
+Runs as ``grader-<course>`` (``grading.privileges.run_as_grader``: in root mode a fresh interpreter
+of the runtime venv started in the grader's 0700 course root, without capabilities). The process
+imports grading, nbgrader's gradebook and the course's checker module from the grader-only
+``<course root>/grader/`` — never anything a trainee wrote: the submission contributes one data
+file, ``answers.json``, read by :mod:`grading.answers_in`.
+
+For each submission: the receipt time (``timestamp.txt``, rewritten by collect) → nbgrader
+``Gradebook`` submission; answers → ``check(answers, ctx)`` with the seed of the trainee's attempt
+(``grading.checks.case_seed`` keyed with the course key) → each grade's ``auto_score`` (or
+``needs_manual_grade`` for hand-graded cells) and each comment's ``auto_comment`` (Chinese reasons)
+→ the autograded notebook (:mod:`grading.form_notebook`) → one result row with per-item results.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+from .answers_in import read_answers
+from .checks import CheckerSpec, Context, Item, case_seed, load_checker
+from .course_root import CHECKERS_FILE
+from .secret import course_key
+
+
+def load_manifest(root: Path) -> dict[str, dict]:
+    """assignment → {checker, max_attempts, cohort_max_attempts, due, resubmit_until}."""
+    path = Path(root) / CHECKERS_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def checker_for(root: Path, assignment: str) -> CheckerSpec:
+    return load_checker(Path(root) / load_manifest(root)[assignment]["checker"])
+
+
+def _read_stamp(folder: Path) -> str | None:
+    from .answers_in import read_small
+
+    data = read_small(folder, "timestamp.txt")
+    return None if data is None else data.decode("utf-8", "replace").strip()[:64] or None
+
+
+def submission_stamps(root: Path, assignment: str, students: list[str]) -> dict[str, str | None]:
+    """Receipt time (as collect wrote it) of each collected submission; None without one."""
+    return {s: _read_stamp(Path(root) / "submitted" / s / assignment) for s in students}
+
+
+def public_cases(root: Path, course_id: str, assignment: str,
+                 requests: list[tuple[str, int]]) -> dict[str, dict]:
+    """account → ``cases(seed)`` of that account's attempt (the public material of cases.json)."""
+    spec = checker_for(root, assignment)
+    key = course_key(root)
+    out: dict[str, dict] = {}
+    for account, attempt in requests:
+        cases = spec.cases(case_seed(key, course_id, assignment, account, attempt))
+        out[account] = json.loads(json.dumps(cases, ensure_ascii=False))  # JSON values only
+    return out
+
+
+# -- the gradebook's cells ------------------------------------------------------------------------
+def cell_layout(gb, assignment: str) -> dict[str, dict]:
+    """grade_id → {notebook, max_score, manual} of every graded cell (grade cells and task cells)."""
+    layout: dict[str, dict] = {}
+    a = gb.find_assignment(assignment)
+    for nb in a.notebooks:
+        for gc in nb.grade_cells:  # a markdown grade cell is a written answer: the trainer grades it
+            layout[gc.name] = {"notebook": nb.name, "max_score": float(gc.max_score or 0),
+                               "manual": gc.cell_type == "markdown"}
+        for tc in nb.task_cells:
+            layout[tc.name] = {"notebook": nb.name, "max_score": float(tc.max_score or 0), "manual": True}
+    return layout
+
+
+def item_rows(items: list[Item], layout: dict[str, dict], reuse_cases: bool,
+              titles: dict[str, str]) -> dict[str, dict]:
+    """Checker items as result dicts by cell, points scaled to the gradebook's maximum; cells the
+    checker said nothing about score 0 (autograded) or wait for the trainer (hand-graded)."""
+    rows: dict[str, dict] = {}
+    for it in items:
+        if it.cell not in layout:
+            continue  # a checker item for no graded cell: ignored (validate reports it)
+        top = layout[it.cell]["max_score"]
+        points = round(it.points / it.max_points * top, 4) if it.max_points else 0.0
+        rows[it.cell] = {"cell": it.cell, "title": it.title or titles.get(it.cell, it.cell), "points": points,
+                         "max_points": top, "reasons": list(it.reasons), "answer": it.answer,
+                         "expected": None if reuse_cases else it.expected,
+                         "pending": bool(it.needs_manual or layout[it.cell]["manual"])}
+    for cell, info in layout.items():
+        if cell not in rows:
+            rows[cell] = {"cell": cell, "title": titles.get(cell, cell), "points": 0.0,
+                          "max_points": info["max_score"], "answer": None, "expected": None,
+                          "pending": info["manual"],
+                          "reasons": [] if info["manual"] else ["评分程序没有给出这道题的结果，记 0 分"]}
+    for row in rows.values():
+        if row["pending"]:
+            row["points"] = 0.0
+    return rows
+
+
+def zero_rows(layout: dict[str, dict], titles: dict[str, str], reason: str) -> dict[str, dict]:
+    return {cell: {"cell": cell, "title": titles.get(cell, cell), "points": 0.0, "max_points": info["max_score"],
+                   "reasons": [reason], "answer": None, "expected": None, "pending": False}
+            for cell, info in layout.items()}
+
+
+# -- one submission ---------------------------------------------------------------------------------
+def _parse_stamp(stamp: str | None) -> dt.datetime | None:
+    if not stamp:
+        return None
+    from nbgrader.utils import parse_utc
+
+    try:
+        return parse_utc(stamp).replace(tzinfo=None)
+    except (ValueError, TypeError):
+        return None
+
+
+def grade_submissions(root: Path, course_id: str, assignment: str, jobs: list[dict],
+                      resubmit_until: str | None = None) -> list[dict]:
+    """Grade ``jobs`` ({student, attempt, new_attempt, reuse_cases}) with the assignment's checker;
+    one row per job. A job that fails (even a checker bug) scores 0 with a reason; the others go on."""
+    from .form_record import grade_one
+    from .nbgrader_env import gradebook
+
+    root = Path(root)
+    spec = checker_for(root, assignment)
+    key = course_key(root)
+    deadline = None
+    if resubmit_until:
+        deadline = dt.datetime.fromisoformat(resubmit_until).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    rows = []
+    with gradebook(root) as gb:
+        layout = cell_layout(gb, assignment)
+        for job in jobs:
+            started = time.perf_counter()
+            ctx = Context(course=course_id, assignment=assignment, account=job["student"],
+                          attempt=int(job["attempt"]),
+                          seed=case_seed(key, course_id, assignment, job["student"], int(job["attempt"])),
+                          reuse_cases=bool(job.get("reuse_cases", True)))
+            row = grade_one(gb, root, spec, ctx, layout, job, deadline)
+            row["seconds"] = round(time.perf_counter() - started, 4)
+            rows.append(row)
+    return rows
+
+
+__all__ = ["load_manifest", "checker_for", "submission_stamps", "public_cases", "grade_submissions",
+           "cell_layout", "item_rows", "zero_rows"]

@@ -209,3 +209,24 @@ def test_cases_cli_refuses_an_assignment_without_checker(env, capsys):
 
     assert cli.main(["cases", "nosuchcourse", "quiz"], settings=env["settings"]) == 2
     assert "不存在" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(600)
+def test_validate_runs_the_reference_through_the_checker(tmp_path):
+    """The fixture validates clean; a checker that fails the reference or passes blank answers is
+    reported per cell (before this wave validate executed the notebook and ignored the checker)."""
+    import shutil
+
+    from grading import api
+
+    assert api.validate(FORMCOURSE) == []
+    broken = tmp_path / "formcourse"
+    shutil.copytree(FORMCOURSE, broken)
+    checker = broken / "grader" / "quiz.py"
+    text = checker.read_text(encoding="utf-8")
+    text = text.replace("ok1 = type(q1) in (int, float) and q1 == total", "ok1 = False")
+    text = text.replace("items.append(Item(\"q2-check\", 0.75 * right", "items.append(Item(\"q2-check\", 3.0")
+    checker.write_text(text, encoding="utf-8")
+    problems = "\n".join(api.validate(broken))
+    assert "q1-check" in problems and "参考答案只得 0/2" in problems
+    assert "q2-check" in problems and "空白答案也得了 3" in problems

@@ -81,7 +81,7 @@ def plan(course_id: str, assignment: str, entry: dict, stamps: dict[str, str | N
 def autograde(course_id: str, assignment: str, root: Path, entry: dict, students: list[str],
               resubmit_until: str | None, on_result: Callable[[dict], None] | None = None,
               settings: Settings | None = None, db_url: str | None = None) -> list[dict]:
-    from .autograde import REASONS_ZH
+    from .reasons import REASONS_ZH
 
     db_url = db_url or paths.academy_db_url(settings)
     stamps = privileges.run_as_grader(course_id, formgrade.submission_stamps, root, assignment, students,

@@ -11,12 +11,11 @@ import nbformat
 from . import form_notebook
 from .answers_in import read_answers, read_small
 from .checks import CheckerSpec, Context
-from .formgrade import _parse_stamp, item_rows, zero_rows
+from .reasons import REASONS_ZH
+from .form_items import item_rows, parse_stamp, zero_rows
 
 
 def _zh(tag: str) -> str:
-    from .autograde import REASONS_ZH
-
     return REASONS_ZH.get(tag.split(":", 1)[0], tag)
 
 
@@ -94,7 +93,7 @@ def _rows_for(root: Path, spec: CheckerSpec, ctx: Context, layout: dict, titles:
 def grade_one(gb, root: Path, spec: CheckerSpec, ctx: Context, layout: dict, job: dict,
               deadline: dt.datetime | None) -> dict:
     student, assignment = ctx.account, ctx.assignment
-    stamp = _parse_stamp(job.get("timestamp"))
+    stamp = parse_stamp(job.get("timestamp"))
     try:
         gb.find_student(student)  # (one commit less per submission than update_or_create)
     except Exception:  # noqa: BLE001 - nbgrader's MissingEntry

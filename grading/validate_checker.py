@@ -56,7 +56,8 @@ def _stage(root: Path, course_id: str, assignment: str, who: str, cases: dict, a
 def _unknown_cells(root: Path, course_id: str, assignment: str, answers: dict) -> list[tuple[str, str]]:
     """Items the checker returns for cells that are not graded cells of the notebook."""
     from .checks import Context, case_seed
-    from .formgrade import cell_layout, checker_for
+    from .form_items import cell_layout
+    from .formgrade import checker_for
     from .nbgrader_env import gradebook
     from .secret import course_key
 

@@ -294,16 +294,16 @@ def gradebook_scores(root: Path) -> dict:
                     sub = None
                 for nb in assignment.notebooks:
                     for gc in list(nb.grade_cells) + list(nb.task_cells):
-                        points = 0.0
+                        points, pending = 0.0, False
                         if sub is not None:
                             try:
                                 g = gb.find_grade(gc.name, nb.name, assignment.name, student.id)
-                                points = float(g.score or 0)
+                                points, pending = float(g.score or 0), bool(g.needs_manual_grade)
                             except Exception:
                                 pass
                         cells.append({"account": student.id, "assignment": assignment.name, "notebook": nb.name,
                                       "cell": gc.name, "dimension": dims.get((assignment.name, nb.name, gc.name), ""),
-                                      "points": points, "max_points": float(gc.max_score or 0)})
+                                      "points": points, "max_points": float(gc.max_score or 0), "pending": pending})
                 totals.append({
                     "account": student.id, "assignment": assignment.name, "submitted": sub is not None,
                     "score": float(sub.score or 0) if sub else 0.0, "max_score": float(assignment.max_score or 0),
@@ -369,6 +369,7 @@ def competence(course_id: str | None = None, out_dir: Path | None = None, root: 
             r["max_points"] += c["max_points"]
         counted += store.save_competence(db, cid, rows.values())
         store.refresh_scores(db, cid, scores["totals"])
+        store.refresh_items(db, cid, scores["cells"])  # a trainer's hand grade reaches the portal's items
     result: dict = {"courses": course_ids, "rows": counted, "profiles": profiles(db)}
     from .progress import write_pages
 

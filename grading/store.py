@@ -179,6 +179,27 @@ def refresh_scores(db_url: str, course: str, totals: Iterable[dict]) -> None:
         s.commit()
 
 
+def refresh_items(db_url: str, course: str, cells: Iterable[dict]) -> int:
+    """Bring the stored per-question items up to date with the gradebook: a hand-graded answer the
+    trainer scored in the formgrader stops being pending and shows its points. Returns rows changed."""
+    _ready(db_url)
+    by_cell = {(c["account"], c["assignment"], c["cell"]): c for c in cells}
+    changed = 0
+    with session(db_url) as s:
+        for obj in s.scalars(select(GradingResult).where(GradingResult.course == course, GradingResult.items != "[]")):
+            items = json.loads(obj.items or "[]")
+            dirty = False
+            for item in items:
+                cell = by_cell.get((obj.account, obj.assignment, item.get("cell")))
+                if cell is not None and item.get("pending") and not cell.get("pending", True):
+                    item["points"], item["pending"], dirty = cell["points"], False, True
+            if dirty:
+                obj.items = json.dumps(items, ensure_ascii=False)
+                changed += 1
+        s.commit()
+    return changed
+
+
 def people_index(db_url: str) -> dict[str, PersonRecord]:
     """account -> person record (name, unit, county, cohort) from the roster's people table."""
     return {p.account: p for p in people(db_url)}

@@ -129,6 +129,19 @@ def test_feedback_items_for_the_portal(env, graded):
     assert api.feedback_items(COURSE, ASSIGNMENT, "nobody", settings=env["settings"]) == []
 
 
+def test_a_trainers_hand_grade_reaches_the_portal_items(env, graded):
+    from grading import api
+    from grading.nbgrader_env import gradebook
+
+    with gradebook(env["croot"]) as gb:
+        g = gb.find_grade("essay", ASSIGNMENT, ASSIGNMENT, "alice")
+        g.manual_score, g.needs_manual_grade = 1.5, False  # what the formgrader does
+        gb.db.commit()
+    api.competence(COURSE, settings=env["settings"])
+    essay = api.feedback_items(COURSE, ASSIGNMENT, "alice", settings=env["settings"])[2]
+    assert essay["cell"] == "essay" and not essay["pending"] and essay["points"] == 1.5
+
+
 def test_the_secret_is_private_and_seeds_cannot_be_derived_from_the_account(env, graded):
     from grading.checks import case_seed
     from grading.formgrade import public_cases

@@ -89,6 +89,16 @@ def test_cheats_in_the_notebook_earn_nothing_because_it_never_runs(graded):
     assert not graded["marker"].exists()  # the notebook's code never ran anywhere
 
 
+def test_plain_nbgrader_autograde_refuses_to_execute_a_checker_assignment(env, graded):
+    """The formgrader's autograde button runs nbgrader's autograde with the course config: for a
+    checker assignment it must fail rather than run the trainee's notebook."""
+    from grading.nbgrader_env import api as nb_api
+
+    out = nb_api(env["croot"]).autograde(ASSIGNMENT, "cheat-transformer", force=True, create=True)
+    assert not out["success"] and "评分程序" in (out.get("log", "") + out.get("error", ""))
+    assert not graded["marker"].exists()
+
+
 def test_links_and_huge_or_broken_answers_are_refused_with_chinese_reasons(env, graded):
     rows = graded["rows"]
     assert "linker" not in rows  # collect refused the entry holding a link

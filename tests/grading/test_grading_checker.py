@@ -253,3 +253,18 @@ def test_validate_runs_the_reference_through_the_checker(tmp_path):
     problems = "\n".join(api.validate(broken))
     assert "q1-check" in problems and "参考答案只得 0/2" in problems
     assert "q2-check" in problems and "空白答案也得了 3" in problems
+
+
+def test_service_rewrites_missing_cases_and_cohorts_have_their_own_cap(env, graded):
+    from grading import service
+    from grading.checker_run import cap_for
+
+    folder = graded["folders"]["wrong"]
+    (folder / "cases.json").unlink()
+    written = service.missing_cases(COURSE, env["settings"])
+    assert written == {ASSIGNMENT: ["wrong"]}
+    doc = json.loads((folder / "cases.json").read_text(encoding="utf-8"))
+    assert doc["attempt"] == 2 and doc["account"] == "wrong"  # attempt 1 was graded: the next one's cases
+    assert service.missing_cases(COURSE, env["settings"]) == {}  # present: left alone
+    entry = {"max_attempts": 3, "cohort_max_attempts": {"2026-补训": 4}}
+    assert cap_for(entry, "2026-补训") == 4 and cap_for(entry, "2026-一期") == 3 and cap_for(entry, None) == 3

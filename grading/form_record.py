@@ -2,8 +2,11 @@
 (the grader side of :mod:`grading.formgrade`; runs as ``grader-<course>``)."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
+import signal
+import threading
 from pathlib import Path
 
 import nbformat
@@ -13,6 +16,32 @@ from .answers_in import read_answers, read_small
 from .checks import CheckerSpec, Context
 from .reasons import REASONS_ZH
 from .form_items import item_rows, parse_stamp, zero_rows
+
+
+CHECK_SECONDS = 20  # one submission's check(); answers are capped at 256 KiB, so only a checker bug gets near
+
+
+class CheckTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int):
+    """SIGALRM after ``seconds`` (main thread only: elsewhere no limit is set)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(*_):
+        raise CheckTimeout(f"check() took more than {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def _zh(tag: str) -> str:
@@ -77,8 +106,9 @@ def _rows_for(root: Path, spec: CheckerSpec, ctx: Context, layout: dict, titles:
     if answers is None:
         return zero_rows(layout, titles, _zh(found[0])), "failed"
     try:
-        items = spec.check(answers, ctx)
-    except Exception:  # noqa: BLE001 - a checker bug scores 0 for this one, never stops the others
+        with time_limit(CHECK_SECONDS):
+            items = spec.check(answers, ctx)
+    except Exception:  # noqa: BLE001 - a checker bug (or a timeout) scores 0 here, never stops the others
         tags.append("checker-error")
         return zero_rows(layout, titles, _zh("checker-error")), "failed"
     rows = item_rows(items, layout, ctx.reuse_cases, titles)

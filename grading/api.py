@@ -158,6 +158,9 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
     from . import store
 
     store.save_results(_db(db_url, settings), course_id, assignment, report["submissions"])
+    if report.get("graded_by") == "checker":  # each graded trainee gets their next attempt's own cases
+        report["cases"] = write_cases(course_id, assignment, [r["student"] for r in report["submissions"]],
+                                      root=root, db_url=db_url, settings=settings)
     competence(course_id, root=root, db_url=db_url, settings=settings)
     if progress_pages:
         from .progress import write_pages

@@ -5,7 +5,8 @@ written **as the person** (root mode: a forked child drops to the trainee's uid/
 anything in the home) through descriptors with no-follow (``grading.homefile``), so root never
 writes through a path the trainee controls and reads nothing back from them. The folder must
 already exist (the trainee fetched the assignment): creating it first would make ``nbgrader fetch``
-refuse ("you already have a copy"); the grade-on-submit service writes the missing ones each round.
+refuse ("you already have a copy"); the grade-on-submit service writes the missing ones each round,
+and ``api.autograde`` the next attempt's for everyone it graded.
 """
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ and releases their feedback (hidden tests stripped) and rewrites their 学习进
 sees the result of the visible checks by fetching feedback in the assignment list, and on the
 progress page, within about ``interval`` + a few seconds of grading. Registered by
 hub_config/grading_service.py. Runs as root in root mode (to write progress pages into homes);
-course work runs as the grader account and submissions in the sandboxed kernel.
+course work runs as the grader account and submissions in the sandboxed kernel — except checker
+assignments, graded as data and never executed (grading.formgrade). Each round it also writes the
+own cases (cases.json) of trainees who fetched a checker assignment and have none yet.
 """
 from __future__ import annotations
 
@@ -92,8 +94,6 @@ def run_once(state: dict | None = None, settings: Settings | None = None) -> lis
                 report = api.autograde(course_id, assignment, students=students,
                                        workers=min(len(students), os.cpu_count() or 1), settings=settings)
                 api.feedback(course_id, assignment, students, settings=settings)
-                if report.get("graded_by") == "checker":  # their next attempt's own cases
-                    api.write_cases(course_id, assignment, students, settings=settings)
                 report["latency_s"] = round(time.perf_counter() - started, 3)
                 reports.append(report)
                 log.info("graded %s/%s for %s in %.1f s", course_id, assignment, ", ".join(students),

@@ -46,6 +46,7 @@ def graded(env):
     folders = {a: fetch(root, a) for a in ALL}
     out = api.write_cases(COURSE, ASSIGNMENT, settings=settings)
     assert sorted(out["written"]) == sorted(ALL), out
+    first = {a: my_numbers(folders[a]) for a in ALL}
     for a in HONEST + ("direct-link",):
         save_answers(folders[a], honest(folders[a]))
     save_answers(folders["wrong"], {"q1": 1, "q2": [1, 2, 3, 4], "essay": ""})
@@ -69,13 +70,15 @@ def graded(env):
     fb = api.feedback(COURSE, ASSIGNMENT, settings=settings)
     assert not fb["failed"], fb
     return {"rows": {r["student"]: r for r in report["submissions"]}, "report": report, "folders": folders,
+            "first": first,
             "marker": marker, "entries": entries}
 
 
 def test_honest_trainees_get_their_own_cases_and_full_autograded_marks(env, graded):
     rows, folders = graded["rows"], graded["folders"]
     assert graded["report"]["graded_by"] == "checker"
-    assert my_numbers(folders["alice"]) != my_numbers(folders["bob"])
+    assert graded["first"]["alice"] != graded["first"]["bob"]
+    assert my_numbers(folders["alice"]) != graded["first"]["alice"]  # attempt 2: new cases written on grading
     for a in HONEST:
         assert rows[a]["score"] == 5 and rows[a]["max_score"] == 7, rows[a]
         assert rows[a]["needs_manual_grade"] and rows[a]["attempt"] == 1
@@ -166,7 +169,9 @@ def test_the_secret_is_private_and_seeds_cannot_be_derived_from_the_account(env,
     actual = case_seed(course_key(env["croot"]), COURSE, ASSIGNMENT, "alice", 1)
     guesses = [case_seed(k, COURSE, ASSIGNMENT, "alice", 1) for k in (b"", b"alice", COURSE.encode(), b"\0" * 32)]
     assert actual not in guesses
-    numbers = public_cases(env["croot"], COURSE, ASSIGNMENT, [("alice", 1)])["alice"]["numbers"]
+    # autograde already gave alice her second attempt's cases
+    assert json.loads((graded["folders"]["alice"] / "cases.json").read_text())["attempt"] == 2
+    numbers = public_cases(env["croot"], COURSE, ASSIGNMENT, [("alice", 2)])["alice"]["numbers"]
     assert numbers == my_numbers(graded["folders"]["alice"])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import shutil
 import signal
 import threading
@@ -49,6 +50,13 @@ def _zh(tag: str) -> str:
 
 
 def release_titles(root: Path, assignment: str) -> dict[str, str]:
+    """grade_id → title of every graded cell of the released notebooks (cached per release)."""
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted((root / "release" / assignment).glob("*.ipynb")))
+    return _titles(root, assignment, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _titles(root: Path, assignment: str, stamp: tuple) -> dict[str, str]:
     titles: dict[str, str] = {}
     for path in sorted((root / "release" / assignment).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:

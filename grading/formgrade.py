@@ -84,10 +84,23 @@ def grade_submissions(root: Path, course_id: str, assignment: str, jobs: list[di
                           attempt=int(job["attempt"]),
                           seed=case_seed(key, course_id, assignment, job["student"], int(job["attempt"])),
                           reuse_cases=bool(job.get("reuse_cases", True)))
-            row = grade_one(gb, root, spec, ctx, layout, job, deadline)
+            try:
+                row = grade_one(gb, root, spec, ctx, layout, job, deadline)
+            except Exception as exc:  # noqa: BLE001 - e.g. a gradebook error: this one fails, the rest go on
+                gb.db.rollback()
+                row = _failed(job, ctx, exc)
             row["seconds"] = round(time.perf_counter() - started, 4)
             rows.append(row)
     return rows
+
+
+def _failed(job: dict, ctx: Context, exc: Exception) -> dict:
+    from .reasons import REASONS_ZH
+
+    return {"student": job["student"], "status": "failed", "score": 0.0, "max_score": 0.0,
+            "reasons": ["not-graded"], "reasons_zh": [REASONS_ZH["not-graded"]], "late": False,
+            "isolation": "checker", "needs_manual_grade": False, "attempt": ctx.attempt, "items": [],
+            "submitted_at": "", "error": repr(exc)[:500]}
 
 
 __all__ = ["load_manifest", "checker_for", "submission_stamps", "public_cases", "grade_submissions"]

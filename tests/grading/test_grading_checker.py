@@ -273,3 +273,32 @@ def test_service_rewrites_missing_cases_and_cohorts_have_their_own_cap(env, grad
     assert service.missing_cases(COURSE, env["settings"]) == {}  # present: left alone
     entry = {"max_attempts": 3, "cohort_max_attempts": {"2026-补训": 4}}
     assert cap_for(entry, "2026-补训") == 4 and cap_for(entry, "2026-一期") == 3 and cap_for(entry, None) == 3
+
+
+def test_too_late_is_graded_zero_and_costs_no_attempt(tmp_path):
+    """Lateness from the receipt time collect records; after resubmit_until: 0, status rejected,
+    and no attempt used (the trainee's cases stay those of attempt 1)."""
+    import shutil
+
+    from grading import api, store
+
+    src = tmp_path / "src" / COURSE
+    shutil.copytree(FORMCOURSE, src)
+    toml = src / "course.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'due = "2099-12-31T18:00:00+08:00"', 'due = "2020-01-01T18:00:00+08:00"\nresubmit_until = "2020-02-01T18:00:00+08:00"'),
+        encoding="utf-8")
+    root = tmp_path / "rt"
+    (root / "data").mkdir(parents=True)
+    settings = Settings.single_account(root)
+    api.prepare(COURSE, course_src=src, settings=settings)
+    api.release(COURSE, ASSIGNMENT, settings=settings)
+    folder = fetch(root, "carol")
+    api.write_cases(COURSE, ASSIGNMENT, settings=settings)
+    save_answers(folder, honest(folder))
+    submit(root, "carol")
+    api.collect(COURSE, ASSIGNMENT, settings=settings)
+    (row,) = api.autograde(COURSE, ASSIGNMENT, course_src=src, settings=settings)["submissions"]
+    assert row["status"] == "rejected" and row["score"] == 0 and {"late", "too-late"} <= set(row["reasons"])
+    assert store.graded_attempts(settings.paths.academy_db_url, COURSE, ASSIGNMENT, "carol") == 0
+    assert json.loads((folder / "cases.json").read_text())["attempt"] == 1

@@ -85,7 +85,7 @@ def _cell_points(notebooks: list[Path]) -> dict[str, float]:
     return out
 
 
-def checker_checks(path: Path, notebooks: list[Path], label: str, seeds: tuple[int, ...] = (1, 2)) -> list[Problem]:
+def checker_checks(path: Path, notebooks: list[Path], label: str, seeds: tuple[int, ...] = (1,)) -> list[Problem]:
     """A checker assignment (grading.checks): the module loads, grades exactly the notebook's graded
     cells with their points, gives nothing for no answers and — when it has ``solution(seed)`` —
     every automatic point to its own worked solution."""
@@ -118,8 +118,8 @@ def checker_checks(path: Path, notebooks: list[Path], label: str, seeds: tuple[i
 
 
 def notebook_checks(path: Path, label: str, checker: bool = False) -> list[Problem]:
-    """``checker``: graded as data by a checker module — graded cells are markdown task cells with
-    points and a competence, and nothing in the notebook decides a grade (no hidden tests)."""
+    """``checker``: graded as data by a checker module — its task cells count as graded cells and
+    carry points and a competence too."""
     problems: list[Problem] = []
     try:
         nb = read_notebook(path)
@@ -151,8 +151,6 @@ def notebook_checks(path: Path, label: str, checker: bool = False) -> list[Probl
                 problems.append(Problem(where, "评分单元格必须有大于 0 的 points"))
             if comp not in COMPETENCES:
                 problems.append(Problem(where, f"评分单元格必须有 academy.competence（{'、'.join(COMPETENCES)} 之一），现为 {comp!r}"))
-        if checker and (HIDDEN_BEGIN in cell.source or SOLUTION_BEGIN in cell.source):
-            problems.append(Problem(where, "由评分模块评分的作业，笔记本里不能有答案或隐藏检查（答案在评分模块里）"))
         if is_grade:
             graded += 1
             points = meta.get("points")

@@ -36,7 +36,9 @@ def test_graded_cells_have_points_competence_and_rubrics(path):
         # Hand-graded answers are nbgrader *task* cells: an unedited answer cell would be auto-zeroed
         # by nbgrader (checksum unchanged), and trainees answer in widgets, not in the cell.
         if meta["academy"].get("checker") and "rubric" not in meta["academy"]:
-            assert meta["nbgrader"].get("task") and c.cell_type == "markdown"  # points come from the checker
+            # graded as data by the checker: a locked code cell that only says whether it is saved
+            assert c.cell_type == "code" and meta["nbgrader"]["locked"] and "ck.saved(" in c.source
+            assert "assert" not in c.source and "HIDDEN" not in c.source
             continue
         if meta["nbgrader"].get("task"):  # hand-graded: a rubric, also in the cell's own text
             rubric = meta["academy"]["rubric"]
@@ -79,7 +81,11 @@ def test_jupytext_round_trip_keeps_metadata(path):
 
 
 def test_no_answer_key_left_in_the_shared_toolkit():
-    """Issue 10/17: course answer keys live beside their course (grader/), not in coursekit."""
+    """Issue 10/17: course answer keys live beside their course (grader/), not in coursekit nor in the
+    assignment notebooks (no solution region, no hidden test: the checker's solution(seed) is the key)."""
+    for path in assignment_paths():
+        text = path.read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "answer_key" not in text, path
     import coursekit
     from coursekit import casework, journeys
     for module, names in ((journeys, ("evaluate_proposal", "ROLE_PROBLEMS", "reference_proposal", "expected_blockages",
@@ -102,9 +108,8 @@ def test_no_answers_file_in_sources():
 
 @pytest.mark.timeout(300)
 def test_validate_checks_checker_assignments(tmp_path):
-    """grading.validate (static part) for a checker assignment: the shipped course passes; a hidden test
-    in the notebook, a graded cell the checker does not grade, or a worked solution that misses
-    points are each reported."""
+    """grading.validate (static part) for a checker assignment: the shipped course passes; a graded
+    cell the checker does not grade, or a worked solution that misses points, is reported."""
     import shutil
 
     from grading.validate import static_checks
@@ -112,13 +117,11 @@ def test_validate_checks_checker_assignments(tmp_path):
     broken = tmp_path / "guides"
     shutil.copytree(COURSES_DIR / "guides", broken)
     nb = broken / "assignments/review/review.py"
-    nb.write_text(nb.read_text(encoding="utf-8").replace(
-        'ck.saved_summary(', '### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS\nck.saved_summary(')
-        .replace('"grade_id": "kind-check"', '"grade_id": "kind2-check"'), encoding="utf-8")
+    nb.write_text(nb.read_text(encoding="utf-8").replace('"grade_id": "kind-check"', '"grade_id": "kind2-check"'),
+                  encoding="utf-8")
     checker = broken / "grader/review.py"
     checker.write_text(checker.read_text(encoding="utf-8").replace(
         'out["kind"] = {it.name: it.kind_label for it in b.kind_items}', 'out["kind"] = {}'), encoding="utf-8")
     text = "\n".join(str(p) for p in static_checks(broken))
-    assert "不能有答案或隐藏检查" in text
     assert "不一致" in text and "kind2-check" in text
     assert "参考答案只得 0" in text and "kind-check" in text

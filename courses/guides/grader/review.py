@@ -22,6 +22,11 @@ from coursekit.cases import item_for as _mk
 COMPETENCE = "业务办理"
 POINTS = {"g1": 2, "g2": 2, "g3": 2, "kind": 2, "d1": 2, "d2": 2, "d3": 2, "o1": 2, "o2": 2, "letter": 5}
 CELLS = {q: f"{q}-check" for q in POINTS} | {"letter": "letter"}
+TITLES = {"g1": "第一题之1：第1份指南挑错", "g2": "第一题之2：第2份指南挑错", "g3": "第一题之3：第3份指南挑错",
+          "kind": "第二题：即办件还是承诺件", "d1": "第三题之1：第1位申请人的受理决定",
+          "d2": "第三题之2：第2位申请人的受理决定", "d3": "第三题之3：第3位申请人的受理决定",
+          "o1": "第四题之1：第4位申请人的一次性告知清单", "o2": "第四题之2：第5位申请人的一次性告知清单",
+          "letter": "第五题：一次性告知单（培训老师评分）"}
 SCHEMA = {"g1": "list", "g2": "list", "g3": "list", "kind": "dict", "d1": "dict", "d2": "dict", "d3": "dict",
           "o1": "dict", "o2": "dict", "letter": "str"}
 ACCEPT_NOW = {"受理": "能", "告知承诺": "能", "容缺受理": "能（容缺受理）", "补正": "不能，补齐后再来",
@@ -132,7 +137,7 @@ def _strs(value: Any) -> list[str] | None:
 
 def _item(q: str, share: float, reasons: list[str], expected: str | None, ctx: "Context", answer: Any = None) -> "Item":
     mx = POINTS[q]
-    return _mk(ctx, cell=CELLS[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
+    return _mk(ctx, cell=CELLS[q], title=TITLES[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
                reasons=tuple(reasons), expected=None if ctx.reuse_cases else expected,
                answer=None if answer is None else str(answer)[:500])
 
@@ -224,12 +229,12 @@ def check_notice(q: str, answer: Any, b: Built, ctx: "Context") -> "Item":
 def check_letter(answer: Any, b: Built, ctx: "Context") -> "Item":
     """Hand-graded (rubric): 0 provisional points, the rubric's mechanical hints for the trainer."""
     if not isinstance(answer, str) or not answer.strip():
-        return _mk(ctx, cell=CELLS["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
+        return _mk(ctx, cell=CELLS["letter"], title=TITLES["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
                    reasons=("没有保存一次性告知单。",))
     app = b.apps["o1"]
     hits = K.letter_hits(answer[:5000], app, _acc().decide(app))
     reasons = tuple(f"{'✔' if ok else '✘'} {crit}" + (f"：{why}" if why else "") for crit, ok, why in hits)
-    return _mk(ctx, cell=CELLS["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
+    return _mk(ctx, cell=CELLS["letter"], title=TITLES["letter"], points=0, max_points=POINTS["letter"], needs_manual=True,
                reasons=("（机器初查，供培训老师参考）",) + reasons, answer=answer[:5000])
 
 

@@ -26,6 +26,10 @@ from coursekit.cases import item_for as _mk
 COMPETENCE = "服务意识与流程优化"
 POINTS = {"blockage": 2, "delay": 2, "xsheng": 2, "bundle": 2, "roles": 2, "proposal": 6, "improve": 6}
 CELLS = {q: f"{q}-check" for q in POINTS} | {"improve": "improve"}
+TITLES = {"blockage": "第一题：化隆老人的办事路（梗阻和根子）", "delay": "第二题：企业的办事路（迟滞）",
+          "xsheng": "第三题：跨省通办的方式", "bundle": "第四题：一件事少交几份材料",
+          "roles": "第五题：问题由哪种角色最先发现", "proposal": "第六题：周一高峰改进方案",
+          "improve": "第七题：改进建议书（培训老师评分）"}
 SCHEMA = {"blockage": "dict", "delay": "list", "xsheng": "dict", "bundle": "dict", "roles": "dict",
           "proposal": "dict", "improve": "str"}
 CAUSES = ("窗口前两次都没有把缺的材料一次讲全", "老人没有按指南准备材料", "排队时间太长，老人没等到",
@@ -115,7 +119,7 @@ def _bundle_description(name: str) -> str:
 # ---- checks ----------------------------------------------------------------------------------------------
 def _item(q: str, share: float, reasons: list[str], expected: str | None, ctx: "Context", answer: Any = None) -> "Item":
     mx = POINTS[q]
-    return _mk(ctx, cell=CELLS[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
+    return _mk(ctx, cell=CELLS[q], title=TITLES[q], points=round(max(0.0, min(1.0, share)) * mx, 2), max_points=mx,
                reasons=tuple(reasons), expected=None if ctx.reuse_cases else expected,
                answer=None if answer is None else str(answer)[:500])
 
@@ -241,11 +245,11 @@ def check_proposal(answer: Any, ctx: "Context") -> "Item":
 
 def check_improve(answer: Any, ctx: "Context") -> "Item":
     if not isinstance(answer, str) or not answer.strip():
-        return _mk(ctx, cell=CELLS["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
+        return _mk(ctx, cell=CELLS["improve"], title=TITLES["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
                    reasons=("没有保存改进建议书。",))
     text = answer[:8000]
     hints = tuple(f"{'✔' if ok else '✘'} {crit}" for crit, ok in S.improve_hits(text))
-    return _mk(ctx, cell=CELLS["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
+    return _mk(ctx, cell=CELLS["improve"], title=TITLES["improve"], points=0, max_points=POINTS["improve"], needs_manual=True,
                reasons=("（机器初查，供培训老师参考）",) + hints, answer=text)
 
 

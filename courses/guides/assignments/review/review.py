@@ -55,22 +55,28 @@ CASES = my_cases()
 cw.show_guide_case(CASES.get("g1"))
 ck.ask("g1", "第1份指南有哪些错误？", ck.checklist("", cw.DEFECT_LABELS))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "g1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第一题之1（2 分）** 评分时对照系统按规则核对的结果：找对的得分，漏找、误判扣分。
+# %% nbgrader={"grade": true, "grade_id": "g1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第一题之1（2 分） 评分时对照系统按规则核对的结果：找对的得分，漏找、误判扣分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("g1")
 
 # %% nbgrader={"grade": false, "grade_id": "g2-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 cw.show_guide_case(CASES.get("g2"))
 ck.ask("g2", "第2份指南有哪些错误？", ck.checklist("", cw.DEFECT_LABELS))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "g2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第一题之2（2 分）** 评分时对照系统按规则核对的结果：找对的得分，漏找、误判扣分。
+# %% nbgrader={"grade": true, "grade_id": "g2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第一题之2（2 分） 评分时对照系统按规则核对的结果：找对的得分，漏找、误判扣分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("g2")
 
 # %% nbgrader={"grade": false, "grade_id": "g3-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 cw.show_guide_case(CASES.get("g3"))
 ck.ask("g3", "第3份指南有哪些错误？", ck.checklist("", cw.DEFECT_LABELS))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "g3-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第一题之3（2 分）** 评分时对照系统按规则核对的结果：找对的得分，漏找、误判扣分。
+# %% nbgrader={"grade": true, "grade_id": "g3-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第一题之3（2 分） 评分时对照系统按规则核对的结果：找对的得分，漏找、误判扣分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("g3")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "k-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第二题：即办件还是承诺件（2 分）
@@ -82,8 +88,10 @@ ck.ask("g3", "第3份指南有哪些错误？", ck.checklist("", cw.DEFECT_LABEL
 _names = cw.show_kind_case(CASES.get("kind"))
 ck.ask("kind", "每个事项是即办件还是承诺件？", {n: ck.choice(n, ["即办件", "承诺件"]) for n in _names})
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "kind-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第二题（2 分）** 每个事项判断对得 0.5 分。
+# %% nbgrader={"grade": true, "grade_id": "kind-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第二题（2 分） 每个事项判断对得 0.5 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("kind")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "d-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第三题：受理决定（每位 2 分，共 6 分）
@@ -99,22 +107,28 @@ ck.ask("kind", "每个事项是即办件还是承诺件？", {n: ck.choice(n, ["
 cw.show_application_case(CASES.get("d1"))
 cw.decision_form("d1", "第1位申请人：受理决定", CASES.get("d1"))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "d1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第三题之1（2 分）** 决定 0.8 分，告知材料 0.8 分，当场更正 0.4 分；材料按列对的比例给分。
+# %% nbgrader={"grade": true, "grade_id": "d1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第三题之1（2 分） 决定 0.8 分，告知材料 0.8 分，当场更正 0.4 分；材料按列对的比例给分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("d1")
 
 # %% nbgrader={"grade": false, "grade_id": "d2-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 cw.show_application_case(CASES.get("d2"))
 cw.decision_form("d2", "第2位申请人：受理决定", CASES.get("d2"))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "d2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第三题之2（2 分）** 决定 0.8 分，告知材料 0.8 分，当场更正 0.4 分；材料按列对的比例给分。
+# %% nbgrader={"grade": true, "grade_id": "d2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第三题之2（2 分） 决定 0.8 分，告知材料 0.8 分，当场更正 0.4 分；材料按列对的比例给分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("d2")
 
 # %% nbgrader={"grade": false, "grade_id": "d3-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 cw.show_application_case(CASES.get("d3"))
 cw.decision_form("d3", "第3位申请人：受理决定", CASES.get("d3"))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "d3-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第三题之3（2 分）** 决定 0.8 分，告知材料 0.8 分，当场更正 0.4 分；材料按列对的比例给分。
+# %% nbgrader={"grade": true, "grade_id": "d3-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第三题之3（2 分） 决定 0.8 分，告知材料 0.8 分，当场更正 0.4 分；材料按列对的比例给分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("d3")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "o-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第四题：一次性告知清单（每位 2 分，共 4 分）
@@ -126,15 +140,19 @@ cw.decision_form("d3", "第3位申请人：受理决定", CASES.get("d3"))
 cw.show_application_case(CASES.get("o1"))
 cw.notice_form("o1", "第4位申请人：一次性告知清单", CASES.get("o1"))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "o1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第四题之1（2 分）** 告知材料 1 分，当场更正 0.5 分，能否先受理 0.5 分。
+# %% nbgrader={"grade": true, "grade_id": "o1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第四题之1（2 分） 告知材料 1 分，当场更正 0.5 分，能否先受理 0.5 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("o1")
 
 # %% nbgrader={"grade": false, "grade_id": "o2-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 cw.show_application_case(CASES.get("o2"))
 cw.notice_form("o2", "第5位申请人：一次性告知清单", CASES.get("o2"))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "o2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第四题之2（2 分）** 告知材料 1 分，当场更正 0.5 分，能否先受理 0.5 分。
+# %% nbgrader={"grade": true, "grade_id": "o2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第四题之2（2 分） 告知材料 1 分，当场更正 0.5 分，能否先受理 0.5 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("o2")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "letter-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第五题：写一份一次性告知单（5 分，培训老师评分）

@@ -56,8 +56,10 @@ CASES = my_cases()
 jr.show_farmer_case(CASES.get("blockage"))
 jr.blockage_form("blockage", CASES.get("blockage"))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "blockage-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "checker": true}
-# **第一题（2 分）** 趟数 0.5 分，第一次就该告知的材料 1 分，根子 0.5 分。
+# %% nbgrader={"grade": true, "grade_id": "blockage-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第一题（2 分） 趟数 0.5 分，第一次就该告知的材料 1 分，根子 0.5 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("blockage")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "d-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第二题：企业的办事路：迟滞（2 分）
@@ -70,8 +72,10 @@ jr.blockage_form("blockage", CASES.get("blockage"))
 _labels = jr.show_path_case(CASES.get("delay"), "企业经办人的办事路线图")
 ck.ask("delay", "企业的路线图里，哪些环节是迟滞？", ck.checklist("", _labels))
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "delay-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "checker": true}
-# **第二题（2 分）** 找对的得分，漏找、误判扣分。
+# %% nbgrader={"grade": true, "grade_id": "delay-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第二题（2 分） 找对的得分，漏找、误判扣分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("delay")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "x-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第三题：跨省通办的方式（2 分）
@@ -84,8 +88,10 @@ ck.ask("delay", "企业的路线图里，哪些环节是迟滞？", ck.checklist
 _names = jr.show_cross_case(CASES.get("xsheng"))
 ck.ask("xsheng", "每个事项用哪种跨省通办方式？", {n: ck.choice(n, ["全程网办", "异地代收代办", "多地联办"]) for n in _names})
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "xsheng-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "业务办理", "checker": true}
-# **第三题（2 分）** 每个事项判断对得 2/3 分。
+# %% nbgrader={"grade": true, "grade_id": "xsheng-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第三题（2 分） 每个事项判断对得 2/3 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("xsheng")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "bn-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第四题：一件事少交几份材料（2 分）
@@ -102,8 +108,10 @@ jr.show_bundle_case(CASES.get("bundle"))
 ck.ask("bundle", "一共交几份材料？", {"分开办": ck.number("分开办，一共交几份", minimum=0, maximum=60),
                                     "打包办": ck.number("打包成一件事以后，一共交几份", minimum=0, maximum=60)})
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "bundle-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "checker": true}
-# **第四题（2 分）** 分开办的份数 1 分，打包后的份数 1 分。
+# %% nbgrader={"grade": true, "grade_id": "bundle-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第四题（2 分） 分开办的份数 1 分，打包后的份数 1 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("bundle")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "r-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第五题：问题由哪种角色最先发现（2 分）
@@ -115,8 +123,10 @@ ck.ask("bundle", "一共交几份材料？", {"分开办": ck.number("分开办�
 _problems = (CASES.get("roles") or {}).get("problems", [])
 ck.ask("roles", "每个问题最先由哪种角色发现？", {p: ck.choice(p, jr.ROLES) for p in _problems})
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "roles-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "checker": true}
-# **第五题（2 分）** 每个问题对得 0.5 分。
+# %% nbgrader={"grade": true, "grade_id": "roles-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第五题（2 分） 每个问题对得 0.5 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("roles")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "p-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第六题：周一高峰改进方案（6 分）
@@ -134,8 +144,10 @@ ck.ask("roles", "每个问题最先由哪种角色发现？", {p: ck.choice(p, j
 jr.show_queues()
 jr.proposal_form("proposal")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "proposal-check", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "checker": true}
-# **第六题（6 分）** 用没见过的日子模拟：缩短三成五以上满分，不足的按比例给分；新增窗口超过两个不得分。
+# %% nbgrader={"grade": true, "grade_id": "proposal-check", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第六题（6 分） 用没见过的日子模拟：缩短三成五以上满分，不足的按比例给分；新增窗口超过两个不得分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("proposal")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "w-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第七题：改进建议书（6 分，培训老师评分）

@@ -85,35 +85,23 @@ def _cell_points(notebooks: list[Path]) -> dict[str, float]:
     return out
 
 
-def checker_checks(path: Path, notebooks: list[Path], label: str, seeds: tuple[int, ...] = (1,)) -> list[Problem]:
-    """A checker assignment (grading.checks): the module loads, grades exactly the notebook's graded
-    cells with their points, gives nothing for no answers and — when it has ``solution(seed)`` —
-    every automatic point to its own worked solution."""
+def checker_checks(path: Path, notebooks: list[Path], label: str, seed: int = 1) -> list[Problem]:
+    """A checker assignment, statically: the module loads and grades exactly the notebook's graded
+    cells with their points. (Whether the reference earns full marks and blank answers nothing is
+    checked dynamically, through grading's own dispatch: grading.validate_checker.)"""
     from .checks import Context, load_checker
     try:
         spec = load_checker(path)
-    except Exception as exc:  # CheckerError or the module's own import error: reported, not raised
-        return [Problem(label, f"评分模块无法加载：{exc}")]
+        items = spec.check({}, Context("validate", path.stem, "validate", 1, seed, reuse_cases=False))
+    except Exception as exc:  # CheckerError or the module's own error: reported, not raised
+        return [Problem(label, f"评分模块无法加载或运行出错：{type(exc).__name__}: {exc}")]
     cells = _cell_points(notebooks)
     problems: list[Problem] = []
-    for seed in seeds:
-        ctx = Context("validate", path.stem, "validate", 1, seed, reuse_cases=False)
-        try:
-            spec.cases(seed)
-            blank = spec.check({}, ctx)
-            model = spec.check(spec.module.solution(seed), ctx) if hasattr(spec.module, "solution") else None
-        except Exception as exc:
-            return problems + [Problem(label, f"评分模块运行出错（种子 {seed}）：{type(exc).__name__}: {exc}")]
-        if {i.cell for i in blank} != set(cells):
-            problems.append(Problem(label, f"评分模块评的单元格 {sorted(i.cell for i in blank)} 与笔记本的评分单元格 {sorted(cells)} 不一致"))
-        for i in blank:
-            if i.cell in cells and abs(i.max_points - cells[i.cell]) > 1e-9:
-                problems.append(Problem(label, f"单元格 {i.cell}：评分模块满分 {i.max_points}，笔记本 points={cells[i.cell]}"))
-            if i.points > 0:
-                problems.append(Problem(label, f"单元格 {i.cell}：什么都没答也得了 {i.points} 分"))
-        for i in model or ():
-            if not i.needs_manual and i.points < i.max_points:
-                problems.append(Problem(label, f"单元格 {i.cell}：参考答案只得 {i.points}/{i.max_points} 分（种子 {seed}）"))
+    if {i.cell for i in items} != set(cells):
+        problems.append(Problem(label, f"评分模块评的单元格 {sorted(i.cell for i in items)} 与笔记本的评分单元格 {sorted(cells)} 不一致"))
+    for i in items:
+        if i.cell in cells and abs(i.max_points - cells[i.cell]) > 1e-9:
+            problems.append(Problem(label, f"单元格 {i.cell}：评分模块满分 {i.max_points}，笔记本 points={cells[i.cell]}"))
     return problems
 
 

@@ -193,11 +193,25 @@ def run_workers(course_id: str, root: Path, assignment: str, students: list[str]
 
 
 # -- 3. settle (as grader, one writer) ----------------------------------------------------------------
+def _utc_naive(when: str | None) -> dt.datetime | None:
+    # the gradebook keeps naive UTC datetimes
+    return dt.datetime.fromisoformat(when).astimezone(dt.timezone.utc).replace(tzinfo=None) if when else None
+
+
+def _apply_cohort_due(sub, due: str | None) -> None:
+    """A cohort's own due date as nbgrader's per-submission extension (None: the assignment's)."""
+    orig = sub.assignment.duedate
+    when = _utc_naive(due)
+    sub.extension = (when - orig) if (when is not None and orig is not None and when != orig) else None
+
+
 def settle(root: Path, assignment: str, prechecks: dict[str, list[str]], worker_results: dict[str, dict],
-           resubmit_until: str | None) -> list[dict]:
+           resubmit_until: str | None, per_student: dict[str, dict] | None = None) -> list[dict]:
+    """``per_student``: student -> {"due", "resubmit_until"} of their cohort (grading.cohorts),
+    overriding the assignment's due date and ``resubmit_until`` for them."""
     from .nbgrader_env import gradebook
 
-    deadline = dt.datetime.fromisoformat(resubmit_until).astimezone(dt.timezone.utc).replace(tzinfo=None) if resubmit_until else None
+    per_student = per_student or {}
     out: list[dict] = []
     with gradebook(root) as gb:
         for student in sorted(set(prechecks) | set(worker_results)):
@@ -219,6 +233,10 @@ def settle(root: Path, assignment: str, prechecks: dict[str, list[str]], worker_
             zero_all = not wr.get("success", False)
             if zero_all and not any(r.startswith(("invalid-notebook", "missing-notebook")) for r in res.reasons):
                 res.reasons.append("not-graded")
+            rule = per_student.get(student)
+            if rule is not None:
+                _apply_cohort_due(sub, rule.get("due"))
+            deadline = _utc_naive(rule.get("resubmit_until") if rule is not None else resubmit_until)
             res.late = (sub.total_seconds_late or 0) > 0
             if res.late:
                 res.reasons.append("late")
@@ -265,7 +283,8 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
 
 def autograde(course_id: str, assignment: str, root: Path, workers: int | None = None,
               students: list[str] | None = None, resubmit_until: str | None = None,
-              on_result: Callable[[dict], None] | None = None, settings: Settings | None = None) -> dict:
+              on_result: Callable[[dict], None] | None = None, settings: Settings | None = None,
+              per_student: dict[str, dict] | None = None) -> dict:
     """Grade ``students`` (default: every submission) of one assignment; ``settings`` default to
     this process's (runtime.settings)."""
     started = time.perf_counter()
@@ -276,7 +295,7 @@ def autograde(course_id: str, assignment: str, root: Path, workers: int | None =
     graded = run_workers(course_id, root, assignment, students, min(workers, max(1, len(students))), on_result,
                          settings)
     rows = privileges.run_as_grader(course_id, settle, root, assignment, prechecks, graded, resubmit_until,
-                                    settings=settings)
+                                    per_student, settings=settings)
     return {
         "course": course_id,
         "assignment": assignment,

@@ -1,0 +1,141 @@
+"""Per-cohort rules of an assignment: due date, 补考 window (resubmit_until), cap on graded attempts.
+
+course.toml gives every assignment one due date and one 补考 window; a trainer may set other ones
+for a cohort (批次) from the cohorts page (hubext.web.staff_cohorts). Rules live in the academy DB
+(table ``cohort_rules``) and are enforced where the course's own dates are, in `grading.api.autograde`:
+
+- due: nbgrader's own per-submission ``extension`` (cohort due − assignment due), set in
+  `grading.autograde.settle` before it reads ``total_seconds_late``, so lateness, the formgrader and
+  the feedback all see the cohort's date;
+- resubmit_until: the 补考 deadline `settle` applies (later → 0 points, reason ``too-late``);
+- max_attempts: a submission with a new timestamp is not graded once a trainee has had that many
+  graded (``graded_attempts`` counts distinct submission timestamps; re-grading the same one is free);
+  their last grade stands and the run reports them as refused (``attempts-exceeded``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import DateTime, Integer, String, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from runtime.db import Base, now, session
+
+from .course import AssignmentSpec
+
+ATTEMPTS_EXCEEDED_ZH = "已达到本批次的评分次数上限，本次提交未评分（保留上次成绩）"
+
+
+class CohortRule(Base):
+    __tablename__ = "cohort_rules"
+    course: Mapped[str] = mapped_column(String(64), primary_key=True)
+    assignment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cohort: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resubmit_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    max_attempts: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+
+
+class GradedAttempt(Base):
+    __tablename__ = "graded_attempts"
+    course: Mapped[str] = mapped_column(String(64), primary_key=True)
+    assignment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_timestamp: Mapped[str] = mapped_column(String(40), default="")
+
+
+@dataclass(frozen=True)
+class Rule:
+    due: dt.datetime | None
+    resubmit_until: dt.datetime | None
+    max_attempts: int | None
+    from_cohort: bool = False
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes for timezone columns: they were stored as UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def effective(db_url: str, course: str, spec: AssignmentSpec, cohort: str) -> Rule:
+    """The rule a trainee of ``cohort`` is held to: the cohort's where set, else course.toml's."""
+    base = Rule(spec.due, spec.resubmit_until, None)
+    if not cohort:
+        return base
+    with session(db_url) as s:
+        r = s.get(CohortRule, (course, spec.id, cohort))
+    if r is None:
+        return base
+    return Rule(_aware(r.due) or base.due, _aware(r.resubmit_until) or base.resubmit_until, r.max_attempts, True)
+
+
+def rules(db_url: str, course: str, assignment: str) -> dict[str, CohortRule]:
+    """cohort -> stored rule of one assignment."""
+    with session(db_url) as s:
+        q = select(CohortRule).where(CohortRule.course == course, CohortRule.assignment == assignment)
+        return {r.cohort: r for r in s.scalars(q)}
+
+
+def set_rule(db_url: str, course: str, spec: AssignmentSpec, cohort: str, due: dt.datetime | None,
+             resubmit_until: dt.datetime | None, max_attempts: int | None, by: str) -> Rule:
+    """Store a cohort's rule (None keeps course.toml's value); Chinese ValueError when inconsistent."""
+    if not cohort:
+        raise ValueError("请指定批次")
+    if max_attempts is not None and max_attempts < 1:
+        raise ValueError("评分次数上限至少为 1（留空表示不限）")
+    eff_due = due or spec.due
+    eff_until = resubmit_until or spec.resubmit_until
+    if eff_due and eff_until and eff_until < eff_due:
+        raise ValueError("补考截止时间不能早于截止时间")
+    with session(db_url) as s:
+        r = s.get(CohortRule, (course, spec.id, cohort)) or CohortRule(course=course, assignment=spec.id, cohort=cohort)
+        r.due, r.resubmit_until, r.max_attempts, r.updated_by = due, resubmit_until, max_attempts, by
+        s.merge(r)
+        s.commit()
+    return effective(db_url, course, spec, cohort)
+
+
+def clear_rule(db_url: str, course: str, assignment: str, cohort: str) -> None:
+    with session(db_url) as s:
+        s.execute(delete(CohortRule).where(CohortRule.course == course, CohortRule.assignment == assignment,
+                                           CohortRule.cohort == cohort))
+        s.commit()
+
+
+def attempts(db_url: str, course: str, assignment: str) -> dict[str, GradedAttempt]:
+    with session(db_url) as s:
+        q = select(GradedAttempt).where(GradedAttempt.course == course, GradedAttempt.assignment == assignment)
+        return {a.account: a for a in s.scalars(q)}
+
+
+def over_cap(db_url: str, course: str, assignment: str, caps: dict[str, int | None],
+             stamps: dict[str, str]) -> list[str]:
+    """Students whose submission is new (timestamp not yet counted) while their cap is used up."""
+    done = attempts(db_url, course, assignment)
+    out = []
+    for student, cap in caps.items():
+        a = done.get(student)
+        if cap is not None and a is not None and a.count >= cap and stamps.get(student, "") != a.last_timestamp:
+            out.append(student)
+    return out
+
+
+def count(db_url: str, course: str, assignment: str, stamps: dict[str, str], graded: Iterable[str]) -> None:
+    """One attempt more for each graded student whose submission timestamp was not counted yet."""
+    with session(db_url) as s:
+        for student in graded:
+            a = s.get(GradedAttempt, (course, assignment, student)) or GradedAttempt(
+                course=course, assignment=assignment, account=student, count=0, last_timestamp="")
+            stamp = stamps.get(student, "")
+            if a.count == 0 or stamp != a.last_timestamp:
+                a.count += 1
+                a.last_timestamp = stamp
+            s.merge(a)
+        s.commit()

@@ -1,0 +1,3 @@
+"""Trainers' and admins' pages (issue 16): grading with per-criterion rubrics, cohorts and
+deadlines, the roster. Importing this module registers every route of the three."""
+from hubext.web import staff_cohorts, staff_grading, staff_roster  # noqa: F401

@@ -151,6 +151,8 @@ def _delete_hub_account(paths: Paths, account: str, hub: hubsync.Hub) -> None:
 
 def _delete_academy_rows(paths: Paths, account: str) -> dict:
     from grading import store
+    from grading.cohorts import GradedAttempt
+    from grading.rubric import RubricMark  # before the session: runtime.db creates tables of imported models
 
     with session(paths.academy_db_url) as s:
         counts = {
@@ -162,11 +164,7 @@ def _delete_academy_rows(paths: Paths, account: str) -> dict:
         for c in certs:
             c.name, c.unit, c.account = "（已删除）", "", f"deleted-{c.number}"
         counts["certificates_anonymised"] = len(certs)
-        from grading.rubric import RubricMark
-
         counts["rubric_marks"] = s.execute(delete(RubricMark).where(RubricMark.account == account)).rowcount
-        from grading.cohorts import GradedAttempt
-
         s.execute(delete(GradedAttempt).where(GradedAttempt.account == account))
         s.execute(delete(Enrolment).where(Enrolment.account == account))
         s.execute(delete(Person).where(Person.account == account))

@@ -94,6 +94,8 @@ def set_rule(db_url: str, course: str, spec: AssignmentSpec, cohort: str, due: d
     eff_until = resubmit_until or spec.resubmit_until
     if eff_due and eff_until and eff_until < eff_due:
         raise ValueError("补考截止时间不能早于截止时间")
+    # SQLite keeps a datetime's wall time and drops its zone: store UTC, read back as UTC (_aware)
+    due, resubmit_until = (w.astimezone(dt.timezone.utc) if w else None for w in (due, resubmit_until))
     with session(db_url) as s:
         r = s.get(CohortRule, (course, spec.id, cohort)) or CohortRule(course=course, assignment=spec.id, cohort=cohort)
         r.due, r.resubmit_until, r.max_attempts, r.updated_by = due, resubmit_until, max_attempts, by

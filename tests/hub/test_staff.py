@@ -250,6 +250,7 @@ def test_trainer_grades_per_criterion_and_the_trainee_sees_it(academy_hub, hub_s
     if not (academy_hub.root / "courses" / "demo" / "submitted" / "stu_a").exists():
         _submit(academy_hub, "stu_a", "2026-12-20 02:00:00.000000 UTC")
         _autograde(hub_settings, "stu_a")
+    (academy_hub.root / "homes" / "stu_a").mkdir(parents=True, exist_ok=True)  # made at first spawn
     s = login(academy_hub, "tr_demo")
     queue = get(academy_hub, s, "staff/grading")
     chinese_page(queue)
@@ -276,6 +277,10 @@ def test_trainer_grades_per_criterion_and_the_trainee_sees_it(academy_hub, hub_s
     assert q3["points"] == 4.5
     progress = (academy_hub.root / "homes" / "stu_a" / "学习进度.html").read_text(encoding="utf-8")
     assert "9.5 / 10" in progress and "含待培训师评分的题目" not in progress
+    from grading import store
+
+    result = store.results(hub_settings.paths.academy_db_url, course="demo", account="stu_a")[0]
+    assert result.score == 9.5 and not result.needs_manual_grade  # what the portal reads
     queue = get(academy_hub, s, "staff/grading")
     assert re.search(r'data-account="stu_a" data-assignment="ps1">.*?<td class="state">已评分', queue.text, re.S)
     # the page shows the criteria scores again, and nbgrader's comment carries them to the feedback

@@ -16,12 +16,13 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def local(when: dt.datetime | None) -> str:
-    """For <input type=datetime-local> and display: Beijing time, minutes."""
+    """For the form and display: Beijing time to the minute (text, not datetime-local, whose
+    widget follows the browser's locale and may show English)."""
     if when is None:
         return ""
     if when.tzinfo is None:  # SQLite returns the stored UTC without its zone
         when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M")
+    return when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def parse_local(text: str) -> dt.datetime | None:

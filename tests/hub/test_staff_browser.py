@@ -79,6 +79,15 @@ def test_trainer_pages_in_the_browser(academy_hub, chromium_browser, shots, widt
     page.wait_for_selector("#cohorts-demo")
     _check(page, width)
     page.screenshot(path=str(shots / f"cohorts-{width}.png"), full_page=True)
+    # the trainer moves 2026年第二期's due date through the form
+    form = page.locator('form.ac-rule[data-cohort="2026年第二期"]')
+    due = "2026-12-20 09:00" if width == 1440 else "2026-12-22 09:30"
+    form.locator('input[name="due"]').fill(due)
+    form.locator('button[value="save"]').click()
+    page.wait_for_selector("#cohort-message")
+    assert f"现行：截止 {due}" in page.locator('form.ac-rule[data-cohort="2026年第二期"] .effective').inner_text()
+    _check(page, width)
+    page.screenshot(path=str(shots / f"cohorts-saved-{width}.png"), full_page=True)
     page.goto(academy_hub.url + APP + "staff/grading")
     page.wait_for_selector("#queue-demo")
     _check(page, width)

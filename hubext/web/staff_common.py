@@ -53,3 +53,16 @@ def taught_courses(groups: list[str], role: str) -> list[str]:
     if role == "admin":
         return known
     return [c for c in known if f"formgrade-{c}" in groups]
+
+
+def shorten_login_cache(seconds: int | None = None) -> None:
+    """The service caches the hub's answer about a login for five minutes (HubAuth.cache_max_age):
+    a person disabled by the CLI, or a trainer taken off a course, would keep these pages that
+    long. Cache no longer than the hub re-checks a login itself (ACADEMY_AUTH_REFRESH_AGE, 30 s).
+    Belongs in hubext.web.app; here so as not to edit the shared base while it is being built on."""
+    from jupyterhub.services.auth import HubOAuth
+
+    age = seconds or current().auth_refresh_age or 30
+    auth = HubOAuth.instance()
+    auth.cache_max_age = age
+    auth.cache.max_age = auth.cache.purge_interval = age

@@ -80,6 +80,7 @@ NEW_ROSTER = """account,姓名,单位,县区,role,courses,cohort,active
 zt_new1,孙丽娟（合成）,互助土族自治县政务服务中心综合窗口,互助土族自治县,trainee,demo,2026年第一期,1
 zt_bad,,民和县政务服务中心,民和回族土族自治县,trainee,demo,2026年第一期,1
 zt_new2,马海军（合成）,民和县政务服务中心综合窗口,民和回族土族自治县,trainee,,2026年第一期,1
+zt_tr1,冶成武（合成）,市政务服务中心综合受理科,乐都区,trainer,demo,,1
 """
 
 
@@ -97,8 +98,8 @@ def test_admin_imports_a_roster_bad_row_refused_by_number(academy_hub, imported)
     errors = re.search(r'<ul id="import-errors">(.*?)</ul>', r.text, re.S).group(1)
     assert "第 3 行（zt_bad）：姓名为空" in errors  # the CLI's own check and wording
     assert "zt_new1" not in errors and "zt_new2" not in errors
-    passwords = dict(re.findall(r"<tr><td>(zt_new\d)</td><td class=\"ac-secret\">([^<]+)</td>", r.text))
-    assert set(passwords) == {"zt_new1", "zt_new2"}
+    passwords = dict(re.findall(r"<tr><td>(zt_\w+)</td><td class=\"ac-secret\">([^<]+)</td>", r.text))
+    assert set(passwords) == {"zt_new1", "zt_new2", "zt_tr1"}
     listing = get(academy_hub, s, "staff/roster")
     chinese_page(listing)
     assert 'data-account="zt_new1"' in listing.text and 'data-account="zt_bad"' not in listing.text
@@ -109,7 +110,7 @@ def test_admin_imports_a_roster_bad_row_refused_by_number(academy_hub, imported)
 
 
 def _password_from(r: requests.Response, account: str) -> str:
-    return dict(re.findall(r"<tr><td>(zt_new\d)</td><td class=\"ac-secret\">([^<]+)</td>", r.text))[account]
+    return dict(re.findall(r"<tr><td>(zt_\w+)</td><td class=\"ac-secret\">([^<]+)</td>", r.text))[account]
 
 
 def test_admin_disables_a_person_and_their_session_ends(academy_hub, imported):
@@ -132,6 +133,19 @@ def test_admin_disables_a_person_and_their_session_ends(academy_hub, imported):
     e = post(academy_hub, s, "staff/roster/person/zt_new1", {"action": "enable"})
     assert "已恢复启用" in e.text
     assert "trainees" in academy_hub.api("GET", "/users/zt_new1").json()["groups"]
+
+
+def test_a_trainer_disabled_by_the_cli_loses_the_staff_pages_in_seconds(academy_hub, imported, tmp_path):
+    """The academy service must not trust its cached answer about a login for minutes."""
+    _, r = imported
+    trainer = academy_hub.login("zt_tr1", _password_from(r, "zt_tr1"))
+    assert get(academy_hub, trainer, "staff/grading").status_code == 200
+    row = tmp_path / "off.csv"
+    row.write_text(NEW_ROSTER.splitlines()[0] + "\n" + NEW_ROSTER.splitlines()[-1][:-1] + "0\n", encoding="utf-8")
+    out = academy_hub.run("roster", "import", str(row))
+    assert "停用 1" in out.stdout, out.stdout + out.stderr
+    time.sleep(4)  # the service caches a login ≤ ACADEMY_AUTH_REFRESH_AGE (2 s here), not 300 s
+    assert refused(get(academy_hub, trainer, "staff/grading"))
 
 
 def test_admin_resets_a_password_shown_once(academy_hub, imported):

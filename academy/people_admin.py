@@ -65,7 +65,10 @@ def reset_password(paths: Paths, account: str) -> str:
     if not find(paths, account).active:
         raise ValueError("已停用的人员不能重置密码，请先恢复启用")
     password = new_password()
-    hubsync.set_password(paths.hub_db_url, account, password)
+    try:
+        hubsync.set_password(paths.hub_db_url, account, password)
+    except KeyError:
+        raise ValueError("该人员还没有登录账号，请先通过名册导入创建") from None
     return password
 
 

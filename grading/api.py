@@ -163,15 +163,18 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
                         resubmit_until=resubmit, on_result=on_result, settings=settings, per_student=per_student)
     from . import cohorts, store
 
-    report["refused"] = [{"student": s, "reason": "attempts-exceeded", "reason_zh": cohorts.ATTEMPTS_EXCEEDED_ZH}
+    from .autograde import REASONS_ZH
+
+    report["refused"] = [{"student": s, "reason": "attempts-exceeded", "reason_zh": REASONS_ZH["attempts-exceeded"]}
                          for s in refused]
     cohorts.count(db, course_id, assignment, stamps, [r["student"] for r in report["submissions"]])
     store.save_results(db, course_id, assignment, report["submissions"])
+    cohorts.note_refused(db, course_id, assignment, refused)
     competence(course_id, root=root, db_url=db_url, settings=settings)
     if progress_pages:
         from .progress import write_pages
 
-        write_pages([r["student"] for r in report["submissions"]], db_url=_db(db_url, settings), settings=settings)
+        write_pages([r["student"] for r in report["submissions"]] + refused, db_url=_db(db_url, settings), settings=settings)
     return report
 
 

@@ -25,7 +25,6 @@ from runtime.db import Base, now, session
 
 from .course import AssignmentSpec
 
-ATTEMPTS_EXCEEDED_ZH = "已达到本批次的评分次数上限，本次提交未评分（保留上次成绩）"
 
 
 class CohortRule(Base):
@@ -140,4 +139,22 @@ def count(db_url: str, course: str, assignment: str, stamps: dict[str, str], gra
                 a.count += 1
                 a.last_timestamp = stamp
             s.merge(a)
+        s.commit()
+
+
+def note_refused(db_url: str, course: str, assignment: str, students: Iterable[str]) -> None:
+    """Tell the trainee on their result row (and so their progress page) why a submission over
+    the cap was not graded; their last score stands."""
+    import json
+
+    from .store import GradingResult
+
+    with session(db_url) as s:
+        for student in students:
+            row = s.get(GradingResult, (course, assignment, student))
+            if row is None:
+                continue
+            reasons = json.loads(row.reasons or "[]")
+            if "attempts-exceeded" not in reasons:
+                row.reasons = json.dumps(reasons + ["attempts-exceeded"], ensure_ascii=False)
         s.commit()

@@ -256,6 +256,10 @@ def test_attempt_cap_stops_grading_a_new_submission(academy_hub, hub_settings):
     _submit(academy_hub, "stu_tmp", "2026-12-21 02:00:00.000000 UTC")
     third = api.autograde("demo", "ps1", workers=1, students=["stu_tmp"], settings=hub_settings)
     assert third["submissions"] == [] and third["refused"][0]["student"] == "stu_tmp"
+    from grading import store
+
+    row = store.results(db, course="demo", account="stu_tmp")[0]
+    assert "attempts-exceeded" in row.reasons and row.score == 5  # told why; the last grade stands
 
 
 def test_trainer_grades_per_criterion_and_the_trainee_sees_it(academy_hub, hub_settings):

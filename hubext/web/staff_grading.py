@@ -13,6 +13,8 @@ Only courses the trainer teaches (hub group formgrade-<course>); admins see ever
 """
 from __future__ import annotations
 
+import logging
+
 from tornado import web
 
 from hubext.web.app import AcademyPage, register
@@ -20,6 +22,7 @@ from hubext.web.staff_common import audit_log, blocking, paths, taught_courses
 
 COURSE = r"([a-z][a-z0-9_-]{0,63})"
 ACCOUNT = r"([a-z_][a-z0-9_-]{0,31})"
+log = logging.getLogger("hubext.web.staff_grading")
 
 
 def _people() -> dict:
@@ -56,7 +59,8 @@ class GradeSubmission(AcademyPage):
 
         try:
             view = await blocking(api.grading_view, course, assignment, account)
-        except Exception:  # no such submission (nbgrader raises MissingEntry)
+        except Exception:  # no such submission (nbgrader's MissingEntry, also across run_as_grader)
+            log.info("no submission %s/%s/%s", course, assignment, account, exc_info=True)
             raise web.HTTPError(404)
         person = (await blocking(_people)).get(account)
         self.render_page("staff/grade.html", title=f"评分：{assignment}", course=course, view=view,

@@ -154,7 +154,6 @@ def _delete_hub_account(paths: Paths, account: str, hub: hubsync.Hub) -> None:
 
 def _delete_academy_rows(paths: Paths, account: str) -> dict:
     from grading import store
-    from grading.cohorts import GradedAttempt
     from grading.rubric import RubricMark  # before the session: runtime.db creates tables of imported models
 
     with session(paths.academy_db_url) as s:
@@ -168,7 +167,7 @@ def _delete_academy_rows(paths: Paths, account: str) -> dict:
             c.name, c.unit, c.account = "（已删除）", "", f"deleted-{c.number}"
         counts["certificates_anonymised"] = len(certs)
         counts["rubric_marks"] = s.execute(delete(RubricMark).where(RubricMark.account == account)).rowcount
-        s.execute(delete(GradedAttempt).where(GradedAttempt.account == account))
+        s.execute(delete(store.GradingAttempt).where(store.GradingAttempt.account == account))
         s.execute(delete(Enrolment).where(Enrolment.account == account))
         s.execute(delete(Person).where(Person.account == account))
         s.commit()

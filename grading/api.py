@@ -157,19 +157,25 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
     db = _db(db_url, settings)
     if students is None:
         students = submissions(course_id, assignment, root, settings)
-    per_student, refused, stamps = _cohort_rules(course_id, a_spec, root, students, db, settings)
+    # checker assignments count their attempts themselves (grading.checker_run); the cohort's rule
+    # reaches them through per_student, notebook assignments are capped here
+    checker = assignment in checker_assignments(course_id, root, settings)
+    per_student, refused, stamps = _cohort_rules(course_id, a_spec, root, students, db, settings, cap=not checker)
     report = _autograde(course_id, assignment, root, workers=workers,
-                        students=[s for s in students if s not in refused],
-                        resubmit_until=resubmit, on_result=on_result, settings=settings, per_student=per_student)
+                        students=[s for s in students if s not in refused], resubmit_until=resubmit,
+                        on_result=on_result, settings=settings, db_url=db, per_student=per_student)
     from . import cohorts, store
+    from .reasons import REASONS_ZH
 
-    from .autograde import REASONS_ZH
-
-    report["refused"] = [{"student": s, "reason": "attempts-exceeded", "reason_zh": REASONS_ZH["attempts-exceeded"]}
-                         for s in refused]
-    cohorts.count(db, course_id, assignment, stamps, [r["student"] for r in report["submissions"]])
+    if not checker:
+        report["refused"] = [{"student": s, "reason": "attempts-exceeded",
+                              "reason_zh": REASONS_ZH["attempts-exceeded"]} for s in refused]
+        cohorts.record(db, course_id, assignment, stamps, report["submissions"])
     store.save_results(db, course_id, assignment, report["submissions"])
     cohorts.note_refused(db, course_id, assignment, refused)
+    if report.get("graded_by") == "checker":  # each graded trainee gets their next attempt's own cases
+        report["cases"] = write_cases(course_id, assignment, [r["student"] for r in report["submissions"]],
+                                      root=root, db_url=db_url, settings=settings)
     competence(course_id, root=root, db_url=db_url, settings=settings)
     if progress_pages:
         from .progress import write_pages
@@ -188,19 +194,24 @@ def _submission_stamps(root: Path, assignment: str, students: list[str]) -> dict
 
 
 def _cohort_rules(course_id: str, a_spec, root: Path, students: list[str], db: str,
-                  settings: Settings | None) -> tuple[dict[str, dict], list[str], dict[str, str]]:
-    """Each student's cohort rule (grading.cohorts): due/resubmit_until for settle, the students
-    refused for a used-up attempt cap, and the submission timestamps counted as attempts."""
+                  settings: Settings | None, cap: bool = True) -> tuple[dict[str, dict], list[str], dict[str, str]]:
+    """Each student's cohort rule (grading.cohorts): due/resubmit_until/max_attempts for grading,
+    the students refused for a used-up attempt cap (with ``cap``), and the submission timestamps
+    that count as attempts."""
     from . import cohorts
 
     if a_spec is None or not students:
         return {}, [], {}
     people = people_index(db)
-    rules = {s: cohorts.effective(db, course_id, a_spec, getattr(people.get(s), "cohort", "") or "")
-             for s in students}
+    cohort_of = {s: getattr(people.get(s), "cohort", "") or "" for s in students}
+    rules = {s: cohorts.effective(db, course_id, a_spec, cohort_of[s]) for s in students}
+    stored = cohorts.rules(db, course_id, a_spec.id)  # a cap set for the cohort, else the course's own
     per_student = {s: {"due": r.due.isoformat() if r.due else None,
-                       "resubmit_until": r.resubmit_until.isoformat() if r.resubmit_until else None}
+                       "resubmit_until": r.resubmit_until.isoformat() if r.resubmit_until else None,
+                       "max_attempts": getattr(stored.get(cohort_of[s]), "max_attempts", None)}
                    for s, r in rules.items()}
+    if not cap:
+        return per_student, [], {}
     stamps = privileges.run_as_grader(course_id, _submission_stamps, root, a_spec.id, students, settings=settings)
     refused = cohorts.over_cap(db, course_id, a_spec.id, {s: r.max_attempts for s, r in rules.items()}, stamps)
     return per_student, refused, stamps
@@ -216,7 +227,7 @@ def assignment_rules(course_id: str, account: str, db_url: str | None = None,
                      settings: Settings | None = None) -> list[dict]:
     """For a trainee's pages: each assignment's due date, 补考 deadline and attempt cap as their
     cohort has them (grading.cohorts), with the graded attempts used so far."""
-    from . import cohorts
+    from . import cohorts, store
 
     db = _db(db_url, settings)
     spec = course_spec(course_id)
@@ -226,11 +237,43 @@ def assignment_rules(course_id: str, account: str, db_url: str | None = None,
     out = []
     for a in spec.assignments:
         r = cohorts.effective(db, course_id, a, cohort)
-        used = cohorts.attempts(db, course_id, a.id).get(account)
         out.append({"assignment": a.id, "title": a.title, "due": r.due, "resubmit_until": r.resubmit_until,
-                    "max_attempts": r.max_attempts, "attempts": used.count if used else 0,
+                    "max_attempts": r.max_attempts, "attempts": store.graded_attempts(db, course_id, a.id, account),
                     "from_cohort": r.from_cohort})
     return out
+
+
+# -- checker assignments: own cases, per-question feedback -------------------------------------------
+def checker_assignments(course_id: str, root: Path | None = None, settings: Settings | None = None) -> dict[str, dict]:
+    """assignment → checker manifest entry (checker, max_attempts, windows) of a prepared course."""
+    from .checker_run import manifest
+
+    return manifest(course_id, Path(root or course_root(course_id, settings)), settings)
+
+
+def write_cases(course_id: str, assignment: str, accounts: Iterable[str] | None = None, root: Path | None = None,
+                db_url: str | None = None, only_missing: bool = False, settings: Settings | None = None) -> dict:
+    """Write each trainee's own ``cases.json`` for their next attempt into their assignment folder
+    (``<home>/<course>/<assignment>/``), as the person (grading.cases_out). Default accounts: every
+    home that has fetched the assignment. Returns {"written": [...], "skipped": {account: why}}."""
+    from .cases_out import write_cases as _write_cases
+
+    root = Path(root or course_root(course_id, settings))
+    entry = checker_assignments(course_id, root, settings).get(assignment)
+    if entry is None:
+        raise ValueError(f"作业“{course_id}/{assignment}”没有评分程序（course.toml 未设 checker），没有个人案例可写")
+    return _write_cases(course_id, assignment, root, entry, None if accounts is None else list(accounts),
+                        _db(db_url, settings), only_missing, settings)
+
+
+def feedback_items(course: str, assignment: str, account: str, db_url: str | None = None,
+                   settings: Settings | None = None) -> list[dict]:
+    """Per-question results of the trainee's last graded attempt of a checker assignment, for the
+    portal: dicts with cell, title, points, max_points, reasons (Chinese), answer, expected (None
+    unless the cases are never reused), pending (waiting for the trainer). Empty when not graded."""
+    from . import store
+
+    return store.feedback_items(_db(db_url, settings), course, assignment, account)
 
 
 # -- feedback -------------------------------------------------------------------------------------
@@ -328,16 +371,16 @@ def gradebook_scores(root: Path) -> dict:
                     sub = None
                 for nb in assignment.notebooks:
                     for gc in list(nb.grade_cells) + list(nb.task_cells):
-                        points = 0.0
+                        points, pending = 0.0, False
                         if sub is not None:
                             try:
                                 g = gb.find_grade(gc.name, nb.name, assignment.name, student.id)
-                                points = float(g.score or 0)
+                                points, pending = float(g.score or 0), bool(g.needs_manual_grade)
                             except Exception:
                                 pass
                         cells.append({"account": student.id, "assignment": assignment.name, "notebook": nb.name,
                                       "cell": gc.name, "dimension": dims.get((assignment.name, nb.name, gc.name), ""),
-                                      "points": points, "max_points": float(gc.max_score or 0)})
+                                      "points": points, "max_points": float(gc.max_score or 0), "pending": pending})
                 totals.append({
                     "account": student.id, "assignment": assignment.name, "submitted": sub is not None,
                     "score": float(sub.score or 0) if sub else 0.0, "max_score": float(assignment.max_score or 0),
@@ -403,6 +446,7 @@ def competence(course_id: str | None = None, out_dir: Path | None = None, root: 
             r["max_points"] += c["max_points"]
         counted += store.save_competence(db, cid, rows.values())
         store.refresh_scores(db, cid, scores["totals"])
+        store.refresh_items(db, cid, scores["cells"])  # a trainer's hand grade reaches the portal's items
     result: dict = {"courses": course_ids, "rows": counted, "profiles": profiles(db)}
     from .progress import write_pages
 

@@ -29,22 +29,9 @@ from runtime.settings import Settings, current
 from runtime.unix import setpriv_argv
 
 from . import privileges
+from .cohorts import apply_cohort_due, utc_naive
 
-REASONS_ZH = {
-    "missing-notebook": "未提交作业笔记本",
-    "invalid-notebook": "作业文件已损坏（不是有效的笔记本），无法评分",
-    "tests-modified": "自动评分的检查单元被修改，已按原始检查重新评分",
-    "tests-deleted": "自动评分的检查单元被删除，相应检查记 0 分",
-    "not-graded": "评分程序无法处理该提交，全部记 0 分",
-    "kernel-died": "内核意外退出（例如 os._exit 或段错误），之后的检查均记 0 分",
-    "timeout": "代码运行超时，超时的单元格记 0 分",
-    "tampered": "代码改动了评分环境，全部自动评分记 0 分",
-    "huge-output": "输出过长，已截断",
-    "execution-failed": "评分时代码无法执行完毕，未完成的检查记 0 分",
-    "late": "逾期提交（补考期内）",
-    "too-late": "超过补考截止时间，不予评分",
-    "attempts-exceeded": "已达到本批次的评分次数上限，之后的提交未评分（保留上次成绩）",
-}
+from .reasons import REASONS_ZH  # noqa: E402 - re-exported: api, cli and tests read it here
 
 
 @dataclass
@@ -194,18 +181,6 @@ def run_workers(course_id: str, root: Path, assignment: str, students: list[str]
 
 
 # -- 3. settle (as grader, one writer) ----------------------------------------------------------------
-def _utc_naive(when: str | None) -> dt.datetime | None:
-    # the gradebook keeps naive UTC datetimes
-    return dt.datetime.fromisoformat(when).astimezone(dt.timezone.utc).replace(tzinfo=None) if when else None
-
-
-def _apply_cohort_due(sub, due: str | None) -> None:
-    """A cohort's own due date as nbgrader's per-submission extension (None: the assignment's)."""
-    orig = sub.assignment.duedate
-    when = _utc_naive(due)
-    sub.extension = (when - orig) if (when is not None and orig is not None and when != orig) else None
-
-
 def settle(root: Path, assignment: str, prechecks: dict[str, list[str]], worker_results: dict[str, dict],
            resubmit_until: str | None, per_student: dict[str, dict] | None = None) -> list[dict]:
     """``per_student``: student -> {"due", "resubmit_until"} of their cohort (grading.cohorts),
@@ -236,8 +211,8 @@ def settle(root: Path, assignment: str, prechecks: dict[str, list[str]], worker_
                 res.reasons.append("not-graded")
             rule = per_student.get(student)
             if rule is not None:
-                _apply_cohort_due(sub, rule.get("due"))
-            deadline = _utc_naive(rule.get("resubmit_until") if rule is not None else resubmit_until)
+                apply_cohort_due(sub, rule.get("due"))
+            deadline = utc_naive(rule.get("resubmit_until") if rule is not None else resubmit_until)
             res.late = (sub.total_seconds_late or 0) > 0
             if res.late:
                 res.reasons.append("late")
@@ -285,13 +260,22 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
 def autograde(course_id: str, assignment: str, root: Path, workers: int | None = None,
               students: list[str] | None = None, resubmit_until: str | None = None,
               on_result: Callable[[dict], None] | None = None, settings: Settings | None = None,
-              per_student: dict[str, dict] | None = None) -> dict:
+              db_url: str | None = None, per_student: dict[str, dict] | None = None) -> dict:
     """Grade ``students`` (default: every submission) of one assignment; ``settings`` default to
-    this process's (runtime.settings)."""
+    this process's (runtime.settings). An assignment with a checker (course.toml ``checker``) is
+    graded as data by the trusted checker (grading.checker_run), its notebook never executed."""
     started = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
     if students is None:
         students = privileges.run_as_grader(course_id, submitted_students, root, assignment, settings=settings)
+    from . import checker_run
+
+    entry = checker_run.manifest(course_id, root, settings).get(assignment)
+    if entry is not None:
+        rows = checker_run.autograde(course_id, assignment, root, entry, students, resubmit_until, on_result,
+                                     settings=settings, db_url=db_url, per_student=per_student)
+        return {"course": course_id, "assignment": assignment, "workers": 1, "graded_by": "checker",
+                "seconds": round(time.perf_counter() - started, 3), "submissions": rows}
     prechecks = privileges.run_as_grader(course_id, precheck, root, assignment, students, settings=settings)
     graded = run_workers(course_id, root, assignment, students, min(workers, max(1, len(students))), on_result,
                          settings)

@@ -8,9 +8,10 @@ for a cohort (批次) from the cohorts page (hubext.web.staff_cohorts). Rules li
   `grading.autograde.settle` before it reads ``total_seconds_late``, so lateness, the formgrader and
   the feedback all see the cohort's date;
 - resubmit_until: the 补考 deadline `settle` applies (later → 0 points, reason ``too-late``);
-- max_attempts: a submission with a new timestamp is not graded once a trainee has had that many
-  graded (``graded_attempts`` counts distinct submission timestamps; re-grading the same one is free);
-  their last grade stands and the run reports them as refused (``attempts-exceeded``).
+- max_attempts: a submission with a new receipt time is not graded once a trainee has had that many
+  graded (grading's one attempt count, ``store.GradingAttempt``, shared with checker assignments,
+  whose course.toml cap a cohort rule overrides in ``grading.checker_run.plan``); re-grading the
+  same submission is free; the last grade stands, reason ``attempts-exceeded``.
 """
 from __future__ import annotations
 
@@ -39,13 +40,16 @@ class CohortRule(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 
 
-class GradedAttempt(Base):
-    __tablename__ = "graded_attempts"
-    course: Mapped[str] = mapped_column(String(64), primary_key=True)
-    assignment: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account: Mapped[str] = mapped_column(String(64), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, default=0)
-    last_timestamp: Mapped[str] = mapped_column(String(40), default="")
+def utc_naive(when: str | None) -> dt.datetime | None:
+    # the gradebook keeps naive UTC datetimes
+    return dt.datetime.fromisoformat(when).astimezone(dt.timezone.utc).replace(tzinfo=None) if when else None
+
+
+def apply_cohort_due(sub, due: str | None) -> None:
+    """A cohort's own due date as nbgrader's per-submission extension (None: the assignment's)."""
+    orig = sub.assignment.duedate
+    when = utc_naive(due)
+    sub.extension = (when - orig) if (when is not None and orig is not None and when != orig) else None
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,16 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 def effective(db_url: str, course: str, spec: AssignmentSpec, cohort: str) -> Rule:
     """The rule a trainee of ``cohort`` is held to: the cohort's where set, else course.toml's."""
-    base = Rule(spec.due, spec.resubmit_until, None)
+    # checker assignments have a cap in course.toml (grading.checker_run); notebook ones none by default
+    base = Rule(spec.due, spec.resubmit_until, spec.max_attempts if spec.checker else None)
     if not cohort:
         return base
     with session(db_url) as s:
         r = s.get(CohortRule, (course, spec.id, cohort))
     if r is None:
         return base
-    return Rule(_aware(r.due) or base.due, _aware(r.resubmit_until) or base.resubmit_until, r.max_attempts, True)
+    return Rule(_aware(r.due) or base.due, _aware(r.resubmit_until) or base.resubmit_until,
+                r.max_attempts or base.max_attempts, True)
 
 
 def rules(db_url: str, course: str, assignment: str) -> dict[str, CohortRule]:
@@ -110,36 +116,30 @@ def clear_rule(db_url: str, course: str, assignment: str, cohort: str) -> None:
         s.commit()
 
 
-def attempts(db_url: str, course: str, assignment: str) -> dict[str, GradedAttempt]:
-    with session(db_url) as s:
-        q = select(GradedAttempt).where(GradedAttempt.course == course, GradedAttempt.assignment == assignment)
-        return {a.account: a for a in s.scalars(q)}
-
-
 def over_cap(db_url: str, course: str, assignment: str, caps: dict[str, int | None],
              stamps: dict[str, str]) -> list[str]:
-    """Students whose submission is new (timestamp not yet counted) while their cap is used up."""
-    done = attempts(db_url, course, assignment)
+    """Students whose submission is a new attempt beyond their cap (re-grading one already counted
+    is free). Attempts are grading's one count (store.GradingAttempt), as for checker assignments."""
+    from . import store
+
     out = []
     for student, cap in caps.items():
-        a = done.get(student)
-        if cap is not None and a is not None and a.count >= cap and stamps.get(student, "") != a.last_timestamp:
+        attempt, _new = store.attempt_for(db_url, course, assignment, student, stamps.get(student, ""))
+        if cap is not None and attempt > cap:
             out.append(student)
     return out
 
 
-def count(db_url: str, course: str, assignment: str, stamps: dict[str, str], graded: Iterable[str]) -> None:
-    """One attempt more for each graded student whose submission timestamp was not counted yet."""
-    with session(db_url) as s:
-        for student in graded:
-            a = s.get(GradedAttempt, (course, assignment, student)) or GradedAttempt(
-                course=course, assignment=assignment, account=student, count=0, last_timestamp="")
-            stamp = stamps.get(student, "")
-            if a.count == 0 or stamp != a.last_timestamp:
-                a.count += 1
-                a.last_timestamp = stamp
-            s.merge(a)
-        s.commit()
+def record(db_url: str, course: str, assignment: str, stamps: dict[str, str], rows: Iterable[dict]) -> None:
+    """Count each graded submission as an attempt (a too-late one is not, as for checker assignments)."""
+    from . import store
+
+    for row in rows:
+        if row.get("status") == "rejected":
+            continue
+        stamp = stamps.get(row["student"], "")
+        attempt, _new = store.attempt_for(db_url, course, assignment, row["student"], stamp)
+        store.record_attempt(db_url, course, assignment, row | {"attempt": attempt, "submitted_at": stamp})
 
 
 def note_refused(db_url: str, course: str, assignment: str, students: Iterable[str]) -> None:

@@ -56,10 +56,15 @@ def test_inconsistent_rules_are_refused_in_chinese(db, due, until, cap, message)
 
 def test_attempts_count_distinct_submissions_and_the_cap_refuses_a_new_one(db):
     caps = {"a": 2, "b": None}
-    cohorts.count(db, "demo", "ps1", {"a": "t1", "b": "t1"}, ["a", "b"])
-    cohorts.count(db, "demo", "ps1", {"a": "t1"}, ["a"])          # re-grading the same submission
-    assert cohorts.attempts(db, "demo", "ps1")["a"].count == 1
-    cohorts.count(db, "demo", "ps1", {"a": "t2"}, ["a"])
-    assert cohorts.attempts(db, "demo", "ps1")["a"].count == 2
+    graded = [{"student": "a", "status": "graded", "score": 1, "max_score": 5},
+              {"student": "b", "status": "graded", "score": 1, "max_score": 5}]
+    cohorts.record(db, "demo", "ps1", {"a": "t1", "b": "t1"}, graded)
+    cohorts.record(db, "demo", "ps1", {"a": "t1"}, graded[:1])          # re-grading the same submission
+    from grading import store
+
+    assert store.graded_attempts(db, "demo", "ps1", "a") == 1
+    cohorts.record(db, "demo", "ps1", {"a": "t2"}, graded[:1])
+    cohorts.record(db, "demo", "ps1", {"a": "t9"}, [graded[0] | {"status": "rejected"}])  # too late: no attempt
+    assert store.graded_attempts(db, "demo", "ps1", "a") == 2
     assert cohorts.over_cap(db, "demo", "ps1", caps, {"a": "t2", "b": "t9"}) == []   # same one again: free
     assert cohorts.over_cap(db, "demo", "ps1", caps, {"a": "t3", "b": "t9"}) == ["a"]  # b has no cap

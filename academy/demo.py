@@ -29,8 +29,12 @@ CITY_UNITS = (
 )
 COUNTY_UNITS = ("政务服务中心综合窗口", "政务服务中心帮办代办窗口", "政务服务中心跨省通办窗口")
 COHORTS = ("2026年第一期", "2026年第二期")
-# Every demo trainee takes the shipped courses; each trainer teaches the demo course and one other.
-TRAINEE_COURSES = ("demo", "guides", "walkthrough")
+# Every demo trainee takes the two service courses. The demo course asks for Python functions, so it
+# is only for the data track (数据专班: the first DATA_TRACK trainees) and the trainers — trainees of
+# the service courses never write code (issue 17).
+TRAINEE_COURSES = ("guides", "walkthrough")
+DATA_TRACK = 2
+DATA_TRACK_COURSES = ("demo",) + TRAINEE_COURSES
 TRAINER_COURSES = (("demo", "guides"), ("demo", "walkthrough"))
 
 
@@ -54,7 +58,8 @@ def generate(seed: int = SEED, trainees: int = 32) -> str:
             unit, county = rng.choice(CITY_UNITS), "乐都区"  # the city centre sits in Ledu
         else:
             unit = county + rng.choice(COUNTY_UNITS)
-        rows.append((f"xueyuan{i:02d}", name(), unit, county, "trainee", ";".join(TRAINEE_COURSES),
+        courses = DATA_TRACK_COURSES if i <= DATA_TRACK else TRAINEE_COURSES
+        rows.append((f"xueyuan{i:02d}", name(), unit, county, "trainee", ";".join(courses),
                      COHORTS[i % 2], "1"))
     for i, taught in ((1, TRAINER_COURSES[0]), (2, TRAINER_COURSES[1])):
         rows.append((f"peixun{i:02d}", name(), "市政务服务中心综合受理科", "乐都区", "trainer", ";".join(taught),

@@ -73,6 +73,19 @@ def _unknown_cells(root: Path, course_id: str, assignment: str, answers: dict) -
             for it in items if it.cell not in layout]
 
 
+def _worked_solution(root: Path, course_id: str, assignment: str) -> dict | None:
+    """The checker's optional ``solution(seed)`` for the scratch trainee's cases (courses whose answer
+    keys live only in the checker, issue 17), else None: the source notebook's key is used."""
+    from .checks import case_seed
+    from .formgrade import checker_for
+    from .secret import course_key
+
+    module = checker_for(root, assignment).module
+    if not callable(getattr(module, "solution", None)):
+        return None
+    return dict(module.solution(case_seed(course_key(root), course_id, assignment, SOURCE, 1)))
+
+
 def check_assignment(root: Path, course_id: str, assignment: str, scratch: Settings) -> list[tuple[str, str]]:
     """(where, problem) pairs for one checker assignment of a scratch-built course root."""
     from .autograde import autograde
@@ -86,7 +99,10 @@ def check_assignment(root: Path, course_id: str, assignment: str, scratch: Setti
         return [(where, f"评分程序的 cases() 出错或返回了非 JSON 内容：{exc!r}"[:400])]
     problems: list[tuple[str, str]] = []
     reference: dict = {}
-    for nb in sorted((root / "source" / assignment).glob("*.ipynb")):
+    worked = _worked_solution(root, course_id, assignment)
+    if worked is not None:  # the checker's own solution(seed): the notebook holds no key at all
+        reference.update(worked)
+    for nb in sorted((root / "source" / assignment).glob("*.ipynb")) if worked is None else ():
         answers, why = _reference_answers(nb, cases_document(course_id, assignment, SOURCE, 1, 1, cases[SOURCE]))
         if answers is None:
             problems.append((f"assignments/{assignment}/{nb.name}", why))

@@ -56,8 +56,10 @@ def test_shipped_courses_reach_the_enrolled(prepared):
     groups = hub_groups(paths)
     trainees = {p.account for p in people(paths.academy_db_url) if p.role == "trainee"}
     assert len(trainees) >= 30
-    for course in ("demo", "guides", "walkthrough"):
+    for course in ("guides", "walkthrough"):
         assert groups[f"course-{course}"] == trainees
+    # The demo course asks for Python functions: the data track only, never every trainee (issue 17).
+    assert groups["course-demo"] == {f"xueyuan{i:02d}" for i in range(1, demo.DATA_TRACK + 1)} < trainees
     assert groups["formgrade-guides"] == {"peixun01"}
     assert groups["formgrade-walkthrough"] == {"peixun02"}
     assert groups["formgrade-demo"] == {"peixun01", "peixun02"}

@@ -146,14 +146,14 @@ def build(paths: Paths, *, seed: int = DEFAULT_SEED, months: int = DEFAULT_MONTH
 
 
 def ensure(paths: Paths, *, months: int = DEFAULT_MONTHS, log: Callable[[str], None] = print) -> City | None:
-    """`make up`: reuse the city if it exists (fast), else build it; ``months=0`` builds nothing."""
-    from academy import readmodel
-
+    """`make up`: reuse the city if it exists (fast), else build it; ``months=0`` builds nothing.
+    The training part of the read model is the dashboards-data service's (it starts with the hub)."""
     city = load(paths)
     if city is None and months > 0:
         log(f"  city: building {months} months of synthetic city data (once; reused on later starts)")
         city = build(paths, months=months, log=log)
-    readmodel.refresh_training(paths, city, log=log)
+    elif city is not None:
+        log(f"  city: {city.label} (reused)")
     return city
 
 

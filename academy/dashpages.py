@@ -95,14 +95,25 @@ def to_json(obj) -> str:
     """JSON for a <script> block (no `</` that could end it), masked once more."""
     from academy.readmodel import mask_text
 
-    return mask_text(json.dumps(obj, ensure_ascii=False, default=_plain)).replace("</", "<\\/")
+    return mask_text(json.dumps(_rounded(obj), ensure_ascii=False, default=_plain)).replace("</", "<\\/")
 
 
 def _plain(v):
     try:
-        return v.item()
+        return _rounded(v.item())
     except AttributeError:
         return str(v)
+
+
+def _rounded(v):
+    """Floats to 6 decimals (and NaN to null): shorter pages, and no long digit runs in them."""
+    if isinstance(v, float):
+        return None if v != v else round(v, 6)
+    if isinstance(v, dict):
+        return {k: _rounded(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_rounded(x) for x in v]
+    return v
 
 
 # -- rendering ----------------------------------------------------------------------------------

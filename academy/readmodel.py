@@ -35,8 +35,9 @@ DASH_ACCOUNT = "academy-dash"
 CITY_SCOPE = "全市"
 # A leader whose 县区 in the roster is one of these sees the whole city; any other 县区 is their scope.
 CITY_SCOPE_NAMES = frozenset({"海东市", "全市", "市级"})
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Not inside a longer number or a decimal fraction (the pages round every float, dashpages.to_json).
+_ID_RE = re.compile(r"(?<![0-9A-Za-z.])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<![\d.])(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
 def data_dir(paths: Paths) -> Path:
@@ -61,8 +62,30 @@ def _masked_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def ensure_dash_account(paths: Paths) -> None:
+    """Root mode: the system account the dashboards service runs as, and its private home (Voila's
+    runtime files, saved 体验记录). No login shell, no password, in no academy group."""
+    import pwd
+    import subprocess
+
+    if not paths.root_mode:
+        return
+    home = paths.root / "dashboards-home"
+    try:
+        pw = pwd.getpwnam(DASH_ACCOUNT)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--user-group", "--home-dir", str(home),
+                        "--shell", "/usr/sbin/nologin", "--comment", "academy dashboards", DASH_ACCOUNT],
+                       check=True, capture_output=True, text=True)
+        pw = pwd.getpwnam(DASH_ACCOUNT)
+    home.mkdir(parents=True, exist_ok=True)
+    os.chown(home, pw.pw_uid, pw.pw_gid)
+    os.chmod(home, 0o700)
+
+
 def prepare_dir(paths: Paths) -> Path:
     """The read model's folder, readable by the dashboards account only (besides root)."""
+    ensure_dash_account(paths)
     d = data_dir(paths)
     for sub in (d, d / "bulletins", d / "pages"):
         sub.mkdir(parents=True, exist_ok=True)
@@ -130,7 +153,7 @@ def hall_frame(rec, counties: dict[str, str]) -> pd.DataFrame:
         "county": [counties.get(h, "") for h in halls],
         "item": [f"{a} {b}" for a, b in zip(np.array(rec.item_codes, dtype=object)[c["item"][m]],
                                            np.array(rec.item_names, dtype=object)[c["item"][m]])],
-        "weekday": t_num.weekday, "hour": t_num.hour,
+        "weekday": t_num.day_of_week, "hour": t_num.hour,
         "wait": np.where(called, (c["t_called"][m] - c["t_number"][m]) / 60.0, np.nan),
         "decided": called,
         "abandoned": np.isin(outcome, [OUTCOME["放弃离开"], OUTCOME["闭厅未办"]]),

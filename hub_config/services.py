@@ -29,7 +29,7 @@ services = []
 if P.ops_token_file.exists():
     services.append({"name": "academy-ops", "api_token": P.ops_token_file.read_text().strip()})
 
-services.append({
+dashboards = {
     "name": "dashboards",
     "display": True,
     "url": f"http://127.0.0.1:{S.dashboards_port}",
@@ -37,15 +37,19 @@ services.append({
     "cwd": str(P.root / "dashboards"),
     "environment": dict(base_env),
     "oauth_no_confirm": True,
-})
-
-# The academy's own pages (hubext.web): portal, grading, cohorts, roster — everyone with a role.
+}
+if P.root_mode:
+    # Its own unprivileged account: it reads the masked read model (group academy-dash), never the
+    # academy database or the raw city runs (root-only); academy.readmodel makes both.
+    dashboards["user"] = "academy-dash"
+    dashboards["environment"]["HOME"] = str(P.root / "dashboards-home")
+services.append(dashboards)
+# Keeps the read model's training part (and the training pages) fresh from the academy database:
+# runs as the hub's account, the only one that may read that database.
 services.append({
-    "name": "academy",
-    "url": f"http://127.0.0.1:{S.web_port}",
-    "command": [str(BIN / "python"), "-m", "hubext.web"],
+    "name": "dashboards-data",
+    "command": [str(BIN / "python"), "-m", "academy.readmodel", "--every", "60"],
     "environment": dict(base_env),
-    "oauth_no_confirm": True,
 })
 
 for course in registered_courses(P):

@@ -83,7 +83,12 @@ class PageHandler(JupyterHandler):
 
     def _send(self, path: Path, content_type: str, *, cache: bool = False, name: str | None = None) -> None:
         if not path.is_file():
-            raise web.HTTPError(404, "城市数据尚未准备")
+            from academy.dashpages import page_shell
+
+            self.set_status(404)
+            return self.finish(page_shell("暂无数据", '<h1>暂无数据</h1><p><span class="badge">合成数据</span>'
+                                          "看板数据尚未准备。管理员可运行 python -m academy city-data --refresh"
+                                          "（培训数据每分钟自动更新）。</p>", plotly=False))
         self.set_header("Content-Type", content_type)
         self.set_header("Cache-Control", "private, max-age=86400" if cache else "no-store")
         if name:
@@ -94,9 +99,6 @@ class PageHandler(JupyterHandler):
 
     @web.authenticated
     def get(self, what: str = "") -> None:
-        scope = viewer_scope(self.current_user)
-        if scope is None:
-            raise web.HTTPError(403)
         what = unquote(what)
         if what == "":
             return self.finish(_index_html())
@@ -114,7 +116,12 @@ class PageHandler(JupyterHandler):
                               name=f"12345月度通报-{month}-合成数据.{ext}")
         if what not in STATIC_PAGES:
             raise web.HTTPError(404)
-        filename = f"{what}-{scope}.html" if what == "培训与能力" else f"{what}.html"
+        filename = f"{what}.html"
+        if what == "培训与能力":  # names of people: the viewer's scope only
+            scope = viewer_scope(self.current_user)
+            if scope is None:
+                raise web.HTTPError(403)
+            filename = f"{what}-{scope}.html"
         return self._send(_read_model_dir() / "pages" / filename, "text/html; charset=utf-8")
 
 

@@ -68,9 +68,10 @@ def ensure_dash_account(paths: Paths) -> None:
     import pwd
     import subprocess
 
-    if not paths.root_mode:
-        return
     home = paths.root / "dashboards-home"
+    if not paths.root_mode:
+        home.mkdir(parents=True, exist_ok=True)
+        return
     try:
         pw = pwd.getpwnam(DASH_ACCOUNT)
     except KeyError:

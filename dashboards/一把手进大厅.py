@@ -75,7 +75,7 @@ def before(hall: str, kind: str):
 
 # %%
 hall_w = W.Dropdown(options=HALLS, value=HALLS[0], description="大厅")
-kind_w = W.Dropdown(options=list(KINDS), value="平常日", description="日子")
+kind_w = W.Dropdown(options=list(KINDS), value="周一高峰（缺员）", description="日子")
 win_w = W.IntSlider(value=4, min=0, max=12, description="综合窗口")
 help_w = W.IntSlider(value=4, min=0, max=8, description="帮办代办")
 ext_w = W.Dropdown(options=[("不延时", ""), ("延时至18:30", "18:30"), ("延时至19:30", "19:30")], value="", description="延时")
@@ -91,7 +91,7 @@ save_w = W.Button(description="保存体验记录", button_style="primary")
 saved = W.HTML()
 for w in (hall_w, kind_w, win_w, help_w, ext_w, lunch_w, appt_w, bundle_w, green_w):
     w.style = {"description_width": "initial"}
-    w.layout = W.Layout(width="auto", max_width="360px")
+    w.layout = W.Layout(width="340px", max_width="100%")  # wraps to one column on a phone
 
 
 quiet = [False]

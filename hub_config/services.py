@@ -35,14 +35,14 @@ dashboards = {
     "url": f"http://127.0.0.1:{S.dashboards_port}",
     "command": [str(BIN / "python"), "-m", "hubext.dashboards", str(P.root / "dashboards")],
     "cwd": str(P.root / "dashboards"),
-    "environment": dict(base_env),
+    # Voila's runtime files and the saved 体验记录 (academy.readmodel makes it; private in root mode).
+    "environment": dict(base_env, HOME=str(P.root / "dashboards-home")),
     "oauth_no_confirm": True,
 }
 if P.root_mode:
     # Its own unprivileged account: it reads the masked read model (group academy-dash), never the
     # academy database or the raw city runs (root-only); academy.readmodel makes both.
     dashboards["user"] = "academy-dash"
-    dashboards["environment"]["HOME"] = str(P.root / "dashboards-home")
 services.append(dashboards)
 # Keeps the read model's training part (and the training pages) fresh from the academy database:
 # runs as the hub's account, the only one that may read that database.

@@ -85,13 +85,13 @@ function draw(){
     kpi("response","响应率",pct(h.响应率)) + kpi("reply","按时回复率",pct(h.按时回复率)) + kpi("close","按期办结率",pct(h.按期办结率)) +
     kpi("satisfaction","满意率",pct(r.满意率)) + kpi("solved","解决率",pct(r.解决率)) + kpi("bad","差评率",pct(r.差评率));
   const days=Object.keys(b.日受理量);
-  Plotly.react("daily", [{type:"scatter", mode:"lines+markers", x:days, y:days.map(k=>b.日受理量[k]), line:{color:"#000"}, name:"受理量"}], Object.assign({}, LAY, {yaxis:{title:"件"}}), CFG);
+  window.Plotly && Plotly.react("daily", [{type:"scatter", mode:"lines+markers", x:days, y:days.map(k=>b.日受理量[k]), line:{color:"#000"}, name:"受理量"}], Object.assign({}, LAY, {yaxis:{title:"件"}}), CFG);
   const l1=d.一级分类.slice().reverse();
-  Plotly.react("cats", [{type:"bar", orientation:"h", name:"本月", y:l1.map(x=>x.分类), x:l1.map(x=>x.本月), marker:{color:"#444"}},
+  window.Plotly && Plotly.react("cats", [{type:"bar", orientation:"h", name:"本月", y:l1.map(x=>x.分类), x:l1.map(x=>x.本月), marker:{color:"#444"}},
     {type:"bar", orientation:"h", name:"上月", y:l1.map(x=>x.分类), x:l1.map(x=>x.上月), marker:{color:"#fff", line:{color:"#000",width:1.2}, pattern:{shape:"/"}}}],
     Object.assign({}, LAY, {barmode:"group", margin:{l:140,r:10,t:20,b:40}, height:Math.max(360, l1.length*34), legend:{orientation:"h"}}), CFG);
   const cs=Object.keys(b.县区);
-  Plotly.react("counties", [{type:"bar", x:cs, y:cs.map(k=>b.县区[k]), marker:{color:"#666"}}], Object.assign({}, LAY, {yaxis:{title:"件"}}), CFG);
+  window.Plotly && Plotly.react("counties", [{type:"bar", x:cs, y:cs.map(k=>b.县区[k]), marker:{color:"#666"}}], Object.assign({}, LAY, {yaxis:{title:"件"}}), CFG);
   const hk = d.热点.length ? Object.keys(d.热点[0]).filter(k => typeof d.热点[0][k] !== "object") : [];
   $("hot").innerHTML = "<tr>"+hk.map(k=>"<th>"+esc(k)+"</th>").join("")+"</tr>" + d.热点.map(x => "<tr>"+hk.map(k=>"<td>"+esc(x[k]??"—")+"</td>").join("")+"</tr>").join("");
   const W=[]; Object.entries(d.预警).forEach(([kind, list]) => (list||[]).forEach(w => W.push("<li><b>"+esc(kind)+"</b>："+esc(w.说明||w.原因||Object.entries(w).map(([k,v])=>k+" "+(typeof v==="object"?JSON.stringify(v):v)).join("，"))+"</li>")));
@@ -102,7 +102,7 @@ function draw(){
     d.单位.map(u => "<tr><td>"+u.名次+"</td><td>"+esc(u.单位)+"</td><td>"+u.派单+"</td><td>"+pct(u.响应率)+"</td><td>"+pct(u.按时回复率)+"</td><td>"+pct(u.满意率)+"</td><td>"+esc(u.未达标.join("；")||"—")+"</td></tr>").join("");
   $("steps").innerHTML = d.下步工作.map(s => "<li>"+esc(s)+"</li>").join("");
 }
-if (window.Plotly) init(); else window.addEventListener("load", init);
+if (window.Plotly || document.readyState === "complete") init(); else window.addEventListener("load", init);
 })();
 </script>
 """

@@ -37,7 +37,7 @@ from academy.readmodel import mask_text
 KINDS = {"平常日": (dt.date(2026, 11, 11), False), "周一高峰（缺员）": (dt.date(2026, 11, 9), True),
          "节前高峰（春节前）": (dt.date(2026, 2, 12), False)}
 SEED = 20261
-REPLICAS = 2
+REPLICAS = 1
 base = sb.default_scenario()
 HALLS = [h.name for h in base.halls]
 

@@ -91,7 +91,7 @@ $("kpis").innerHTML = [["people","在训人数",t.people],["enrolments","选课�
   .map(([k,l,v]) => '<div class="kpi" id="kpi-'+k+'"><div class="k">'+l+'</div><div class="v">'+v+"</div></div>").join("");
 const SH={"未达标":"x","合格":"/","良好":".","优秀":""}, COL={"未达标":"#fff","合格":"#ddd","良好":"#999","优秀":"#333"};
 function draw(){
-  Plotly.react("levels", Object.keys(T.levels).map(l => ({type:"bar", name:l, x:T.dims, y:T.levels[l],
+  window.Plotly && Plotly.react("levels", Object.keys(T.levels).map(l => ({type:"bar", name:l, x:T.dims, y:T.levels[l],
     marker:{color:COL[l], line:{color:"#000",width:1}, pattern:{shape:SH[l]}}})),
     {barmode:"stack", margin:{l:50,r:10,t:20,b:90}, yaxis:{title:"人数"}, legend:{orientation:"h"}, font:{family:"WenQuanYi Micro Hei, sans-serif"}}, CFG);
   const rows=T.groups[$("group").value]||[];
@@ -101,7 +101,7 @@ function draw(){
 $("people").innerHTML = "<tr><th>姓名</th><th>账号</th><th>县区</th><th>单位</th><th>期次</th><th>学时</th><th>逾期</th>"+T.dims.map(d=>"<th>"+esc(d)+"</th>").join("")+"</tr>" +
   T.people.map(p => "<tr"+(p.overdue?' class="overdue"':"")+"><td>"+esc(p.name)+"</td><td>"+esc(p.account)+"</td><td>"+esc(p.county)+"</td><td>"+esc(p.unit)+"</td><td>"+esc(p.cohort||"—")+"</td><td>"+p.hours+"</td><td>"+(p.overdue?"<b>"+p.overdue+"</b>":"0")+"</td>"+p.levels.map(l=>"<td>"+esc(l)+"</td>").join("")+"</tr>").join("");
 $("group").onchange = draw;
-if (window.Plotly) draw(); else window.addEventListener("load", draw);
+if (window.Plotly || document.readyState === "complete") draw(); else window.addEventListener("load", draw);
 })();
 </script>
 """

@@ -154,7 +154,7 @@ function bars(){
   let names = h ? [h] : c ? D.tree[c] : Object.keys(D.tree);
   const key = n => (h||c) ? "厅:"+n : "县:"+n;
   const mean = names.map(n => (F[key(n)]||{}).mean_wait), p90 = names.map(n => (F[key(n)]||{}).p90_wait);
-  Plotly.react("bars", [
+  window.Plotly && Plotly.react("bars", [
     {type:"bar", name:"平均等候", x:names, y:mean, marker:{color:"#333"}},
     {type:"bar", name:"90%等候", x:names, y:p90, marker:{color:"#fff", line:{color:"#000",width:1.5}, pattern:{shape:"/"}}}],
     Object.assign({}, LAY, {barmode:"group", yaxis:{title:"分钟"}, legend:{orientation:"h"}}), CFG);
@@ -165,13 +165,13 @@ function bars(){
 }
 function heat(){
   const H=((D.heat[$("month").value]||{})[node()])||{hours:[],visitors:[],wait:[]};
-  Plotly.react("heat", [{type:"heatmap", x:H.hours.map(h=>h+"时"), y:DAYS, z:H.visitors, customdata:H.wait,
+  window.Plotly && Plotly.react("heat", [{type:"heatmap", x:H.hours.map(h=>h+"时"), y:DAYS, z:H.visitors, customdata:H.wait,
     colorscale:"Greys", reversescale:true, hovertemplate:"%{y} %{x}<br>到访 %{z} 人次<br>平均等候 %{customdata} 分钟<extra></extra>",
     colorbar:{title:"人次"}}], Object.assign({}, LAY, {yaxis:{autorange:"reversed"}}), CFG);
 }
 function trend(){
   const k=node(), xs=D.months, v=xs.map(m=>((D.figs[m]||{})[k]||{}).visitors), w=xs.map(m=>((D.figs[m]||{})[k]||{}).mean_wait);
-  Plotly.react("trend", [{type:"bar", name:"到访人次", x:xs, y:v, marker:{color:"#bbb"}},
+  window.Plotly && Plotly.react("trend", [{type:"bar", name:"到访人次", x:xs, y:v, marker:{color:"#bbb"}},
     {type:"scatter", mode:"lines+markers", name:"平均等候（分钟）", x:xs, y:w, yaxis:"y2", line:{color:"#000",dash:"dash"}}],
     Object.assign({}, LAY, {xaxis:{type:"category"}, yaxis:{title:"人次"}, yaxis2:{title:"分钟", overlaying:"y", side:"right"}, legend:{orientation:"h"}}), CFG);
 }
@@ -188,7 +188,7 @@ function itemsTable(){
   });
 }
 function draw(){ kpis(); bars(); heat(); trend(); itemsTable(); }
-if (window.Plotly) init(); else window.addEventListener("load", init);
+if (window.Plotly || document.readyState === "complete") init(); else window.addEventListener("load", init);
 })();
 </script>
 """

@@ -122,8 +122,8 @@ def _simulate_platform(db: Path, seed: int, start: dt.date, days: int, log) -> s
 
 def build(paths: Paths, *, seed: int = DEFAULT_SEED, months: int = DEFAULT_MONTHS,
           today: dt.date | None = None, log: Callable[[str], None] = print) -> City:
-    """Simulate and store the city (replacing an older one), then rebuild the read model."""
-    from academy import readmodel
+    """Simulate and store the city (replacing an older one), then rebuild the read model and pages."""
+    from academy import dashpages, readmodel
 
     start, end = span(today or beijing_today(), months)
     days = (end - start).days + 1
@@ -140,7 +140,8 @@ def build(paths: Paths, *, seed: int = DEFAULT_SEED, months: int = DEFAULT_MONTH
     city = City(seed=seed, months=months, start=start.isoformat(), end=end.isoformat(), hall_run=hall_run,
                 hotline_run=hotline_run, platform_run=platform_run,
                 built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    readmodel.build_city(paths, city, hall_rec, log=log)
+    readmodel.build_city(paths, city_db(paths), city, hall_rec, log=log)
+    dashpages.render_city_pages(paths, log=log)
     manifest_path(paths).write_text(json.dumps(asdict(city), ensure_ascii=False, indent=1), encoding="utf-8")
     return city
 
@@ -187,8 +188,8 @@ def _cmd(args) -> int:
         return 2
     seed = args.seed if args.seed is not None else (old.seed if old else DEFAULT_SEED)
     city = build(paths, seed=seed, months=months)
-    from academy import readmodel
+    from academy import dashpages
 
-    readmodel.refresh_training(paths, city)
+    dashpages.refresh(paths, force=True)
     print(city.label)
     return 0

@@ -193,3 +193,38 @@ def render_training_pages(paths: Paths, log: Callable[[str], None] = print) -> N
     for old in (data_dir(paths) / "pages").glob(f"{TRAINING_PAGE}-*.html"):
         if old.name not in keep:
             old.unlink()
+
+
+def refresh(paths: Paths, *, force: bool = False, log: Callable[[str], None] = print) -> bool:
+    """The training part of the read model and, when it changed, the training pages."""
+    from academy.readmodel import refresh_training
+
+    if not refresh_training(paths, force=force):
+        return False
+    render_training_pages(paths, log=log)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m academy.dashpages [--every S]`: keep the training part fresh (the hub runs it as the
+    dashboards-data service, as the hub's account: it reads the academy database)."""
+    import argparse
+
+    from runtime.settings import current
+
+    ap = argparse.ArgumentParser(prog="python -m academy.dashpages")
+    ap.add_argument("--every", type=float, default=0, help="repeat every S seconds (0: once)")
+    args = ap.parse_args(argv)
+    paths = current().paths
+    while True:
+        try:
+            refresh(paths, log=lambda s: print(s, flush=True))
+        except Exception as exc:  # keep serving the last good pages; say why in the log
+            print(f"dashboards refresh failed: {exc!r}", flush=True)
+        if args.every <= 0:
+            return 0
+        time.sleep(args.every)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

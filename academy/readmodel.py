@@ -10,8 +10,8 @@ the academy database or the raw city runs (both 0600/0700 root). It reads only t
 
 City part (built once per city, academy.citydata): hall figures per month × city/county/hall
 (`hall_month`), per item (`item_month`), hour × weekday (`heat`), platform months, bulletins.
-Training part (rebuilt by :func:`refresh_training` at `up` and by the dashboards-data service every
-minute when the academy DB changed): one row per trainee and course, competence per trainee and
+Training part (rebuilt by :func:`refresh_training` from the dashboards-data service,
+`python -m academy.dashpages --every 60`, when the academy DB changed): one row per trainee and course, competence per trainee and
 dimension, leaders' scopes. Definitions follow sandbox.hall.metrics.summary (DOMAIN §9) exactly;
 tests/dashboards reconcile them with SQL over the stored runs.
 """
@@ -230,31 +230,27 @@ def hall_tables(rec) -> dict[str, pd.DataFrame]:
     return {"hall_month": hall_month, "item_month": item_month, "heat": heat}
 
 
-def _platform_month(paths: Paths, city) -> pd.DataFrame:
+def _platform_month(runs: Path, city) -> pd.DataFrame:
     from sandbox import platform as pf
     from sandbox.storage.platform import load_platform_records
 
-    from academy.citydata import city_db
-
-    rec = load_platform_records(city_db(paths), city.platform_run)
+    rec = load_platform_records(runs, city.platform_run)
     df = pf.monthly(rec).reset_index()
     df.columns = [str(c) for c in df.columns]
     return df
 
 
-def build_bulletins(paths: Paths, city, log: Callable[[str], None] = print) -> list[str]:
+def build_bulletins(paths: Paths, runs: Path, city, log: Callable[[str], None] = print) -> list[str]:
     """Each month's bulletin, exactly as `python -m sandbox bulletin` builds and writes it, + PDF."""
     from sandbox.hotline import bulletin
     from sandbox.hotline.report import write
-
-    from academy.citydata import city_db
 
     months = pd.period_range(city.start[:7], city.end[:7], freq="M").strftime("%Y-%m").tolist()
     done = []
     for month in months:
         out = data_dir(paths) / "bulletins" / month
         try:
-            data = bulletin.build(city_db(paths), month, city.hotline_run)
+            data = bulletin.build(runs, month, city.hotline_run)
         except bulletin.NoTicketsError:
             continue
         html, _ = write(data, out)
@@ -278,20 +274,17 @@ def html_to_pdf(html: Path, pdf: Path) -> bool:
     return pdf.exists()
 
 
-def build_city(paths: Paths, city, hall_rec, log: Callable[[str], None] = print) -> None:
-    """The city part of the read model, from the fresh hall records and the stored runs."""
+def build_city(paths: Paths, runs: Path, city, hall_rec, log: Callable[[str], None] = print) -> None:
+    """The city part of the read model, from the fresh hall records and the stored runs (``runs``)."""
     tables = hall_tables(hall_rec)
-    tables["platform_month"] = _platform_month(paths, city)
-    months = build_bulletins(paths, city, log)
+    tables["platform_month"] = _platform_month(runs, city)
+    months = build_bulletins(paths, runs, city, log)
     tables["bulletin_months"] = pd.DataFrame({"month": months})
     _write_tables(paths, tables, {"city_label": city.label, "city_seed": str(city.seed),
                                   "city_start": city.start, "city_end": city.end, "hall_run": city.hall_run,
                                   "hotline_run": city.hotline_run, "platform_run": city.platform_run,
                                   "data_mark": "合成数据"})
     log(f"  read model: city tables written ({sum(len(t) for t in tables.values()):,} rows)")
-    from academy import dashpages
-
-    dashpages.render_city_pages(paths, log=log)
 
 
 # -- training part -----------------------------------------------------------------------------
@@ -392,9 +385,9 @@ def _fingerprint(tables: dict[str, pd.DataFrame]) -> str:
     return h.hexdigest()
 
 
-def refresh_training(paths: Paths, city=None, *, force: bool = False,
-                     log: Callable[[str], None] = print) -> bool:
-    """Rebuild the training part when the academy DB changed; re-render the training pages."""
+def refresh_training(paths: Paths, *, force: bool = False) -> bool:
+    """Rebuild the training part when the academy DB changed. Returns whether it changed (then the
+    training pages are rendered again: academy.dashpages.refresh)."""
     if not paths.has_academy_db():
         return False
     tables = training_tables(paths)
@@ -403,9 +396,6 @@ def refresh_training(paths: Paths, city=None, *, force: bool = False,
         return False
     _write_tables(paths, tables, {"training_digest": digest,
                                   "training_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
-    from academy import dashpages
-
-    dashpages.render_training_pages(paths, log=log)
     return True
 
 
@@ -419,28 +409,3 @@ def _meta(paths: Paths) -> dict[str, str]:
         return {}
     finally:
         con.close()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m academy.readmodel [--every S]`: keep the training part fresh (the hub runs it)."""
-    import argparse
-    import time
-
-    from runtime.settings import current
-
-    ap = argparse.ArgumentParser(prog="python -m academy.readmodel")
-    ap.add_argument("--every", type=float, default=0, help="repeat every S seconds (0: once)")
-    args = ap.parse_args(argv)
-    paths = current().paths
-    while True:
-        try:
-            refresh_training(paths, log=lambda s: print(s, flush=True))
-        except Exception as exc:  # keep serving the last good read model; say why in the log
-            print(f"read model refresh failed: {exc!r}", flush=True)
-        if args.every <= 0:
-            return 0
-        time.sleep(args.every)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -48,7 +48,7 @@ services.append(dashboards)
 # runs as the hub's account, the only one that may read that database.
 services.append({
     "name": "dashboards-data",
-    "command": [str(BIN / "python"), "-m", "academy.readmodel", "--every", "60"],
+    "command": [str(BIN / "python"), "-m", "academy.dashpages", "--every", "60"],
     "environment": dict(base_env),
 })
 

@@ -62,7 +62,8 @@ class Seen:
 
 
 def login(browser, hub, account: str, viewport=(1280, 900)):
-    page = browser.new_page(locale="zh-CN", viewport={"width": viewport[0], "height": viewport[1]})
+    context = browser.new_context(locale="zh-CN", viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
     seen = Seen(page)
     page.goto(hub.url + "hub/login")
     page.fill("#username_input", account)
@@ -129,7 +130,7 @@ def test_hall_operations_drill_down(dash_hub, training_ready, browser, city_path
         no_sideways_scroll(other, w)
         shot(other, tmp_path, name)
         other.close()
-    page.close()
+    page.context.close()
 
 
 def test_bulletin_month_change_and_download(dash_hub, training_ready, browser, city_paths, tmp_path):
@@ -149,7 +150,7 @@ def test_bulletin_month_change_and_download(dash_hub, training_ready, browser, c
     d.value.save_as(saved)
     assert saved.read_bytes()[:5] == b"%PDF-" and "2026-10" in d.value.suggested_filename
     seen.assert_masked()
-    page.close()
+    page.context.close()
 
 
 def test_training_by_scope(dash_hub, training_ready, browser, tmp_path):
@@ -164,7 +165,7 @@ def test_training_by_scope(dash_hub, training_ready, browser, tmp_path):
     assert "平安区政务服务中心税务窗口" in page.locator("#groups").inner_text()
     shot(page, tmp_path, "training-county")
     seen.assert_masked()
-    page.close()
+    page.context.close()
 
 
 def test_whatif_lever_and_record(dash_hub, training_ready, browser, city_paths, tmp_path):
@@ -189,4 +190,4 @@ def test_whatif_lever_and_record(dash_hub, training_ready, browser, city_paths, 
     records = list((city_paths.root / "dashboards-home" / "体验记录").glob("*.md"))
     assert records and "午间综合窗口不足" in records[-1].read_text(encoding="utf-8")
     seen.assert_masked()
-    page.close()
+    page.context.close()

@@ -37,7 +37,7 @@ CITY_SCOPE = "全市"
 CITY_SCOPE_NAMES = frozenset({"海东市", "全市", "市级"})
 # Not inside a longer number or a decimal fraction (the pages round every float, dashpages.to_json).
 _ID_RE = re.compile(r"(?<![0-9A-Za-z.])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<![\d.])(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_MOBILE_RE = re.compile(r"(?<![0-9A-Za-z.])(1[3-9]\d)(\d{4})(\d{4})(?![0-9A-Za-z])")
 
 
 def data_dir(paths: Paths) -> Path:

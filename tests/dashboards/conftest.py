@@ -32,11 +32,17 @@ ops,刘洋（合成）,市政务服务中心信息科,乐都区,admin,,,1
 # An ID number or mobile in clear: 18 characters (6 region + birth date + 3 + check), 11-digit mobile.
 ID_RE = re.compile(r"(?<![0-9A-Za-z.])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
                    r"(?![0-9A-Za-z])")
-MOBILE_RE = re.compile(r"(?<![\d.])1[3-9]\d{9}(?!\d)")
+# Not inside a longer token: kernel message and session ids are hex strings with digit runs.
+MOBILE_RE = re.compile(r"(?<![0-9A-Za-z.])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 def unmasked(text: str) -> list[str]:
     return ID_RE.findall(text) + MOBILE_RE.findall(text)
+
+
+def where(text: str, hit: str, width: int = 60) -> str:
+    i = text.find(hit)
+    return text[max(0, i - width): i + len(hit) + width]
 
 
 def _grading_rows(db_url: str) -> None:

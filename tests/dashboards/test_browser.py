@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboards.conftest import unmasked
+from tests.dashboards.conftest import unmasked, where
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -57,7 +57,7 @@ class Seen:
 
     def assert_masked(self) -> None:
         assert self.texts, "nothing was received"
-        found = [x for t in self.texts for x in unmasked(t)]
+        found = [where(t, x) for t in self.texts for x in unmasked(t)]
         assert not found, found[:5]
 
 

@@ -173,7 +173,7 @@ function trend(){
   const k=node(), xs=D.months, v=xs.map(m=>((D.figs[m]||{})[k]||{}).visitors), w=xs.map(m=>((D.figs[m]||{})[k]||{}).mean_wait);
   window.Plotly && Plotly.react("trend", [{type:"bar", name:"到访人次", x:xs, y:v, marker:{color:"#bbb"}},
     {type:"scatter", mode:"lines+markers", name:"平均等候（分钟）", x:xs, y:w, yaxis:"y2", line:{color:"#000",dash:"dash"}}],
-    Object.assign({}, LAY, {xaxis:{type:"category"}, yaxis:{title:"人次"}, yaxis2:{title:"分钟", overlaying:"y", side:"right"}, legend:{orientation:"h"}}), CFG);
+    Object.assign({}, LAY, {margin:{l:60,r:60,t:30,b:60}, xaxis:{type:"category"}, yaxis:{title:"人次"}, yaxis2:{title:"分钟", overlaying:"y", side:"right"}, legend:{orientation:"h"}}), CFG);
 }
 function itemsTable(){
   const rows=((D.items[$("month").value]||{})[node()])||[];

@@ -44,6 +44,16 @@ if P.root_mode:
     # academy database or the raw city runs (root-only); academy.readmodel makes both.
     dashboards["user"] = "academy-dash"
 services.append(dashboards)
+
+# The academy's own pages (hubext.web): portal, grading, cohorts, roster — everyone with a role.
+services.append({
+    "name": "academy",
+    "url": f"http://127.0.0.1:{S.web_port}",
+    "command": [str(BIN / "python"), "-m", "hubext.web"],
+    "environment": dict(base_env),
+    "oauth_no_confirm": True,
+})
+
 # Keeps the read model's training part (and the training pages) fresh from the academy database:
 # runs as the hub's account, the only one that may read that database.
 services.append({

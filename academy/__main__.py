@@ -8,6 +8,7 @@
     serve [--port N]                   production: like up, without the demo roster (systemd runs it)
     install-service [--after UNIT] …   write and verify the systemd unit (as root; docs/operations.md)
     status [--json]                    what runs, what failed, where the logs are
+    city-data [--refresh] [--seed S]   the dashboards' synthetic city: show it, or rebuild it
 """
 from __future__ import annotations
 
@@ -108,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_demo_roster)
     from academy.service import add_parsers  # serve, install-service, status (production profile)
     add_parsers(sub)
+    from academy.citydata import register as add_city_data  # city-data (the leaders' dashboards)
+    add_city_data(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -64,7 +64,7 @@ def generate(seed: int = SEED, trainees: int = 32) -> str:
     for i, taught in ((1, TRAINER_COURSES[0]), (2, TRAINER_COURSES[1])):
         rows.append((f"peixun{i:02d}", name(), "市政务服务中心综合受理科", "乐都区", "trainer", ";".join(taught),
                      "", "1"))
-    rows.append(("lingdao01", name(), "市政务服务监督管理局", "乐都区", "leader", "", "", "1"))
+    rows.append(("lingdao01", name(), "市政务服务监督管理局", "海东市", "leader", "", "", "1"))
     rows.append(("lingdao02", name(), "平安区政务服务中心", "平安区", "leader", "", "", "1"))
     rows.append(("guanli01", name(), "市政务服务中心信息科", "乐都区", "admin", "", "", "1"))
     out = io.StringIO()

@@ -127,6 +127,9 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     engine(paths.academy_db_url)  # tables
     if not paths.db_server:
         os.chmod(paths.academy_db, 0o600)
+    from academy import citydata  # the dashboards' synthetic city (once) and read model
+
+    citydata.ensure(paths, months=current().city_months, log=log)
     if demo_course:
         from academy.courses import add_course, course_is_current
 

@@ -8,6 +8,13 @@
     serve [--port N]                   production: like up, without the demo roster (systemd runs it)
     install-service [--after UNIT] …   write and verify the systemd unit (as root; docs/operations.md)
     status [--json]                    what runs, what failed, where the logs are
+    migrate [--new MESSAGE]            upgrade the academy database to the code's schema (Alembic);
+                                       --new: write the next revision from the models (developers)
+    backup DIR                         a consistent snapshot of the running academy (docs/operations.md)
+    restore DIR                        bring a backup up in a new, empty ACADEMY_ROOT
+
+Verbs that change the academy database (roster import, add-course) first bring its schema to the
+code's (`migrate`); while an academy runs on an older schema they refuse (exit 2): stop it first.
 """
 from __future__ import annotations
 
@@ -22,6 +29,39 @@ from runtime.paths import Paths
 from runtime.settings import SettingsError, current
 
 
+def _schema_ready(paths: Paths) -> int:
+    """0 when the academy DB is at the code's schema (upgrading it if no academy runs), else 2."""
+    from academy import migrations
+    from academy.hubsync import running_hub
+
+    try:
+        if not migrations.pending(paths.academy_db_url):
+            return 0
+        if running_hub(paths):
+            print("错误：学院数据库结构需要升级，但学院正在运行（旧版本）。请先停止学院（systemctl stop academy），"
+                  "再运行 python -m academy migrate 或启动学院。/ the academy database needs an upgrade while an "
+                  "academy runs: stop it first", file=sys.stderr)
+            return 2
+        print(f"学院数据库结构已升级到 / academy database upgraded to {migrations.upgrade(paths.academy_db_url)}")
+        return 0
+    except migrations.MigrationError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+def _cmd_migrate(args) -> int:
+    from academy import migrations
+
+    if args.new:
+        print(migrations.new_revision(args.new))
+        return 0
+    paths = current().paths
+    code = _schema_ready(paths)
+    if code == 0:
+        print(f"学院数据库结构 / academy database schema: {migrations.current(paths.academy_db_url)} (head)")
+    return code
+
+
 def _cmd_up(args) -> int:
     from academy.up import run
 
@@ -34,6 +74,8 @@ def _cmd_roster_import(args) -> int:
     paths = current().paths
     if not paths.has_academy_db():
         print("运行目录尚未准备，请先运行 make up / run `make up` once first", file=sys.stderr)
+        return 2
+    if _schema_ready(paths):
         return 2
     report = import_roster(Path(args.file), paths, passwords_file=args.passwords_out)
     print(report.summary())
@@ -52,6 +94,8 @@ def _cmd_add_course(args) -> int:
     from academy.hubsync import running_hub
 
     paths = current().paths
+    if paths.has_academy_db() and _schema_ready(paths):
+        return 2
     record = add_course(paths, Path(args.course_dir))
     print(f"课程 {record.id}（{record.title}）：{paths.course_root(record.id)}，formgrader 端口 {record.port}")
     info = running_hub(paths)
@@ -106,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=46)
     p.add_argument("--out")
     p.set_defaults(func=_cmd_demo_roster)
+    p = sub.add_parser("migrate", help="upgrade the academy database to the code's schema")
+    p.add_argument("--new", metavar="MESSAGE", help="developers: write the next revision from the models")
+    p.set_defaults(func=_cmd_migrate)
     from academy.service import add_parsers  # serve, install-service, status (production profile)
     add_parsers(sub)
     args = parser.parse_args(argv)

@@ -12,6 +12,7 @@
                                        --new: write the next revision from the models (developers)
     backup DIR                         a consistent snapshot of the running academy (docs/operations.md)
     restore DIR                        bring a backup up in a new, empty ACADEMY_ROOT
+    install-backup-timer [--into DIR]  a nightly backup by a systemd timer (as root)
 
 Verbs that change the academy database (roster import, add-course) first bring its schema to the
 code's (`migrate`); while an academy runs on an older schema they refuse (exit 2): stop it first.
@@ -60,6 +61,46 @@ def _cmd_migrate(args) -> int:
     if code == 0:
         print(f"学院数据库结构 / academy database schema: {migrations.current(paths.academy_db_url)} (head)")
     return code
+
+
+def _cmd_backup(args) -> int:
+    from academy.backup import BackupError, backup, backup_into
+    from academy.dbcopy import DbCopyError
+
+    paths = current().paths
+    try:
+        if args.into:
+            manifest = backup_into(paths, args.into, args.keep)
+        elif args.dir:
+            manifest = backup(paths, args.dir)
+        else:
+            print("错误：请给出备份目录 DIR 或 --into PARENT / give DIR or --into PARENT", file=sys.stderr)
+            return 2
+    except (BackupError, DbCopyError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    where = manifest.get("folder") or args.dir
+    flag = "（合成数据）" if manifest["synthetic"] else ""
+    print(f"备份完成{flag} / backup written: {where}  {manifest['total_bytes'] / 1e6:.1f} MB, "
+          f"{len(manifest['files'])} files, {manifest['took_seconds']} s, schema {manifest['schema_revision']}")
+    print("  " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()))
+    return 0
+
+
+def _cmd_restore(args) -> int:
+    from academy.dbcopy import DbCopyError
+    from academy.migrations import MigrationError
+    from academy.restore import RestoreError, restore
+
+    paths = current().paths
+    try:
+        counts = restore(args.dir, paths)
+    except (RestoreError, DbCopyError, MigrationError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(f"恢复完成 / restored into {paths.root}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print("  下一步 / next: python -m academy serve（或 make up），然后 python -m academy status")
+    return 0
 
 
 def _cmd_up(args) -> int:
@@ -153,6 +194,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("migrate", help="upgrade the academy database to the code's schema")
     p.add_argument("--new", metavar="MESSAGE", help="developers: write the next revision from the models")
     p.set_defaults(func=_cmd_migrate)
+    p = sub.add_parser("backup", help="a consistent snapshot of the (running) academy")
+    p.add_argument("dir", nargs="?", type=Path, help="a new or empty folder outside ACADEMY_ROOT")
+    p.add_argument("--into", type=Path, metavar="PARENT", help="write PARENT/academy-<time> (the timer's way)")
+    p.add_argument("--keep", type=int, default=14, help="with --into: complete backups kept (default 14)")
+    p.set_defaults(func=_cmd_backup)
+    p = sub.add_parser("restore", help="restore a backup into a new, empty ACADEMY_ROOT")
+    p.add_argument("dir", type=Path)
+    p.set_defaults(func=_cmd_restore)
+    from academy import backup_timer
+
+    backup_timer.add_parser(sub)
     from academy.service import add_parsers  # serve, install-service, status (production profile)
     add_parsers(sub)
     args = parser.parse_args(argv)

@@ -6,87 +6,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from runtime.settings import Settings
+from runtime.paths import Paths
+from tests.backup_helpers import academy, snapshot, work
 from tests.hubfixture import read_passwords, start_hub
 
-REPO = Path(__file__).resolve().parents[2]
-PYTHON = REPO / ".venv" / "bin" / "python"
-GRADING_TESTS = REPO / "tests" / "grading"
-
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
-
-
-def academy(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, ACADEMY_ROOT=str(root), ACADEMY_SINGLE_USER="1")
-    env.pop("ACADEMY_DB_URL", None)
-    return subprocess.run([str(PYTHON), "-m", "academy", *args], env=env, cwd=REPO, capture_output=True,
-                          text=True, timeout=600)
-
-
-def _trainees(root: Path) -> list[str]:
-    from runtime.people import people
-
-    return [p.account for p in people(f"sqlite:///{root / 'data' / 'academy.sqlite'}", course="demo", role="trainee")]
-
-
-def _work(root: Path) -> tuple[str, str]:
-    """Two trainees submit (one right, one wrong); the trainer collects and autogrades; competence and
-    a certificate for the good one — what a backup must carry."""
-    import sys
-
-    sys.path.insert(0, str(GRADING_TESTS))
-    from grading_helpers import answer_like, trainee_fetch, trainee_submit
-
-    from grading import api
-
-    settings = Settings.single_account(root)
-    good, wrong = _trainees(root)[:2]
-    for account, scenario in ((good, "good"), (wrong, "wrong")):
-        folder = trainee_fetch(root, account)
-        answer_like(folder, scenario)
-        trainee_submit(root, account, folder)
-    from grading.nbgrader_env import gradebook
-
-    course, src = root / "courses" / "demo", REPO / "courses" / "demo"
-    api.collect("demo", "ps1", root=course, settings=settings)
-    api.autograde("demo", "ps1", workers=1, root=course, course_src=src, settings=settings)
-    with gradebook(course) as gb:  # the trainer's manual grade, as the formgrader saves it
-        g = gb.find_grade("q3-answer", "ps1", "ps1", good)
-        g.manual_score, g.needs_manual_grade = 4, False
-        gb.db.commit()
-    api.competence("demo", root=course, settings=settings)
-    out = api.certificate("demo", good, root=course, course_src=src, settings=settings)
-    assert out.get("issued"), out
-    return good, wrong
-
-
-def _snapshot(root: Path) -> dict:
-    """What must be the same after a restore: people, grades, competence, certificates, gradebook
-    submissions and scores, and the files of submissions and homes."""
-    from grading.nbgrader_env import gradebook
-
-    from grading import store
-    from runtime.people import people
-
-    url = f"sqlite:///{root / 'data' / 'academy.sqlite'}"
-    cols = lambda rows, skip=(): sorted(tuple((k, v) for k, v in sorted(vars(r).items())  # noqa: E731
-                                              if not k.startswith("_") and k not in skip) for r in rows)
-    with gradebook(root / "courses" / "demo") as gb:
-        subs = sorted((s.student_id, s.assignment.name, s.score, str(s.timestamp))
-                      for a in gb.assignments for s in a.submissions)
-    files = {}
-    for top in ("courses/demo/submitted", "courses/demo/autograded", "exchange/demo/inbound", "homes"):
-        for p in sorted((root / top).rglob("*")):
-            if p.is_file() and not p.is_symlink():
-                files[str(p.relative_to(root))] = p.read_bytes()
-    return {"people": people(url), "results": cols(store.results(url)), "competence": cols(store.competence_rows(url)),
-            "certificates": cols(store.certificates(url)), "gradebook": subs, "files": files}
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +24,7 @@ def backed_up(tmp_path_factory):
     root = base / "old"
     hub = start_hub(root, single_user=True, extra_env={"ACADEMY_GRADE_ON_SUBMIT": "0"})
     try:
-        good, wrong = _work(root)
+        good, wrong = work(Paths(root, False))
         home = root / "homes" / wrong / "demo"
         os.symlink("/etc/shadow", home / "shadow-link")          # a trainee's planted links
         os.symlink(str(root / "data"), home / "data-link")
@@ -104,7 +33,7 @@ def backed_up(tmp_path_factory):
         proc = academy(root, "backup", str(base / "bk"))             # while the hub runs
         took = time.monotonic() - t0
         assert proc.returncode == 0, proc.stderr
-        before = _snapshot(root)
+        before = snapshot(Paths(root, False))
     finally:
         hub.stop()
     manifest = json.loads((base / "bk" / "manifest.json").read_text(encoding="utf-8"))
@@ -135,7 +64,7 @@ def test_restore_brings_up_the_same_academy(backed_up, tmp_path):
     new = tmp_path / "new"
     proc = academy(new, "restore", str(backed_up["bk"]))
     assert proc.returncode == 0, proc.stderr
-    after, before = _snapshot(new), backed_up["before"]
+    after, before = snapshot(Paths(new, False)), backed_up["before"]
     assert sorted(after["files"]) == sorted(before["files"])
     assert [k for k in before["files"] if after["files"][k] != before["files"][k]] == []
     assert after == before
@@ -149,7 +78,7 @@ def test_restore_brings_up_the_same_academy(backed_up, tmp_path):
         s = hub.login(backed_up["good"], old_passwords[backed_up["good"]])
         assert s.login_status == 302, "the password of before does not log in after the restore"
         assert hub.login(backed_up["good"], "wrong-password").login_status != 302
-        assert _snapshot(new)["certificates"] == backed_up["before"]["certificates"]
+        assert snapshot(Paths(new, False))["certificates"] == backed_up["before"]["certificates"]
     finally:
         hub.stop()
 

@@ -5,7 +5,7 @@ What goes in (docs/operations.md, "Backup and restore"):
   database (people, courses, grades, competence, certificates) and every course's gradebook — SQLite
   through the online backup API, PostgreSQL through ``pg_dump`` (academy.dbcopy);
 - ``files/``: the rest of ``$ACADEMY_ROOT`` that cannot be rebuilt — ``hub/`` (cookie secret, ops
-  token), ``data/`` (certificates' PDFs, password lists, course stamps), ``etc/`` (the operator's
+  token), ``secrets/`` (the grader secret: trainees' checker cases depend on it), ``data/`` (certificates' PDFs, password lists, course stamps), ``etc/`` (the operator's
   competence framework; not the generated ``etc/jupyter``), ``courses/`` (sources, releases,
   submissions, autograded work, feedback, quarantine), ``exchange/``, ``lessons/``, ``logs/`` (kept six
   months by law), and of each home the course folders ``homes/<account>/<course>/`` and what grading
@@ -38,7 +38,7 @@ from academy.snapshot_files import Entry, copy_out, owner_names, sha256_file
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-TREES = ("hub", "data", "etc", "courses", "exchange", "lessons", "logs")
+TREES = ("hub", "secrets", "data", "etc", "courses", "exchange", "lessons", "logs")
 # Left out of the trees: the databases (copied consistently into db/), what a running hub keeps
 # only while it runs, and what `up` regenerates.
 _SKIP = re.compile(r"^(hub/(jupyterhub\.sqlite.*|running\.json|up\.lock|.*\.pid|.*\.tmp)"

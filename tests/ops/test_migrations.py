@@ -48,8 +48,10 @@ def test_release0_database_upgrades_with_every_row_kept(release0_root):
     assert migrations.current(url) is None  # the old release knew no Alembic
     proc = academy(release0_root, "migrate")
     assert proc.returncode == 0, proc.stderr
-    assert migrations.current(url) == migrations.head() == "0002_one_valid_certificate"
+    assert migrations.current(url) == migrations.head()
     assert table_rows(url) == expected_after_upgrade()
+    with sqlite3.connect(db) as con:  # 0003: the old rows get the checker columns' defaults
+        assert con.execute("SELECT DISTINCT attempt, items FROM grading_results").fetchall() == [(0, "[]")]
     # the new rule holds in the database itself: a second valid certificate is refused
     eng = create_engine(url)
     with pytest.raises(IntegrityError), eng.begin() as con:
@@ -73,6 +75,22 @@ def test_failed_upgrade_changes_nothing_and_exits_2_in_chinese(release0_root):
     assert "alembic_version" not in _names(db)
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT revoked FROM certificates WHERE number = ?", (LATER_DUPLICATE,)).fetchone() == (0,)
+
+
+def test_columns_added_before_migrations_existed_are_kept(release0_root):
+    """main between the checker's merge and Alembic: grading.store._ready added the columns by ALTER
+    and create_all the grading_attempts table; 0003 adds only what is missing."""
+    from academy import migrations
+    from runtime.db import engine
+
+    db = release0_root / "data" / "academy.sqlite"
+    with sqlite3.connect(db) as con:
+        con.execute("ALTER TABLE grading_results ADD COLUMN attempt INTEGER DEFAULT 0")
+        con.execute("ALTER TABLE grading_results ADD COLUMN items TEXT DEFAULT '[]'")
+    engine(f"sqlite:///{db}")  # create_all: grading_attempts
+    assert academy(release0_root, "migrate").returncode == 0
+    assert migrations.current(f"sqlite:///{db}") == migrations.head()
+    assert table_rows(f"sqlite:///{db}") == expected_after_upgrade()
 
 
 def test_revisions_build_exactly_the_models(tmp_path):

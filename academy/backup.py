@@ -5,8 +5,9 @@ What goes in (docs/operations.md, "Backup and restore"):
   database (people, courses, grades, competence, certificates) and every course's gradebook — SQLite
   through the online backup API, PostgreSQL through ``pg_dump`` (academy.dbcopy);
 - ``files/``: the rest of ``$ACADEMY_ROOT`` that cannot be rebuilt — ``hub/`` (cookie secret, ops
-  token), ``secrets/`` (the grader secret: trainees' checker cases depend on it), ``data/`` (certificates' PDFs, password lists, course stamps), ``etc/`` (the operator's
-  competence framework; not the generated ``etc/jupyter``), ``courses/`` (sources, releases,
+  token), ``secrets/`` (the grader secret: trainees' checker cases depend on it), ``data/``
+  (certificates' PDFs, password lists, course stamps), ``etc/`` (the operator's competence framework;
+  not the generated ``etc/jupyter``), ``courses/`` (sources, releases,
   submissions, autograded work, feedback, quarantine), ``exchange/``, ``lessons/``, ``logs/`` (kept six
   months by law), and of each home the course folders ``homes/<account>/<course>/`` and what grading
   put there (学习进度.html, 结业证明-<course>.pdf) — not the rest of a home. Not the runtime
@@ -63,7 +64,8 @@ def databases(paths: Paths, course_ids: list[str]) -> list[Database]:
     if paths.db_server:
         return [Database("hub", paths.hub_db_url), Database("academy", paths.academy_db_url)] + [
             Database(f"gb_{c}", paths.gradebook_db_url(c, Path())) for c in course_ids]
-    out = [Database("hub", paths.hub_db_url, paths.hub_db), Database("academy", paths.academy_db_url, paths.academy_db)]
+    out = [Database("hub", paths.hub_db_url, paths.hub_db),
+           Database("academy", paths.academy_db_url, paths.academy_db)]
     for c in course_ids:
         gb = paths.course_root(c) / "gradebook.db"
         if gb.exists():
@@ -85,11 +87,13 @@ def _check_target(paths: Paths, dest: Path) -> None:
     root = paths.root.resolve()
     dest = dest.resolve()
     if dest == root or root in dest.parents or dest in root.parents:
-        raise BackupError(f"备份目录不能在运行目录之内（或包含它）/ the backup folder must be outside ACADEMY_ROOT: {dest}")
+        raise BackupError(f"备份目录不能在运行目录之内（或包含它）/ the backup folder must be outside "
+                          f"ACADEMY_ROOT: {dest}")
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"备份目录 {dest} 已存在且不为空：请给一个新的目录 / {dest} exists and is not empty")
     if not paths.has_academy_db() or not paths.hub_dir.is_dir():
-        raise BackupError(f"{paths.root} 不是已准备的学院运行目录（先运行 up）/ not a prepared ACADEMY_ROOT")
+        raise BackupError(f"{paths.root} 不是已准备的学院运行目录（先运行 up）/ "
+                          "not a prepared ACADEMY_ROOT")
 
 
 def _copy_databases(paths: Paths, dbs: list[Database], dest: Path) -> list[dict]:
@@ -131,7 +135,7 @@ def _copy_files(paths: Paths, ids: list[str], dest: Path) -> list[Entry]:
     return entries
 
 
-def _counts(db_url: str, entries: list[Entry]) -> dict[str, int]:
+def counts(db_url: str, entries: list[Entry]) -> dict[str, int]:
     from sqlalchemy import create_engine, text
 
     out: dict[str, int] = {}
@@ -169,7 +173,7 @@ def backup(paths: Paths, dest: Path, *, log=print) -> dict:
     ids = course_ids(paths)
     dbs = _copy_databases(paths, databases(paths, ids), dest)
     entries = _copy_files(paths, ids, dest)
-    academy_copy = f"sqlite:///{dest / 'db' / 'academy.sqlite'}" if not paths.db_server else paths.academy_db_url
+    academy_copy = paths.academy_db_url if paths.db_server else f"sqlite:///{dest / 'db' / 'academy.sqlite'}"
     synthetic = is_demo(paths)
     manifest = {
         "kind": "haidong-academy-backup", "format": FORMAT,
@@ -178,7 +182,7 @@ def backup(paths: Paths, dest: Path, *, log=print) -> dict:
         "database": "postgresql" if paths.db_server else "sqlite",
         "schema_revision": migrations.current(academy_copy),
         "synthetic": synthetic, **({"notice": "合成数据（演示学院）"} if synthetic else {}),
-        "courses": ids, "counts": _counts(academy_copy, entries),
+        "courses": ids, "counts": counts(academy_copy, entries),
         "databases": dbs, "files": [e.as_dict() for e in entries],
         "total_bytes": sum(d["size"] for d in dbs) + sum(e.size for e in entries),
         "took_seconds": round(time.monotonic() - t0, 2),

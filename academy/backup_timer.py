@@ -65,7 +65,8 @@ def errors(root: Path, into: Path, keep: int, at: str) -> list[str]:
     out = []
     for path, what in ((root, "ACADEMY_ROOT"), (into, "--into")):
         if not _PLAIN_PATH.match(str(path)):
-            out.append(f"{what} {path} 须为不含空格和引号的绝对路径 / must be an absolute path without spaces or quotes")
+            out.append(f"{what} {path} 须为不含空格和引号的绝对路径 / must be an absolute path "
+                       "without spaces or quotes")
     if Path(into).resolve().is_relative_to(Path(root).resolve()):
         out.append(f"--into {into} 不得位于 ACADEMY_ROOT 之内 / must be outside ACADEMY_ROOT")
     if keep < 1:
@@ -109,7 +110,8 @@ def _cmd(args) -> int:
 
 def add_parser(sub) -> None:
     p = sub.add_parser("install-backup-timer", help="write and verify a nightly backup timer (as root)")
-    p.add_argument("--into", default="/var/backups/academy", help="folder of the backups (default /var/backups/academy)")
+    p.add_argument("--into", default="/var/backups/academy",
+                   help="folder of the backups (default /var/backups/academy)")
     p.add_argument("--keep", type=int, default=14, help="complete backups kept (default 14)")
     p.add_argument("--at", default="02:30", help="local time HH:MM (default 02:30)")
     p.add_argument("--root", default=None, help="ACADEMY_ROOT (default $ACADEMY_ROOT or /srv/academy)")

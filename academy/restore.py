@@ -31,7 +31,8 @@ def load_manifest(src: Path) -> dict:
     try:
         manifest = json.loads((src / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RestoreError(f"{src} 不是完整的备份（没有 {MANIFEST}，可能备份未完成）/ not a complete backup") from None
+        raise RestoreError(f"{src} 不是完整的备份（没有 {MANIFEST}，可能备份未完成）"
+                           "/ not a complete backup") from None
     except ValueError as exc:
         raise RestoreError(f"{src}/{MANIFEST} 无法读取 / unreadable: {exc}") from None
     if manifest.get("kind") != "haidong-academy-backup" or manifest.get("format") != FORMAT:
@@ -45,8 +46,8 @@ def _entries(manifest: dict) -> list[Entry]:
     kinds: dict[str, str] = {}
     for e in entries:
         p = PurePosixPath(e.path)
-        if p.is_absolute() or any(part in ("", ".", "..") for part in e.path.split("/")) or e.kind not in (
-                "dir", "file", "symlink"):
+        bad_part = any(part in ("", ".", "..") for part in e.path.split("/"))
+        if p.is_absolute() or bad_part or e.kind not in ("dir", "file", "symlink"):
             raise RestoreError(f"备份清单中有无效路径 / invalid path in the manifest: {e.path!r}")
         if len(p.parts) > 1 and kinds.get(str(p.parent)) != "dir":
             raise RestoreError(f"备份清单中 {e.path} 的上级目录不是目录 / parent of {e.path} is not a folder")
@@ -79,9 +80,11 @@ def _check_target(paths: Paths, manifest: dict) -> None:
     from alembic.script import ScriptDirectory
 
     rev = manifest.get("schema_revision")
-    known = {s.revision for s in ScriptDirectory.from_config(migrations.config("")).walk_revisions()}
+    script = ScriptDirectory.from_config(migrations.config(""))
+    known = {s.revision for s in script.walk_revisions()}
     if rev is not None and rev not in known:
-        raise RestoreError(f"备份的数据库结构版本 {rev} 比本程序新：请用备份时的版本恢复 / from a newer release")
+        raise RestoreError(f"备份的数据库结构版本 {rev} 比本程序新：请用备份时的版本恢复"
+                           " / the backup is from a newer release")
     if paths.db_server:
         for d in databases(paths, manifest["courses"]):
             if not dbcopy.pg_is_empty(d.url):
@@ -157,7 +160,7 @@ def repoint_courses(paths: Paths, courses: list[str]) -> None:
 def restore(src: Path, paths: Paths, *, log=print) -> dict:
     """Restore the backup in ``src`` into ``paths.root``; returns the restored academy's counts."""
     from academy import migrations
-    from academy.backup import _counts
+    from academy.backup import counts
 
     src = src.resolve()
     manifest = load_manifest(src)
@@ -169,11 +172,13 @@ def restore(src: Path, paths: Paths, *, log=print) -> dict:
     paths.root.mkdir(parents=True, exist_ok=True)
     os.chmod(paths.root, 0o755)
     _restore_databases(src, paths, manifest)
-    log(f"  databases restored; schema {manifest.get('schema_revision')} -> {migrations.upgrade(paths.academy_db_url)}")
+    schema = migrations.upgrade(paths.academy_db_url)
+    log(f"  databases restored; schema {manifest.get('schema_revision')} -> {schema}")
     if paths.root_mode:
-        log(f"  Unix accounts: {len(_accounts(paths, manifest['courses']))} people, {len(manifest['courses'])} graders")
+        made = _accounts(paths, manifest["courses"])
+        log(f"  Unix accounts: {len(made)} people, {len(manifest['courses'])} graders")
     copy_in(src / "files", paths.root, entries, chown=paths.root_mode)
     if paths.root_mode:
         _chown_databases(paths, manifest)
     repoint_courses(paths, manifest["courses"])
-    return _counts(paths.academy_db_url, entries)
+    return counts(paths.academy_db_url, entries)

@@ -70,7 +70,8 @@ def _state(db_url: str) -> tuple[str | None, set[str], bool]:
             tables = set(inspect(con).get_table_names())
             ctx = MigrationContext.configure(con, opts={"compare_type": True})
             rev = ctx.get_current_revision()
-            matches = not compare_metadata(ctx, metadata()) if rev is None and tables & BASELINE_TABLES else False
+            old = rev is None and bool(tables & BASELINE_TABLES)
+            matches = old and not compare_metadata(ctx, metadata())
             return rev, tables, matches
     finally:
         eng.dispose()

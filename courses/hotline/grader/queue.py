@@ -7,6 +7,8 @@ sandbox's own per-ticket reasons.
 """
 from __future__ import annotations
 
+import math
+
 from sandbox.hotline.desk import make_queue
 from sandbox.hotline.handling import apply, reference_decisions, score
 
@@ -29,7 +31,8 @@ def reference(case: dict, seed: int) -> dict:
 
 
 def _pts(max_points: float, share: float) -> float:
-    return max(0.0, min(max_points, round(max_points * share * 2) / 2))
+    """Points for a share, to one decimal, rounded down (anything short of right loses something)."""
+    return max(0.0, min(max_points, math.floor(max_points * share * 10 + 1e-9) / 10))
 
 
 def check(answers: dict, ctx: Context) -> list[Item]:
@@ -49,7 +52,8 @@ def check(answers: dict, ctx: Context) -> list[Item]:
         "merge-check": z(got["并单正确率"]) - 0.5 * (got["错误并单"] + got["重复派单"]),
         "return-check": z(got["改派正确率"]),
         "extend-check": z(got["延期审核正确率"]),
-        "ontime-check": z(got["按期办结率"]) / max(z(best["按期办结率"]), 1e-9),
+        # a queue left alone still has a few tickets on time: the scale starts at half of them
+        "ontime-check": (z(got["按期办结率"]) - 0.5) / max(z(best["按期办结率"]) - 0.5, 1e-9),
     }
     kinds = {"classify-check": ("分类应为",), "route-check": ("主办单位应为", "协办单位应为"),
              "direct-check": ("知识库", "直接办结"), "refuse-check": ("不予受理",), "merge-check": ("并单", "并入"),

@@ -1,0 +1,138 @@
+"""The three hotline-side courses (issue 21): 12345工单办理 (hotline), 差评整改与评估考核 (ratings),
+月度通报与预警 (bulletin). Lessons run headless with their widgets driven; each checker gives the
+reference full marks, blank and typical wrong answers less on every check; behaviour grading accepts
+good handling and rejects bad on seeds no lesson shows; two seeds give different cases."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from course_helpers import COURSES_DIR, errors, execute, render, stream_text
+from grading.checks import Context, load_checker
+
+NEW_COURSES = {"hotline": "queue", "ratings": "rectify", "bulletin": "month"}
+UNSEEN = (424242, 977)  # seeds no lesson or notebook uses (trainees' seeds are HMACs)
+
+
+def new_lessons() -> list[Path]:
+    return sorted(p for c in NEW_COURSES for p in (COURSES_DIR / c / "lessons").glob("*.py"))
+
+
+def checker(course: str):
+    return load_checker(COURSES_DIR / course / "grader" / f"{NEW_COURSES[course]}.py")
+
+
+def ctx(course: str, seed: int) -> Context:
+    return Context(course, NEW_COURSES[course], "trainee01", 1, seed)
+
+
+def graded(course: str, answers: dict, seed: int) -> dict:
+    return {i.cell: i for i in checker(course).check(answers, ctx(course, seed))}
+
+
+def reference(course: str, seed: int) -> dict:
+    spec = checker(course)
+    return spec.module.reference(spec.cases(seed), seed)
+
+
+@pytest.mark.timeout(400)
+@pytest.mark.parametrize("path", new_lessons(), ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
+def test_lesson_runs_with_widgets_driven(path, tmp_path):
+    nb = execute(render(path), tmp_path, extra=[
+        "import coursekit.testing as _t\nfor _line in _t.exercise_all():\n    print(_line)"])
+    assert not errors(nb), errors(nb)
+    log = stream_text(nb.metadata["_extra_outputs"][0])
+    assert "Glossary" in log and log.count("\n") >= 2, log
+    assert "合成数据" in json.dumps(nb, ensure_ascii=False)
+    assert "学习目标" in nb.cells[0].source
+
+
+@pytest.mark.parametrize("course", list(NEW_COURSES))
+def test_cases_are_public_json_and_differ_by_seed(course):
+    spec = checker(course)
+    a, b = spec.cases(UNSEEN[0]), spec.cases(UNSEEN[1])
+    text = json.dumps(a, ensure_ascii=False)
+    assert a != b
+    assert spec.cases(UNSEEN[0]) == a  # same seed, same cases
+    assert "合成数据" in text
+    for secret in ("truth", "master", "extension_ok", "planted", "hot_issue", "恶意"):
+        assert secret not in text, secret
+
+
+@pytest.mark.parametrize("course", list(NEW_COURSES))
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_reference_full_blank_zero(course, seed):
+    full = graded(course, reference(course, seed), seed)
+    blank = graded(course, {}, seed)
+    auto = [c for c, i in full.items() if not i.needs_manual]
+    assert len(auto) >= 5 and any(i.needs_manual for i in full.values())
+    for c in auto:
+        assert full[c].points == full[c].max_points, (c, full[c].reasons)
+        assert blank[c].points == 0, (c, blank[c].points)
+        assert blank[c].reasons
+
+
+# ---- 12345工单办理 ---------------------------------------------------------------------------------
+def _wrong_hotline(seed: int) -> dict:
+    """Typical mistakes: push returns down to the township, refuse a valid complaint, dispatch every
+    consultation, dispatch duplicates, approve every extension, guess the category of half the tickets."""
+    from sandbox.hotline.desk import make_queue, township_unit
+    q = make_queue(seed)
+    ans = reference("hotline", seed)
+    dec = ans["queue"]
+    first_dispatch = True
+    for t in q.tickets:
+        d, tr = dec[t.number], t.truth
+        if tr.kind == "returned":
+            d["主办"] = township_unit(t.county, t.town)
+        elif tr.kind == "new-dispatch" and first_dispatch:
+            d.update(处理="不予受理", 理由="涉诉")
+            first_dispatch = False
+        elif tr.kind == "new-dispatch":
+            d["分类"] = "其他事项"
+            d["主办"] = "海东市政务服务中心"
+        elif tr.kind == "direct":
+            d.update(处理="派单", 主办=tr.lead)
+        elif tr.kind == "duplicate":
+            d.update(处理="派单", 主办=tr.lead, 协办=list(tr.assist))
+        elif tr.kind == "extension":
+            d["处理"] = "同意延期"
+        elif tr.kind == "refuse":
+            d.update(处理="派单", 类型="投诉", 分类="其他事项", 主办="海东市政务服务中心")
+    return ans
+
+
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_hotline_wrong_handling_scores_lower_on_every_check(seed):
+    full = graded("hotline", reference("hotline", seed), seed)
+    wrong = graded("hotline", _wrong_hotline(seed), seed)
+    for cell, item in full.items():
+        if not item.needs_manual:
+            assert wrong[cell].points < item.points, (cell, wrong[cell].points, wrong[cell].reasons)
+    text = "".join(wrong["return-check"].reasons)
+    assert "乡镇" in text and "职能部门" in text
+    assert any("错误地不予受理" in r for r in wrong["refuse-check"].reasons)
+
+
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_hotline_behaviour_late_extension_is_refused_by_the_system(seed):
+    """Approving a 延期 asked after 17:00 of the due day is refused by the ticket API itself."""
+    from sandbox.hotline.desk import make_queue
+    from sandbox.hotline.handling import apply
+    q = make_queue(seed)
+    ans = reference("hotline", seed)["queue"]
+    late = [t for t in q.tickets if t.truth.kind == "extension" and t.request_at.hour >= 17]
+    assert late
+    ans[late[0].number]["处理"] = "同意延期"
+    out = {o.number: o for o in apply(q, ans)}[late[0].number]
+    assert any("17:00" in r for r in out.reasons), out.reasons
+    assert out.handled_on_time is False
+
+
+def test_hotline_bad_seed_answers_do_not_transfer():
+    """Answers made for one trainee's queue score low on another's (cases cannot be passed around)."""
+    a, b = UNSEEN
+    other = graded("hotline", reference("hotline", a), b)
+    assert sum(i.points for i in other.values()) < 0.2 * sum(i.max_points for i in other.values() if not i.needs_manual)

@@ -12,7 +12,7 @@ import pytest
 from course_helpers import COURSES_DIR, errors, execute, render, stream_text
 from grading.checks import Context, load_checker
 
-NEW_COURSES = {"hotline": "queue", "ratings": "rectify", "bulletin": "month"}
+NEW_COURSES = {"hotline": "queue", "ratings": "rectify"}  # bulletin (月度通报与预警): not built yet
 UNSEEN = (424242, 977)  # seeds no lesson or notebook uses (trainees' seeds are HMACs)
 
 
@@ -57,7 +57,7 @@ def test_cases_are_public_json_and_differ_by_seed(course):
     assert a != b
     assert spec.cases(UNSEEN[0]) == a  # same seed, same cases
     assert "合成数据" in text
-    for secret in ("truth", "master", "extension_ok", "planted", "hot_issue", "恶意"):
+    for secret in ("truth", "master", "extension_ok", "planted", "hot_issue"):
         assert secret not in text, secret
 
 
@@ -136,3 +136,34 @@ def test_hotline_bad_seed_answers_do_not_transfer():
     a, b = UNSEEN
     other = graded("hotline", reference("hotline", a), b)
     assert sum(i.points for i in other.values()) < 0.2 * sum(i.max_points for i in other.values() if not i.needs_manual)
+
+
+# ---- 差评整改与评估考核 -----------------------------------------------------------------------------
+def _wrong_ratings(seed: int) -> dict:
+    """Typical mistakes: skip one callback, appeal a true 差评, explain instead of rectifying, plan a fix
+    after the deadline, use all 差评 as the denominator, tick no unit."""
+    from sandbox.practice.rating_batch import make_batch
+    ans = reference("ratings", seed)
+    batch = make_batch(seed)
+    true = [b.rating.rating_id for b in batch if b.kind == "rectify"]
+    expl = [b.rating.rating_id for b in batch if b.kind == "explain"]
+    planted = [b.rating.rating_id for b in batch if b.kind == "appeal"]
+    ans["batch"][true[0]]["回访"] = False
+    ans["batch"][true[1]]["处理"] = "申诉"
+    ans["batch"][true[2]]["完成日期"] = "2099-01-01"
+    ans["batch"][expl[0]]["处理"] = "整改"
+    ans["batch"][planted[0]]["处理"] = "解释说明"
+    ans["eval"] = {k: "100.0" for k in ans["eval"]}
+    ans["floor"] = [] if ans["floor"] else ["乐都区政务服务中心"]
+    return ans
+
+
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_ratings_wrong_handling_scores_lower_on_every_check(seed):
+    full = graded("ratings", reference("ratings", seed), seed)
+    wrong = graded("ratings", _wrong_ratings(seed), seed)
+    for cell, item in full.items():
+        if not item.needs_manual:
+            assert wrong[cell].points < item.points, (cell, wrong[cell].points, wrong[cell].reasons)
+    assert any("申诉不成立" in r for r in wrong["appeal-check"].reasons)
+    assert any("超过整改期限" in r for r in wrong["ontime-check"].reasons)

@@ -12,7 +12,7 @@ import pytest
 from course_helpers import COURSES_DIR, errors, execute, render, stream_text
 from grading.checks import Context, load_checker
 
-NEW_COURSES = {"hotline": "queue", "ratings": "rectify"}  # bulletin (月度通报与预警): not built yet
+NEW_COURSES = {"hotline": "queue", "ratings": "rectify", "bulletin": "month"}
 UNSEEN = (424242, 977)  # seeds no lesson or notebook uses (trainees' seeds are HMACs)
 
 
@@ -167,3 +167,59 @@ def test_ratings_wrong_handling_scores_lower_on_every_check(seed):
             assert wrong[cell].points < item.points, (cell, wrong[cell].points, wrong[cell].reasons)
     assert any("申诉不成立" in r for r in wrong["appeal-check"].reasons)
     assert any("超过整改期限" in r for r in wrong["ontime-check"].reasons)
+
+
+# ---- 月度通报与预警 ---------------------------------------------------------------------------------
+def _wrong_bulletin(seed: int) -> dict:
+    """Typical mistakes: all received tickets as the denominator and 基本满意 counted in full, the
+    hot topics in the wrong order with year-on-year change, a rule that warns on everything, every
+    苗头 ticked (seasonal ones included), the refused and merged tickets left out of 受理量."""
+    ans = reference("bulletin", seed)
+    ans["defs"].update({"按期办结率分母": "全部受理工单", "基本满意权重": "1", "环比": "与去年同月比", "响应率分子": "已签收"})
+    f = ans["figures"]
+    f["受理量"] = str(int(f["受理量"]) - 30)
+    for k in ("按期办结率", "满意率", "响应率"):
+        f[k] = f"{float(f[k]) - 3:.1f}"
+    h = ans["hot"]
+    h["第1名"], h["第2名"] = h["第2名"], h["第1名"]
+    h["第3名环比"] = "0"
+    ans["rule"] = {"窗口天数": "3", "倍数": "1.2", "最少件数": "1"}
+    ans["flags"] = [f"{c['县区']}·{c['分类']}" for c in checker("bulletin").cases(seed)["苗头"]]
+    return ans
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_bulletin_wrong_answers_score_lower_on_every_check(seed):
+    full = graded("bulletin", reference("bulletin", seed), seed)
+    wrong = graded("bulletin", _wrong_bulletin(seed), seed)
+    for cell, item in full.items():
+        if not item.needs_manual:
+            assert wrong[cell].points < item.points, (cell, wrong[cell].points, wrong[cell].reasons)
+    assert any("误报" in r for r in wrong["rule-check"].reasons)
+
+
+@pytest.mark.timeout(600)
+def test_bulletin_rule_replay_accepts_a_good_rule_and_rejects_a_blind_one():
+    """On months no notebook shows: the reference rule flags each planted issue by its peak with at most
+    one stray alert per clean month; a rule too strict to fire misses them; a rule that fires on noise floods clean months."""
+    from sandbox.hotline.drill import Rule, replay_rule
+    seeds, clean = (7001, 7002, 7003), (7101, 7102)
+    good = replay_rule(Rule(7, 4, 6), seeds, clean)
+    assert all(lead is not None and lead >= 0 for lead in good["提前天数"]) and good["误报"] <= 2, good
+    blind = replay_rule(Rule(7, 10, 40), seeds, clean)
+    assert blind["提前天数"] == [None, None, None]
+    noisy = replay_rule(Rule(3, 1.2, 1), seeds, clean)
+    assert noisy["误报"] > 20
+
+
+def test_bulletin_definitions_matter_on_an_unseen_month():
+    """Each definition choice other than the bulletin's changes a figure on a month the trainee never saw."""
+    from sandbox.hotline import drill
+    run = drill.month_run(7201, planted=False)
+    cur, prev = drill.frames(run)
+    want = drill.figures(cur, prev, drill.BULLETIN_DEFINITIONS)
+    for key, options in drill.DEFINITIONS.items():
+        for other in options[1:]:
+            got = drill.figures(cur, prev, {**drill.BULLETIN_DEFINITIONS, key: other})
+            assert got != want, (key, other)

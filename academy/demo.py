@@ -29,9 +29,9 @@ CITY_UNITS = (
 )
 COUNTY_UNITS = ("政务服务中心综合窗口", "政务服务中心帮办代办窗口", "政务服务中心跨省通办窗口")
 COHORTS = ("2026年第一期", "2026年第二期")
-# Every demo trainee takes the shipped courses; each trainer teaches the demo course and one other.
-TRAINEE_COURSES = ("demo", "guides", "walkthrough")
-TRAINER_COURSES = (("demo", "guides"), ("demo", "walkthrough"))
+# Every demo trainee takes the shipped courses; each trainer teaches the demo course and some of the others.
+TRAINEE_COURSES = ("demo", "guides", "walkthrough", "hotline", "ratings", "bulletin")
+TRAINER_COURSES = (("demo", "guides", "hotline"), ("demo", "walkthrough", "ratings", "bulletin"))
 
 
 def generate(seed: int = SEED, trainees: int = 32) -> str:

@@ -99,3 +99,30 @@ def test_rating_appeal_on_a_true_rating_is_rejected_by_the_loop():
     case = next(c for c in cases if c.rating.rating_id == true.rating.rating_id)
     assert not case.voided and case.rectified_at is None
     assert any("申诉不成立" in w for w in why[true.rating.rating_id])
+
+
+def test_drill_month_frames_equal_the_stored_month():
+    """The replay path (records, no database) gives the figures and alerts of the stored month."""
+    from sandbox.hotline import drill
+    run = drill.month_run(5)
+    cur, prev = drill.frames(run)
+    c2, p2, month, hot = drill.month_frames(5)
+    assert month == run.month and hot == run.hot
+    for key, options in drill.DEFINITIONS.items():
+        for o in options:
+            d = {**drill.BULLETIN_DEFINITIONS, key: o}
+            assert drill.figures(cur, prev, d) == drill.figures(c2, p2, d), (key, o)
+    assert drill.rule_alerts(cur, prev, drill.Rule()) == drill.rule_alerts(c2, p2, drill.Rule())
+
+
+def test_drill_figures_match_the_bulletin():
+    from sandbox.hotline import bulletin, drill
+    run = drill.month_run(6)
+    cur, prev = drill.frames(run)
+    b = bulletin.build(run.engine, run.month, run.run_id)
+    f = drill.figures(cur, prev, drill.BULLETIN_DEFINITIONS)
+    assert f["受理量"] == b["基本情况"]["受理量"]
+    assert f["按期办结率"] == round(b["办理情况"]["按期办结率"] * 100, 1)
+    assert f["满意率"] == round(b["回访评价"]["满意率"] * 100, 1)
+    assert f["响应率"] == round(b["办理情况"]["响应率"] * 100, 1)
+    assert [h["分类"] for h in f["热点"]] == [h["分类"] for h in b["热点分析"]["二级分类前列"][:5]]

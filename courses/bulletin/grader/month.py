@@ -122,13 +122,12 @@ def _hot_item(hot: dict, b: dict) -> Item:
 
 def _defs_item(defs: dict, seed: int) -> Item:
     """The trainee's definitions on a month they never saw, against the bulletin's own figures."""
-    run = drill.month_run(_unseen(seed, 0), planted=False)
-    cur, prev = drill.frames(run)
+    cur, prev, month, _ = drill.month_frames(_unseen(seed, 0), planted=False)
     want = drill.figures(cur, prev, drill.BULLETIN_DEFINITIONS)
     got = drill.figures(cur, prev, {k: v for k, v in defs.items() if isinstance(v, str)})
     parts = {"按期办结率": got["按期办结率"] == want["按期办结率"], "满意率": got["满意率"] == want["满意率"],
              "响应率": got["响应率"] == want["响应率"], "环比": [h["环比"] for h in got["热点"]] == [h["环比"] for h in want["热点"]]}
-    why = [f"用你的口径算另一个月（{run.month}）的{k}：{got[k] if k != '环比' else [h['环比'] for h in got['热点']][:2]}，"
+    why = [f"用你的口径算另一个月（{month}）的{k}：{got[k] if k != '环比' else [h['环比'] for h in got['热点']][:2]}，"
            f"通报为 {want[k] if k != '环比' else [h['环比'] for h in want['热点']][:2]}" for k, ok in parts.items() if not ok]
     return Item("defs-check", _pts(3, sum(parts.values()) / len(parts)), 3, tuple(why) or ("口径与通报一致",))
 

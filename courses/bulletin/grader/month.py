@@ -13,7 +13,14 @@ from datetime import date
 
 from sandbox.hotline import bulletin, drill
 
-from grading.checks import Context, Item
+from typing import TYPE_CHECKING
+
+# A checker is grader-side code loaded by grading (never by a trainee's kernel): it returns the
+# contract's Item; Context is only a type here.
+from grading.checks import Item
+
+if TYPE_CHECKING:
+    from grading.checks import Context
 
 SCHEMA = {"defs": "dict", "figures": "dict", "hot": "dict", "rule": "dict", "flags": "list", "brief": "str"}
 REFERENCE_RULE = {"窗口天数": "7", "倍数": "4", "最少件数": "6"}

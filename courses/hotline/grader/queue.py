@@ -12,7 +12,14 @@ import math
 from sandbox.hotline.desk import make_queue
 from sandbox.hotline.handling import apply, reference_decisions, score
 
-from grading.checks import Context, Item
+from typing import TYPE_CHECKING
+
+# A checker is grader-side code loaded by grading (never by a trainee's kernel): it returns the
+# contract's Item; Context is only a type here.
+from grading.checks import Item
+
+if TYPE_CHECKING:
+    from grading.checks import Context
 
 SCHEMA = {"queue": "dict", "reply": "str"}
 POINTS = {"classify-check": 3, "route-check": 4, "direct-check": 2, "refuse-check": 3, "merge-check": 2,

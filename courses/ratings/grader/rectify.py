@@ -12,7 +12,14 @@ import math
 from sandbox.practice import rating_batch as rb
 from sandbox.practice.rectification import metrics
 
-from grading.checks import Context, Item
+from typing import TYPE_CHECKING
+
+# A checker is grader-side code loaded by grading (never by a trainee's kernel): it returns the
+# contract's Item; Context is only a type here.
+from grading.checks import Item
+
+if TYPE_CHECKING:
+    from grading.checks import Context
 
 SCHEMA = {"batch": "dict", "eval": "dict", "floor": "list", "report": "str"}
 POINTS = {"callback-check": 2, "handling-check": 2, "appeal-check": 3, "ontime-check": 3, "eval-check": 4,

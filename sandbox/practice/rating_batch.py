@@ -188,3 +188,35 @@ def make_quarter(seed: int, n: int = 900, cal: WorkCalendar | None = None) -> tu
         src = "online" if units[u] == "网上政务服务平台" else str(rng.choice(["hall", "hotline"]))
         ratings.append(Rating(f"Q{i + 1:04d}", src, str(units[u]), "综合", level, t))
     return ratings, run_loop(ratings, seed, cal=cal)
+
+
+FLOOR = 0.9  # 按期整改率 floor of the evaluation exercise (a training figure)
+
+
+def quarter_table(seed: int) -> tuple[list[dict], Any]:
+    """The quarter as the exercise shows it (one row per rating with the loop's outcome) and the
+    units' figures by :func:`sandbox.practice.rectification.metrics` (the answer key)."""
+    from .rectification import metrics
+    ratings, cases = make_quarter(seed)
+    by = {c.rating.rating_id: c for c in cases}
+    rows = []
+    for r in ratings:
+        c = by.get(r.rating_id)
+        need = bool(c and c.confirmed and not c.voided)
+        rows.append({"编号": r.rating_id, "单位": r.unit, "来源": SOURCE_LABEL[r.source], "评价": r.level,
+                     "差评": r.bad, "申诉作废": bool(c and c.voided), "已回访核实": bool(c and c.callback_at),
+                     "核实属实需整改": need, "已整改": bool(need and c.rectified_at),
+                     "按期整改": bool(need and c.on_time)})
+    return rows, metrics(ratings, cases, by="unit")
+
+
+def eval_units(table) -> list[str]:
+    """The two units whose four figures the trainee computes."""
+    return [u for u in table["unit"] if u != "合计"][:2]
+
+
+def exercise_cases(seed: int) -> dict:
+    """Everything the rectify exercise shows for ``seed`` (public; the seed is the grader's secret)."""
+    rows, table = quarter_table(seed)
+    return {"差评": [b.public() for b in make_batch(seed)], "季度评价": rows, "评估单位": eval_units(table),
+            "整改期限": "差评后 5 个工作日 18:00", "数据性质": "合成数据"}

@@ -223,3 +223,40 @@ def test_bulletin_definitions_matter_on_an_unseen_month():
         for other in options[1:]:
             got = drill.figures(cur, prev, {**drill.BULLETIN_DEFINITIONS, key: other})
             assert got != want, (key, other)
+
+
+# ---- the assignment notebooks: widgets → answers.json → checker -----------------------------------
+PRACTICE = {"hotline": 20250602, "ratings": 20250302, "bulletin": 20250703}  # the notebooks' fallback cases
+DRIVE = """
+import coursekit as ck, coursekit.testing as _T
+from grading.checks import load_checker
+_spec = load_checker({path!r})
+_ref = _spec.module.reference(CASES, {seed})
+for _c in _T.components():
+    if type(_c).__name__ in ("QueueDesk", "RatingDesk"):
+        for _k, _v in _ref[_c.qid].items():
+            _c.save(_k, _v)
+for _qid, _q in ck.REGISTRY.items():
+    if _qid in _ref and _qid not in ("queue", "batch"):
+        _q.set(_ref[_qid]); _q.save()
+print(sorted(ck.answers.load_all()))
+"""
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("course", list(NEW_COURSES))
+def test_assignment_widgets_save_answers_the_checker_grades(course, tmp_path):
+    """The released notebook runs (no own cases here: it says so and shows practice cases); answers
+    entered through its widgets land in answers.json and the checker gives them full marks."""
+    a = NEW_COURSES[course]
+    path = COURSES_DIR / course / "assignments" / a / f"{a}.py"
+    checker_path = COURSES_DIR / course / "grader" / f"{a}.py"
+    nb = execute(render(path), tmp_path, extra=[DRIVE.format(path=str(checker_path), seed=PRACTICE[course])])
+    assert not errors(nb), errors(nb)
+    out = json.dumps(nb, ensure_ascii=False)
+    assert "练习数据" in out and "合成数据" in out
+    answers = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
+    items = checker(course).check(answers, ctx(course, PRACTICE[course]))
+    for i in items:
+        if not i.needs_manual:
+            assert i.points == i.max_points, (i.cell, i.reasons)

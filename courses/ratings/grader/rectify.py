@@ -25,32 +25,19 @@ SCHEMA = {"batch": "dict", "eval": "dict", "floor": "list", "report": "str"}
 POINTS = {"callback-check": 2, "handling-check": 2, "appeal-check": 3, "ontime-check": 3, "eval-check": 4,
           "floor-check": 2}
 MEASURES = ("差评率", "回访率", "整改率", "按期整改率")
-FLOOR = 0.9  # 按期整改率 floor of the evaluation (training figure)
+FLOOR = rb.FLOOR
 
 
-def _quarter_rows(seed: int) -> tuple[list[dict], object]:
-    ratings, cases = rb.make_quarter(seed)
-    by = {c.rating.rating_id: c for c in cases}
-    rows = []
-    for r in ratings:
-        c = by.get(r.rating_id)
-        need = bool(c and c.confirmed and not c.voided)
-        rows.append({"编号": r.rating_id, "单位": r.unit, "来源": rb.SOURCE_LABEL[r.source], "评价": r.level,
-                     "差评": r.bad, "申诉作废": bool(c and c.voided), "已回访核实": bool(c and c.callback_at),
-                     "核实属实需整改": need, "已整改": bool(need and c.rectified_at),
-                     "按期整改": bool(need and c.on_time)})
-    return rows, metrics(ratings, cases, by="unit")
+def _quarter_rows(seed: int):
+    return rb.quarter_table(seed)
 
 
 def eval_units(table) -> list[str]:
-    units = [u for u in table["unit"] if u != "合计"]
-    return units[:2]
+    return rb.eval_units(table)
 
 
 def cases(seed: int) -> dict:
-    rows, table = _quarter_rows(seed)
-    return {"差评": [b.public() for b in rb.make_batch(seed)], "季度评价": rows, "评估单位": eval_units(table),
-            "整改期限": "差评后 5 个工作日 18:00", "数据性质": "合成数据"}
+    return rb.exercise_cases(seed)
 
 
 def reference(case: dict, seed: int) -> dict:

@@ -31,11 +31,11 @@
 import coursekit as ck
 from coursekit import assigned, tables
 from coursekit import ratingdesk as rd
-from sandbox.practice.rating_batch import make_batch
+from sandbox.practice.rating_batch import exercise_cases
 
 ck.start()
 ck.terms("差评", "回访", "申诉", "差评率", "回访率", "整改率", "按期整改率")
-CASES = assigned.cases(lambda: {"差评": [b.public() for b in make_batch(20250302)], "季度评价": [], "评估单位": []})
+CASES = assigned.cases(lambda: exercise_cases(20250302))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "batch-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第一题：办理本周差评（共 10 分）

@@ -246,7 +246,7 @@ def _duplicates(b: _Builder, masters: list[QueueTicket], n: int) -> None:
         same_caller = bool(b.rng.random() < 0.5)
         caller = (m.caller_name, m.caller_mobile) if same_caller else None
         again = "我刚才已经打过电话反映了：" if same_caller else "我也是那边的，反映同一件事："
-        text = again + m.text
+        text = again + m.text.removeprefix("您好，")
         ci = next(i for i, c in enumerate(COUNTIES) if c.name == m.county)
         b.add(at, m.truth.level2, m.truth.ticket_type,
               Truth("duplicate", m.truth.ticket_type, m.truth.level2, m.truth.lead, m.truth.assist, master=m.number),

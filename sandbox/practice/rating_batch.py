@@ -17,9 +17,12 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..base.calendar import WorkCalendar, default_calendar
+from ..base.geography import COUNTIES
 from .rectification import (Case, RectificationError, Rating, RectificationConfig, appeal, callback, explain,
                             open_case, re_rate, rectify, reply, run_loop)
 
+# The department a hotline rating's item belongs to (the 派单目录's lead, kept here: practice imports no part).
+HOTLINE_DEPT = {"物业服务质量": "住建局", "农民工工资拖欠": "人社局", "不动产登记": "自然资源局", "餐饮服务": "市场监管局"}
 SOURCE_LABEL = {"hall": "大厅一次一评", "online": "网上一事一评", "hotline": "12345回访评价"}
 ACTIONS = ("整改", "解释说明", "申诉")
 UNITS = ("乐都区政务服务中心", "平安区政务服务中心", "民和县政务服务中心", "互助县人社局", "化隆县市场监管局",
@@ -30,7 +33,7 @@ TRUE = (("hall", "社保卡补换", "排了一个多小时，窗口只开了一�
         ("online", "不动产登记", "网上提交了三次都被退回，每次只说材料不全，不说缺什么。",
          "核实属实：退回意见未一次性告知所缺材料。", 3),
         ("hotline", "物业服务质量", "反映的楼道灯问题说修好了，其实根本没人来。",
-         "核实属实：承办单位未到现场即回复办结。", 4),
+         "核实属实：承办单位未到现场即回复办结。", 4),  # hotline rows: the unit is the item's department
         ("hall", "个体工商户登记", "叫号机坏了没人管，大家乱成一团。",
          "核实属实：叫号机故障两天未报修，需厂家更换主板。", 4),
         ("online", "居民医保缴费", "手机上缴费页面一直打不开，客服电话也打不通。",
@@ -59,10 +62,12 @@ class BadRating:
     finding: str       # what the 回访核实 call finds (shown once the trainee has called back)
     need_days: int = 0  # working days the fix takes after the callback
 
-    def public(self) -> dict:
-        r = self.rating
+    def public(self, cal: WorkCalendar | None = None) -> dict:
+        r, cal = self.rating, cal or default_calendar(True)
+        due = open_case(r, RectificationConfig(), cal).deadline
         return {"编号": r.rating_id, "来源": SOURCE_LABEL[r.source], "单位": r.unit, "事项": r.item, "评价": r.level,
-                "评价时间": f"{r.time:%Y-%m-%d %H:%M}", "评价内容": self.words, "回访核实情况": self.finding,
+                "评价时间": f"{r.time:%Y-%m-%d %H:%M}", "评价内容": self.words, "整改期限": f"{due:%Y-%m-%d %H:%M}",
+                "回访核实时间": f"{callback_time(self, cal):%Y-%m-%d %H:%M}", "回访核实情况": self.finding,
                 "整改所需工作日": self.need_days or None, "数据性质": "合成数据"}
 
 
@@ -71,17 +76,28 @@ def _moment(rng: np.random.Generator, start: date, cal: WorkCalendar) -> datetim
     return datetime.combine(d, time(int(rng.integers(9, 17)), int(rng.integers(0, 59))))
 
 
+def _unit(rng: np.random.Generator, source: str, item: str, halls: list[str]) -> str:
+    """Who a rating is about: the online platform, a hall, or the hotline item's county department."""
+    if source == "online":
+        return "网上政务服务平台"
+    if source == "hall":
+        return halls[int(rng.integers(len(halls)))]
+    c = COUNTIES[int(rng.integers(len(COUNTIES)))]
+    prefix = c.name if c.name.endswith("区") else c.short + "县"
+    return prefix + HOTLINE_DEPT[item]
+
+
 def make_batch(seed: int, cal: WorkCalendar | None = None) -> list[BadRating]:
     """A dozen 差评 of one week (same seed, same batch): six true, three misunderstandings, three planted."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xBAD]))
     cal = cal or default_calendar(True)
     start = date(2025, 3, 3) + timedelta(days=int(rng.integers(0, 230)))
-    units = list(rng.permutation(UNITS[:-1]))
+    halls = [u for u in UNITS if u.endswith("政务服务中心")]
     out: list[BadRating] = []
     rows = [("rectify", *t) for t in TRUE] + [("explain", *t, 0) for t in EXPLAIN] + [("appeal", *t, 0) for t in PLANTED]
     for i in rng.permutation(len(rows)):
         kind, source, item, words, finding, need = rows[int(i)]
-        unit = "网上政务服务平台" if source == "online" else str(units[int(i) % len(units)])
+        unit = _unit(rng, source, item, halls)
         level = "非常不满意" if rng.random() < 0.5 else "不满意"
         r = Rating(f"CP{seed % 10000:04d}-{len(out) + 1:02d}", source, unit, item, level, _moment(rng, start, cal))
         out.append(BadRating(r, kind, words, finding, int(need) if kind == "rectify" else 0))
@@ -203,10 +219,11 @@ def quarter_table(seed: int) -> tuple[list[dict], Any]:
     for r in ratings:
         c = by.get(r.rating_id)
         need = bool(c and c.confirmed and not c.voided)
+        yn = lambda v: "是" if v else "否"  # noqa: E731 - the table says 是/否 as an export would
         rows.append({"编号": r.rating_id, "单位": r.unit, "来源": SOURCE_LABEL[r.source], "评价": r.level,
-                     "差评": r.bad, "申诉作废": bool(c and c.voided), "已回访核实": bool(c and c.callback_at),
-                     "核实属实需整改": need, "已整改": bool(need and c.rectified_at),
-                     "按期整改": bool(need and c.on_time)})
+                     "差评": yn(r.bad), "申诉作废": yn(c and c.voided), "已回访核实": yn(c and c.callback_at),
+                     "核实属实需整改": yn(need), "已整改": yn(need and c.rectified_at),
+                     "按期整改": yn(need and c.on_time)})
     return rows, metrics(ratings, cases, by="unit")
 
 

@@ -23,7 +23,7 @@
 # %% jupyter={"source_hidden": true}
 import coursekit as ck
 from coursekit import tables
-from sandbox.practice.rating_batch import make_quarter
+from sandbox.practice.rating_batch import quarter_table
 
 ck.start()
 ck.terms("差评率", "回访率", "整改率", "按期整改率", "申诉")
@@ -44,15 +44,10 @@ ck.terms("差评率", "回访率", "整改率", "按期整改率", "申诉")
 # ## 二、动手算
 #
 # 下面是一个季度（练习数据）的全部评价，每行一条。选“筛选列 = 单位”，再选统计“为‘是’的占比”，
-# 统计列选“按期整改”，分组选“单位”……想一想：分母对不对？需要先筛选“核实属实需整改 = True”吗？
+# 统计列选“按期整改”，分组选“单位”……想一想：分母对不对？需要先筛选“核实属实需整改 = 是”吗？
 
 # %% jupyter={"source_hidden": true}
-_r, _c = make_quarter(20250401, n=400)
-_by = {c.rating.rating_id: c for c in _c}
-_rows = [{"单位": r.unit, "评价": r.level, "差评": r.bad, "申诉作废": bool(_by.get(r.rating_id) and _by[r.rating_id].voided),
-          "核实属实需整改": bool(_by.get(r.rating_id) and _by[r.rating_id].confirmed and not _by[r.rating_id].voided),
-          "按期整改": bool(_by.get(r.rating_id) and _by[r.rating_id].confirmed and not _by[r.rating_id].voided and _by[r.rating_id].on_time)}
-         for r in _r]
+_rows, _ = quarter_table(20250401)
 tables.PivotForm(_rows, "季度评价透视（练习）")
 
 # %% [markdown]

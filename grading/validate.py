@@ -128,6 +128,20 @@ def notebook_checks(path: Path, label: str) -> list[Problem]:
     return problems
 
 
+def _release_problems(release_dir: Path, assignment: str) -> list[Problem]:
+    """Released notebooks must carry no solutions, no hidden tests and nothing grader-only."""
+    problems = []
+    for rel in sorted(release_dir.rglob("*")):
+        if rel.name.startswith(".academy") or "grader" in rel.relative_to(release_dir).parts:
+            problems.append(Problem(f"release/{assignment}/{rel.name}", "发布版本中含有评分专用文件"))
+    for rel in sorted(release_dir.glob("*.ipynb")):
+        text = rel.read_text(encoding="utf-8")
+        for marker in (SOLUTION_BEGIN, HIDDEN_BEGIN, "BEGIN MARK SCHEME"):
+            if marker in text:
+                problems.append(Problem(f"release/{assignment}/{rel.name}", f"发布版本中仍有 {marker}"))
+    return problems
+
+
 def dynamic_checks(course_src: Path) -> list[Problem]:
     """Build the course in a scratch root; source must score full marks, blank must fail every check."""
     import nbformat
@@ -148,9 +162,11 @@ def dynamic_checks(course_src: Path) -> list[Problem]:
             return [Problem("nbgrader generate_assignment", str(exc).splitlines()[-1][:500])]
         for a in course.assignments:
             release_dir = root / "release" / a.id
-            if a.checker:  # graded as data by its checker: reference full, blank zero (checker_checks)
-                problems += checker_checks(course, a)
-                problems += _release_clean(release_dir, a.id)
+            if a.checker:  # graded as data by the checker: the author's reference answers must earn full marks
+                from .validate_checker import check_assignment
+
+                problems += [Problem(w, p) for w, p in check_assignment(root, course.id, a.id, scratch)]
+                problems += _release_problems(release_dir, a.id)
                 continue
             for nb_path in sorted((root / "source" / a.id).glob("*.ipynb")):
                 for who, src in (("validate-source", nb_path), ("validate-blank", release_dir / nb_path.name)):
@@ -181,60 +197,9 @@ def dynamic_checks(course_src: Path) -> list[Problem]:
                             problems.append(Problem(where, f"参考答案版本只得 {src_grade.auto_score or 0}/{gc.max_score} 分（检查或答案有误）"))
                         if (blank_grade.auto_score or 0) > 0:
                             problems.append(Problem(where, f"空白版本也得了 {blank_grade.auto_score} 分（检查没有真正检查答案）"))
-            problems += _release_clean(release_dir, a.id)
+            problems += _release_problems(release_dir, a.id)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return problems
-
-
-def _release_clean(release_dir: Path, assignment: str) -> list[Problem]:
-    """Released notebooks must carry no solutions and no hidden tests."""
-    problems = []
-    for rel in sorted(release_dir.glob("*.ipynb")):
-        text = rel.read_text(encoding="utf-8")
-        for marker in (SOLUTION_BEGIN, HIDDEN_BEGIN, "BEGIN MARK SCHEME"):
-            if marker in text:
-                problems.append(Problem(f"release/{assignment}/{rel.name}", f"发布版本中仍有 {marker}"))
-    return problems
-
-
-CHECKER_SEEDS = (11, 12)  # fixed validation seeds (never a trainee's: trainees' seeds are HMACs)
-
-
-def checker_checks(course, a) -> list[Problem]:
-    """A checker assignment: one Item per graded cell; the checker's ``reference(case, seed)`` earns
-    full marks on every autograded item and empty answers earn none, on two seeds."""
-    import json
-
-    from .checks import CheckerError, Context, load_checker
-
-    where = f"assignments/{a.id} checker {a.checker}"
-    try:
-        spec = load_checker(course.src / a.checker)
-    except CheckerError as exc:
-        return [Problem(where, str(exc))]
-    ref = getattr(spec.module, "reference", None)
-    if not callable(ref):
-        return [Problem(where, "checker 需要 reference(case, seed) 以验证参考答案得满分")]
-    cells = {c.metadata["nbgrader"]["grade_id"] for p in course.notebook_sources(a.id)
-             for c in read_notebook(p).cells
-             if c.metadata.get("nbgrader", {}).get("grade") or c.metadata.get("nbgrader", {}).get("task")}
-    problems: list[Problem] = []
-    for seed in CHECKER_SEEDS:
-        ctx = Context(course.id, a.id, "validate", 1, seed)
-        case = spec.cases(seed)
-        json.dumps(case, ensure_ascii=False)
-        full = {i.cell: i for i in spec.check(ref(case, seed), ctx)}
-        blank = {i.cell: i for i in spec.check({}, ctx)}
-        if set(full) != cells:
-            problems.append(Problem(where, f"评分项 {sorted(full)} 与笔记本评分单元格 {sorted(cells)} 不一致"))
-        for cell, item in full.items():
-            if item.needs_manual:
-                continue
-            if item.points < item.max_points:
-                problems.append(Problem(f"{where} {cell}", f"参考答案只得 {item.points}/{item.max_points} 分：{item.reasons[:2]}"))
-            if blank.get(cell) is not None and blank[cell].points > 0:
-                problems.append(Problem(f"{where} {cell}", f"空白答案也得了 {blank[cell].points} 分"))
     return problems
 
 

@@ -12,6 +12,7 @@ clean months. No files: the database is in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -25,7 +26,8 @@ from .scenario import HotIssue, HotlineScenario, hot_issue
 from .engine import simulate
 
 VOLUME = 1500.0          # tickets a month in the exercise (a twelfth of Haidong's)
-POPULATION_SEED = 2025   # one synthetic population for every exercise month (fast, and callers repeat)
+POPULATION_SEED = 2025   # one synthetic population for every exercise month (built once per process)
+CITIZENS = 2500          # enough callers for 1,500 tickets a month; a small population builds fast
 KINDS = ("water", "property")
 
 # The choices a trainee makes, with the one the bulletin uses first.
@@ -51,7 +53,7 @@ class MonthRun:
 def _scenario(month_start: date, hot: HotIssue | None) -> HotlineScenario:
     prev = (month_start.replace(day=1) - timedelta(days=1)).replace(day=1)
     return HotlineScenario(start=prev, months=2, monthly_volume=VOLUME, population_seed=POPULATION_SEED,
-                           n_citizens=5000, hot_issues=(hot,) if hot else ())
+                           n_citizens=CITIZENS, hot_issues=(hot,) if hot else ())
 
 
 def _draw(seed: int, planted: bool) -> tuple[date, HotIssue | None]:
@@ -74,9 +76,11 @@ def month_run(seed: int, *, planted: bool = True) -> MonthRun:
     return MonthRun(eng, run_id, f"{start:%Y-%m}", hot)
 
 
+@lru_cache(maxsize=8)
 def month_frames(seed: int, *, planted: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, str, HotIssue | None]:
     """The same month as :func:`month_run` straight from the records (no database): (this month, last
-    month, YYYY-MM, hot issue). Several times faster; for replays, where no bulletin is built."""
+    month, YYYY-MM, hot issue). Several times faster; for replays, where no bulletin is built. Cached per
+    process (a grading reads the same month for several checks): treat the frames as read-only."""
     start, hot = _draw(seed, planted)
     f = simulate(_scenario(start, hot), int(seed) % (2**31)).frame()
     first = pd.Timestamp(start)

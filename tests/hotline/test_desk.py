@@ -126,3 +126,11 @@ def test_drill_figures_match_the_bulletin():
     assert f["满意率"] == round(b["回访评价"]["满意率"] * 100, 1)
     assert f["响应率"] == round(b["办理情况"]["响应率"] * 100, 1)
     assert [h["分类"] for h in f["热点"]] == [h["分类"] for h in b["热点分析"]["二级分类前列"][:5]]
+    # the tickets-only part of build (what the bulletin course grades against) is build's own figures
+    m = bulletin.month_figures(cur, prev)
+    for key in ("受理量", "按期办结率", "响应率"):
+        assert m["rates"][key] == (b["基本情况"] if key == "受理量" else b["办理情况"])[key]
+    assert m["rates"]["满意率"] == b["回访评价"]["满意率"]
+    assert m["热点"] == b["热点分析"]["二级分类前列"] and m["突增"] == b["预警"]["突增"]
+    c2, p2, _, _ = drill.month_frames(6)
+    assert bulletin.month_figures(c2, p2) == m

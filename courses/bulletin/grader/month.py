@@ -1,8 +1,8 @@
 """Grader-only checker of 月度通报与预警 / month (grading.checks contract; never released).
 
 cases(seed): the trainee's own month (and the month before) as export tables, and the 苗头 to judge.
-check(answers, ctx): figures and hot topics against sandbox.hotline.bulletin.build on that month
-(within rounding); the chosen definitions replayed on a month the trainee never saw; the warning rule
+check(answers, ctx): figures and hot topics against the bulletin's own figures of that month
+(sandbox.hotline.bulletin.month_figures, the tickets-only part of bulletin.build; within rounding); the chosen definitions replayed on a month the trainee never saw; the warning rule
 replayed on unseen months with a planted hot issue (days before its peak) and on a clean month
 (false alarms); the 苗头 ticked against the bulletin's own spike warnings.
 """
@@ -33,9 +33,8 @@ def _unseen(seed: int, k: int) -> int:
 
 
 def _own(seed: int):
-    run = drill.month_run(seed)
-    cur, prev = drill.frames(run)
-    return run, cur, prev
+    cur, prev, month, _ = drill.month_frames(seed)
+    return month, cur, prev
 
 
 def _candidates(cur, prev) -> list[dict]:
@@ -43,18 +42,31 @@ def _candidates(cur, prev) -> list[dict]:
 
 
 def cases(seed: int) -> dict:
-    run, cur, prev = _own(seed)
-    return {"月份": run.month, "本月": drill.public_rows(cur), "上月": drill.public_rows(prev),
+    month, cur, prev = _own(seed)
+    return {"月份": month, "本月": drill.public_rows(cur), "上月": drill.public_rows(prev),
             "苗头": _candidates(cur, prev), "数据性质": "合成数据"}
 
 
+# The bulletin's own wording of its definitions (bulletin.build's 口径).
+DEFINITION_TEXT = {"按期办结率": "按时限办结 / 派单", "响应率": "按时签收 / 派单",
+                   "满意率": "(满意 + 0.6 × 基本满意) / 回访量；满意 = 非常满意 + 满意"}
+
+
 def _truth(seed: int):
-    run, cur, prev = _own(seed)
-    return run, cur, prev, bulletin.build(run.engine, run.month, run.run_id)
+    """The month and the bulletin's figures of it: bulletin.month_figures, the part of bulletin.build
+    that depends on the month's tickets (the same functions; tests/hotline check they agree), without
+    the database, the forecast and the unit ranking that would cost seconds per submission."""
+    month, cur, prev = _own(seed)
+    f = bulletin.month_figures(cur, prev)
+    r = f["rates"]
+    b = {"基本情况": {"受理量": r["受理量"]}, "办理情况": {"按期办结率": r["按期办结率"], "响应率": r["响应率"]},
+         "回访评价": {"满意率": r["满意率"]}, "口径": DEFINITION_TEXT, "热点分析": {"二级分类前列": f["热点"]},
+         "预警": {"突增": f["突增"]}}
+    return month, cur, prev, b
 
 
 def reference(case: dict, seed: int) -> dict:
-    run, cur, prev, b = _truth(seed)
+    _, cur, prev, b = _truth(seed)
     hot = {}
     for i, h in enumerate(b["热点分析"]["二级分类前列"][:5], 1):
         hot[f"第{i}名"], hot[f"第{i}名环比"] = h["分类"], f"{h['环比'] * 100:.1f}"
@@ -84,7 +96,7 @@ def _d(answers: dict, key: str) -> dict:
 
 
 def check(answers: dict, ctx: Context) -> list[Item]:
-    run, cur, prev, b = _truth(ctx.seed)
+    _, cur, prev, b = _truth(ctx.seed)
     items = [*_figure_items(_d(answers, "figures"), b), _hot_item(_d(answers, "hot"), b),
              _defs_item(_d(answers, "defs"), ctx.seed), _rule_item(_d(answers, "rule"), ctx.seed),
              _flag_item(answers.get("flags"), cur, prev, b)]
@@ -143,7 +155,8 @@ def _rule_item(rule_answer: dict, seed: int) -> Item:
     rule = drill.Rule.from_answer(rule_answer)
     if rule is None:
         return Item("rule-check", 0.0, 4, ("预警规则没有保存或不是有效的数（窗口 1–31 天，倍数大于 0）",))
-    res = drill.replay_rule(rule, (_unseen(seed, 1), _unseen(seed, 2)), (_unseen(seed, 3), _unseen(seed, 4)))
+    # the clean months: the one the definitions were replayed on, and one more
+    res = drill.replay_rule(rule, (_unseen(seed, 1), _unseen(seed, 2)), (_unseen(seed, 0), _unseen(seed, 3)))
     credit = {0: 1.0, -1: 0.5, -2: 0.25}
     got = [0.0 if lead is None else (1.0 if lead > 0 else credit.get(lead, 0.0)) for lead in res["提前天数"]]
     # one stray alert per clean month is tolerated (an ordinary busy day in a big district looks like that)

@@ -18,13 +18,14 @@ from .display import note
 def cases(practice: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Your own cases, or (with a visible warning) the practice cases ``practice()`` returns."""
     reader = getattr(answers, "my_cases", None)
+    why = ""
     if reader is not None:
         try:
             mine = reader()
-        except (LookupError, OSError, ValueError):
-            mine = None
+        except (LookupError, OSError, ValueError) as exc:  # answers.NoCases explains in Chinese
+            mine, why = None, str(exc)
         if mine:
             return mine
-    display(note("没有找到你的专属作业数据，下面显示的是<b>练习数据</b>：请从作业列表重新获取（Fetch）本作业后再作答，"
-                 "否则提交的答案不会得分。", "error"))
+    display(note((why + "<br>" if why else "") + "在此之前，下面显示的是<b>练习数据</b>，可以先熟悉操作；"
+                 "请等专属数据生成后重新运行全部单元格再作答，用练习数据作答的答案不会得分。", "error"))
     return practice()

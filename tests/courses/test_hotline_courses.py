@@ -244,19 +244,25 @@ print(sorted(ck.answers.load_all()))
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.parametrize("course", list(NEW_COURSES))
-def test_assignment_widgets_save_answers_the_checker_grades(course, tmp_path):
-    """The released notebook runs (no own cases here: it says so and shows practice cases); answers
-    entered through its widgets land in answers.json and the checker gives them full marks."""
+@pytest.mark.parametrize("course,own", [(c, True) for c in NEW_COURSES] + [("hotline", False)])
+def test_assignment_widgets_save_answers_the_checker_grades(course, own, tmp_path):
+    """The notebook reads the trainee's own cases.json (coursekit.answers.my_cases; without one it says
+    so and shows practice cases); answers entered through its widgets land in answers.json and the
+    checker gives the reference full marks on those cases."""
+    from grading.checker_run import cases_document
     a = NEW_COURSES[course]
     path = COURSES_DIR / course / "assignments" / a / f"{a}.py"
     checker_path = COURSES_DIR / course / "grader" / f"{a}.py"
-    nb = execute(render(path), tmp_path, extra=[DRIVE.format(path=str(checker_path), seed=PRACTICE[course])])
+    seed = UNSEEN[0] if own else PRACTICE[course]
+    if own:
+        doc = cases_document(course, a, "trainee01", 1, 1, checker(course).cases(seed))
+        (tmp_path / "cases.json").write_bytes(doc)
+    nb = execute(render(path), tmp_path, extra=[DRIVE.format(path=str(checker_path), seed=seed)])
     assert not errors(nb), errors(nb)
     out = json.dumps(nb, ensure_ascii=False)
-    assert "练习数据" in out and "合成数据" in out
+    assert ("练习数据" in out) != own and "合成数据" in out
     answers = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
-    items = checker(course).check(answers, ctx(course, PRACTICE[course]))
+    items = checker(course).check(answers, ctx(course, seed))
     for i in items:
         if not i.needs_manual:
             assert i.points == i.max_points, (i.cell, i.reasons)

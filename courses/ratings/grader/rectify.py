@@ -70,7 +70,7 @@ def check(answers: dict, ctx: Context) -> list[Item]:
     pick = lambda words: tuple(l for ls in lines.values() for l in ls if any(w in l for w in words))[:12]  # noqa: E731
     items = [
         Item("callback-check", _pts(2, total["回访率"] or 0), 2,
-             (f"回访率 {(total['回访率'] or 0):.0%}",) + pick(("回访",))),
+             (f"回访率 {(total['回访率'] or 0):.0%}",) + pick(("没有回访核实",))),
         Item("handling-check", _pts(2, len(right_handling) / max(1, len(kinds) - len(planted))), 2,
              tuple(f"{rid}：回访核实后应{ {'rectify': '整改', 'explain': '解释说明'}[k]}" for rid, k in kinds.items()
                    if k != "appeal" and rid not in right_handling) or ("全部正确",)),

@@ -29,13 +29,13 @@ CITY_UNITS = (
 )
 COUNTY_UNITS = ("政务服务中心综合窗口", "政务服务中心帮办代办窗口", "政务服务中心跨省通办窗口")
 COHORTS = ("2026年第一期", "2026年第二期")
-# Every demo trainee takes the two service courses. The demo course asks for Python functions, so it
-# is only for the data track (数据专班: the first DATA_TRACK trainees) and the trainers — trainees of
-# the service courses never write code (issue 17).
-TRAINEE_COURSES = ("guides", "walkthrough")
+# Every demo trainee takes the service courses (none asks for code). The demo course asks for Python
+# functions, so it is only for the data track (数据专班: the first DATA_TRACK trainees) and the trainers
+# (issue 17); each trainer teaches the demo course and some of the others.
+TRAINEE_COURSES = ("guides", "walkthrough", "hotline", "ratings", "bulletin")
 DATA_TRACK = 2
 DATA_TRACK_COURSES = ("demo",) + TRAINEE_COURSES
-TRAINER_COURSES = (("demo", "guides"), ("demo", "walkthrough"))
+TRAINER_COURSES = (("demo", "guides", "hotline"), ("demo", "walkthrough", "ratings", "bulletin"))
 
 
 def generate(seed: int = SEED, trainees: int = 32) -> str:

@@ -104,6 +104,7 @@ class HubRunner:
             ACADEMY_HUB_PORT=str(free_port()),
             ACADEMY_PROXY_API_PORT=str(free_port()),
             ACADEMY_DASHBOARDS_PORT=str(free_port()),
+            ACADEMY_WEB_PORT=str(free_port()),
             PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '/usr/bin:/bin')}",
         )
         if self.paths.single_user:

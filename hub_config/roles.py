@@ -15,18 +15,21 @@ from runtime.settings import current
 
 c = get_config()  # noqa: F821
 P = current().paths
+ACADEMY_PAGES = "access:services!service=academy"  # hubext.web: each page checks the role itself
 
 roles = [
     # Every user holds `user`: only reading their own name and groups (what an OAuth login to a
     # service asks for), so belonging to no academy group grants nothing else.
     {"name": "user", "description": "仅本人信息（其余按角色组授权）",
      "scopes": ["read:users:name!user", "read:users:groups!user"]},
-    {"name": "academy-trainee", "description": "学员：自己的服务器", "scopes": ["self"], "groups": ["trainees"]},
-    {"name": "academy-trainer", "description": "培训师：自己的服务器", "scopes": ["self"], "groups": ["trainers"]},
+    {"name": "academy-trainee", "description": "学员：自己的服务器；学院页面", "scopes": ["self", ACADEMY_PAGES],
+     "groups": ["trainees"]},
+    {"name": "academy-trainer", "description": "培训师：自己的服务器；学院页面", "scopes": ["self", ACADEMY_PAGES],
+     "groups": ["trainers"]},
     {
         "name": "academy-leader",
         "description": "领导：数据看板",
-        "scopes": ["access:services!service=dashboards"],
+        "scopes": ["access:services!service=dashboards", ACADEMY_PAGES],
         "groups": ["leaders"],
     },
     {
@@ -36,7 +39,7 @@ roles = [
             "self", "admin-ui", "admin:users", "admin:groups", "admin:servers", "tokens",
             "list:users", "read:users", "list:groups", "read:groups", "read:roles",
             "list:services", "read:services", "read:hub", "read:metrics",
-            "access:services!service=dashboards",
+            "access:services!service=dashboards", ACADEMY_PAGES,
         ],
         "groups": ["admins"],
     },

@@ -1,4 +1,4 @@
-"""Hub services: one nbgrader formgrader per course, the leaders' dashboards, the ops token.
+"""Hub services: one nbgrader formgrader per course, the academy's pages, the leaders' dashboards, the ops token.
 
 Formgraders follow nbgrader's "multiple classes" pattern: a jupyterhub-singleuser server per course,
 running in the course root, reachable at /services/<course>/formgrader by the group
@@ -35,6 +35,15 @@ services.append({
     "url": f"http://127.0.0.1:{S.dashboards_port}",
     "command": [str(BIN / "python"), "-m", "hubext.dashboards", str(P.root / "dashboards")],
     "cwd": str(P.root / "dashboards"),
+    "environment": dict(base_env),
+    "oauth_no_confirm": True,
+})
+
+# The academy's own pages (hubext.web): portal, grading, cohorts, roster — everyone with a role.
+services.append({
+    "name": "academy",
+    "url": f"http://127.0.0.1:{S.web_port}",
+    "command": [str(BIN / "python"), "-m", "hubext.web"],
     "environment": dict(base_env),
     "oauth_no_confirm": True,
 })

@@ -62,6 +62,7 @@ class Settings:
     hub_port: int = _setting("ACADEMY_HUB_PORT", 8081, "Internal port of the hub process.", int)
     proxy_api_port: int = _setting("ACADEMY_PROXY_API_PORT", 8001, "Port of the proxy's REST API.", int)
     dashboards_port: int = _setting("ACADEMY_DASHBOARDS_PORT", 8090, "Port of the dashboards (Voila) service.", int)
+    web_port: int = _setting("ACADEMY_WEB_PORT", 8092, "Port of the academy's own pages (hub service `academy`).", int)
     active_server_limit: int = _setting("ACADEMY_ACTIVE_SERVER_LIMIT", 0,
                                         "Most user servers running at once (0 = no limit).", int)
     courses: tuple[str, ...] = _setting("ACADEMY_COURSES", (), "Comma-separated course ids `up` builds "

@@ -45,11 +45,12 @@ def test_single_account_config(tmp_path):
     assert hub["cookie_secret_file"] == str(tmp_path / "root" / "hub" / "jupyterhub_cookie_secret")
     assert cfg["AcademyAuthenticator"]["enable_signup"] is False
     names = [s["name"] for s in hub["services"]]
-    assert "dashboards" in names
+    assert "dashboards" in names and "academy" in names
     roles = {r["name"]: r for r in hub["load_roles"]}
-    assert roles["academy-leader"]["scopes"] == ["access:services!service=dashboards"]
+    pages = "access:services!service=academy"
+    assert roles["academy-leader"]["scopes"] == ["access:services!service=dashboards", pages]
     assert roles["academy-leader"]["groups"] == ["leaders"]
-    assert roles["academy-trainee"]["scopes"] == ["self"]
+    assert roles["academy-trainee"]["scopes"] == ["self", pages]
     # The default role grants nothing but one's own name and groups.
     assert set(roles["user"]["scopes"]) == {"read:users:name!user", "read:users:groups!user"}
     assert any(p.endswith("hub_config/templates") for p in hub["template_paths"])

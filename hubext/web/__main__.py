@@ -1,0 +1,3 @@
+from hubext.web.app import main
+
+main()

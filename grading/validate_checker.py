@@ -73,17 +73,21 @@ def _unknown_cells(root: Path, course_id: str, assignment: str, answers: dict) -
             for it in items if it.cell not in layout]
 
 
-def _worked_solution(root: Path, course_id: str, assignment: str) -> dict | None:
-    """The checker's optional ``solution(seed)`` for the scratch trainee's cases (courses whose answer
-    keys live only in the checker, issue 17), else None: the source notebook's key is used."""
+def _checker_reference(root: Path, course_id: str, assignment: str, cases: dict) -> dict | None:
+    """The checker's own full-marks answers, where its course keeps the key only there: ``reference(cases,
+    seed)`` (answers that depend on what only the seed knows — which ticket is a duplicate, which 差评 is
+    planted) or ``solution(seed)`` (issue 17); None when it defines neither (the source notebook's key)."""
     from .checks import case_seed
     from .formgrade import checker_for
     from .secret import course_key
 
     module = checker_for(root, assignment).module
-    if not callable(getattr(module, "solution", None)):
-        return None
-    return dict(module.solution(case_seed(course_key(root), course_id, assignment, SOURCE, 1)))
+    seed = case_seed(course_key(root), course_id, assignment, SOURCE, 1)
+    if callable(getattr(module, "reference", None)):
+        return dict(module.reference(cases, seed))
+    if callable(getattr(module, "solution", None)):
+        return dict(module.solution(seed))
+    return None
 
 
 def check_assignment(root: Path, course_id: str, assignment: str, scratch: Settings) -> list[tuple[str, str]]:
@@ -99,10 +103,12 @@ def check_assignment(root: Path, course_id: str, assignment: str, scratch: Setti
         return [(where, f"评分程序的 cases() 出错或返回了非 JSON 内容：{exc!r}"[:400])]
     problems: list[tuple[str, str]] = []
     reference: dict = {}
-    worked = _worked_solution(root, course_id, assignment)
-    if worked is not None:  # the checker's own solution(seed): the notebook holds no key at all
-        reference.update(worked)
-    for nb in sorted((root / "source" / assignment).glob("*.ipynb")) if worked is None else ():
+    by_checker = _checker_reference(root, course_id, assignment, cases[SOURCE])
+    if by_checker is not None:  # the checker holds the key: the notebook holds none
+        reference, sources = by_checker, []
+    else:
+        sources = sorted((root / "source" / assignment).glob("*.ipynb"))
+    for nb in sources:
         answers, why = _reference_answers(nb, cases_document(course_id, assignment, SOURCE, 1, 1, cases[SOURCE]))
         if answers is None:
             problems.append((f"assignments/{assignment}/{nb.name}", why))

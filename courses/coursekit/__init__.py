@@ -9,12 +9,12 @@ walkthrough courses: guides, applications, journeys, scenario levers and re-simu
 from __future__ import annotations
 
 from . import answers, charts, display, glossary, questions, timeline
-from .answers import answer_key, load, require, save, saved
+from .answers import answer_key, load, require, save
 from .display import badge, card, masked_firm, masked_person, note, panel
 from .glossary import Glossary, explain, term_html
 from .glossary import glossary as terms
-from .questions import (REGISTRY, Question, ask, checklist, choice, number, saved_summary, show_saved_text,
-                        text)
+from .questions import (REGISTRY, Question, ask, checklist, choice, number, saved, saved_summary,
+                        show_saved_text, text)
 
 __all__ = [
     "answers", "charts", "display", "glossary", "questions", "timeline",

@@ -63,6 +63,10 @@ TRAINEE_SERVER_CONFIG = {"ServerApp": {"terminals_enabled": False, "jpserver_ext
     "jupyterlab_jupytext": False,
     "jupyter_server_terminals": False,
 }}}
+# Every user server: its pages may be framed by the same origin (the portal's app pages,
+# hubext.web templates/portal/app.html); jupyterhub-singleuser's default forbids all framing.
+SERVER_CONFIG = {"ServerApp": {"tornado_settings": {"headers": {
+    "Content-Security-Policy": "frame-ancestors 'self'"}}}}
 TRAINEE_PAGE_CONFIG = {"disabledExtensions": {
     "@jupyter/nbgrader": True, "jupyterlab-jupytext": True,
     "@jupyterlab/terminal-extension": True, "@jupyterlab/console-extension": True,
@@ -98,6 +102,7 @@ def write_jupyter_config(paths: Paths) -> None:
     (etc / "labconfig" / "default_setting_overrides.json").write_text(
         json.dumps(LAB_OVERRIDES, indent=1, ensure_ascii=False), encoding="utf-8"
     )
+    (etc / "jupyter_server_config.json").write_text(json.dumps(SERVER_CONFIG, indent=1))
     trainee = etc / "trainee"
     (trainee / "labconfig").mkdir(parents=True, exist_ok=True)
     (trainee / "jupyter_server_config.json").write_text(json.dumps(TRAINEE_SERVER_CONFIG, indent=1))

@@ -35,3 +35,8 @@ def landing(handler):
 
 
 c.JupyterHub.default_url = landing
+
+# The portal shows lessons and assignments (Voila pages of the person's server) inside its own page:
+# framing by the same origin only (JupyterHub's default forbids all framing, 'none').
+c.JupyterHub.tornado_settings = {"headers": {
+    "Content-Security-Policy": "frame-ancestors 'self'; report-uri /hub/security/csp-report"}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import requests
@@ -55,6 +56,17 @@ def release(hub: HubHandle, course: str, assignment: str) -> None:
     """What the course's trainer does before a cohort starts: `python -m grading release`."""
     subprocess.run([str(PYTHON), "-m", "grading", "release", course, assignment], env=hub.env, cwd=REPO,
                    check=True, capture_output=True, timeout=300)
+
+
+def start_server(hub, account: str, timeout: float = 120) -> None:
+    hub.api("POST", f"/users/{account}/server")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        model = hub.api("GET", f"/users/{account}").json()
+        if (model.get("servers") or {}).get("", {}).get("ready"):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"server of {account} not ready:\n{hub.log()[-3000:]}")
 
 
 def portal_session(hub: HubHandle, account: str) -> requests.Session:

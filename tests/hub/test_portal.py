@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.hub.portal_hub import portal_session, start_portal_hub, xsrf
+from tests.hub.portal_hub import portal_session, start_portal_hub, start_server, xsrf
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(600)]
 PORTAL = "services/academy/portal"
@@ -25,17 +25,6 @@ def visible_text(html: str) -> str:
 
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", html)
-
-
-def start_server(hub, account: str, timeout: float = 120) -> None:
-    hub.api("POST", f"/users/{account}/server")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        model = hub.api("GET", f"/users/{account}").json()
-        if (model.get("servers") or {}).get("", {}).get("ready"):
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"server of {account} not ready:\n{hub.log()[-3000:]}")
 
 
 def wait_graded(s, hub, course: str, assignment: str, timeout: float = 120) -> float:

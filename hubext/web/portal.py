@@ -81,7 +81,8 @@ class Portal(PortalPage):
         notices = [(c, a) for c in courses for a in c.assignments
                    if a.graded and not a.grading_now and grade_key(c.id, a) not in seen]
         self.render_page("portal/index.html", title="我的课程", courses=courses, notices=notices,
-                         message=self.get_argument("msg", ""), voila=self.voila, local_time=data.local_time,
+                         message=self.get_argument("msg", ""), lab_url=self.in_server("lab?reset"),  # no layout kept from a phone visit
+                         local_time=data.local_time, xsrf_token=self.xsrf_token.decode(),
                          waiting=any(a.grading_now for c in courses for a in c.assignments))
 
 

@@ -29,6 +29,7 @@ UPSTREAM_ENGLISH = [
     "Run All", "Run all", "Kernel", "Restart", "Executing", "Loading", "Traceback", "Error", "Voila",
     "Jupyter", "nbgrader", "Success!", "Your notebook passes", "NotImplementedError", "Python",
 ]
+ACCOUNT = "stu_d"
 SHOTS = Path(os.environ.get("ACADEMY_SCREENSHOTS", "test-screenshots")) / "portal"
 
 
@@ -63,7 +64,9 @@ def english_on(page) -> list[str]:
 
 
 def code_cells(frame) -> int:
-    return frame.locator(".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .CodeMirror").count()
+    """Code inputs or prompts on an app page (markdown cells have an input area too: not counted)."""
+    return frame.locator(".jp-CodeCell .jp-InputArea, .jp-InputPrompt, .jp-CodeMirrorEditor, .cm-editor, "
+                         ".CodeMirror, .jp-Toolbar, .lm-MenuBar").count()
 
 
 def shot(page, name: str) -> None:
@@ -103,7 +106,7 @@ def test_trainee_path_at_1440_then_390(hub, browser, record_property):
     page.goto(hub.url + "hub/login")
     seen["login"] = english_on(page)
     shot(page, "login-1440")
-    log_in(page, hub, "stu_d")
+    log_in(page, hub, ACCOUNT)
     assert "门户测试课程：窗口受理小测" in page.inner_text("main")
     seen["portal"] = english_on(page)
     shot(page, "portal-1440")
@@ -156,7 +159,7 @@ def test_trainee_path_at_1440_then_390(hub, browser, record_property):
     page.goto(hub.url + "hub/login")
     shot(page, "login-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
-    log_in(page, hub, "stu_d")
+    log_in(page, hub, ACCOUNT)
     for name, url in (("portal", "services/academy/portal"),
                       ("feedback", "services/academy/portal/feedback/portalkit/quiz"),
                       ("progress", "services/academy/portal/progress")):

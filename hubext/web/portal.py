@@ -136,6 +136,9 @@ class Work(PortalPage):
         if not a.notebook:
             self.redirect(self.prefix + f"portal/start/{course}/{assignment}")
             return
+        if a.writes_code:  # the data track writes code: JupyterLab, submitted from the portal
+            self.redirect(self.in_server("lab/tree/" + urllib.parse.quote(a.notebook)))
+            return
         self.render_page("portal/app.html", title=a.title, course=c, lesson=None, assignment=a,
                          app_url=self.voila(a.notebook), local_time=data.local_time)
 

@@ -59,6 +59,7 @@ class Assignment:
     reasons: list[str] = field(default_factory=list)
     graded_at: str = ""
     notebook: str = ""          # relative to the person's home, once fetched
+    writes_code: bool = False   # answered in code (data track): opens in JupyterLab, not as an app page
 
     @property
     def grading_now(self) -> bool:
@@ -169,6 +170,16 @@ def _notebook_title(nb: Path) -> str:
     return nb.stem
 
 
+def writes_code(nb: Path) -> bool:
+    """An answer cell the trainee edits as code (shown, not a hidden form cell): a data-track task."""
+    try:
+        cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return False
+    return any(c.get("cell_type") == "code" and c.get("metadata", {}).get("nbgrader", {}).get("solution")
+               and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden") for c in cells)
+
+
 def _submissions(p: Paths, course: str, assignment: str, account: str) -> list[str]:
     """Timestamps of the person's submissions in the exchange's inbound folder (newest last)."""
     inbound = p.exchange / course / "inbound"
@@ -188,6 +199,7 @@ def _assignment(p: Paths, course: str, a: AssignmentSpec, account: str, result) 
     notebooks = sorted(work.glob("*.ipynb")) if item.fetched else []
     if notebooks:
         item.notebook = str(notebooks[0].relative_to(p.homes / account))
+        item.writes_code = writes_code(notebooks[0])
     subs = _submissions(p, course, a.id, account)
     item.submitted_at = subs[-1] if subs else ""
     if result is not None:

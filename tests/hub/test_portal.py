@@ -120,3 +120,27 @@ def test_trainee_server_has_no_developer_tools(portal_hub):
     assert s.get(base + "api/terminals", timeout=60).status_code == 404
     assert s.get(base + "formgrader", timeout=60).status_code == 404
     assert s.get(base + "voila/render/portalkit/01-forms.ipynb", timeout=120).status_code == 200
+
+
+def test_hub_pages_of_the_trainee_path_have_no_upstream_english(portal_hub):
+    """Login, password change, spawn pending, not running and 404: Chinese only (the browser test
+    checks the portal, app pages and feedback the same way)."""
+    import re
+
+    from tests.hub.test_browser_portal import UPSTREAM_ENGLISH
+
+    hub = portal_hub
+    s = portal_session(hub, "stu_e")
+    pages = {"login": hub.url + "hub/login", "change-password": hub.url + "hub/change-password",
+             "hub-404": hub.url + "hub/no-such-page", "not-running": hub.url + "hub/user/stu_e/lab"}
+    found = {}
+    for name, url in pages.items():
+        text = visible_text((s if name != "login" else __import__("requests")).get(url, timeout=60).text)
+        found[name] = [w for w in UPSTREAM_ENGLISH if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)]
+    r = s.get(hub.url + f"hub/spawn/stu_e?next=/services/academy/portal", timeout=60)  # → spawn pending
+    assert "spawn-pending" in r.url or "services/academy/portal" in r.url, r.url
+    text = visible_text(r.text)
+    found["spawn-pending"] = [w for w in UPSTREAM_ENGLISH
+                              if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)]
+    assert not {k: v for k, v in found.items() if v}, found
+    assert "修改密码" in visible_text(s.get(pages["change-password"], timeout=60).text)

@@ -110,7 +110,10 @@ def record_pdf(account: str, courses: list[data.Course]) -> bytes:
     pdf.set_font("cjk", size=10)
     pdf.cell(0, 8, f"账号：{account}    导出时间：{data.local_time(dt.datetime.now(data.CST))}    {SYNTHETIC}",
              new_x="LMARGIN", new_y="NEXT")
-    with pdf.table(col_widths=(70, 20, 20, 30, 25, 20, 60)) as table:
+    from fpdf.fonts import FontFace
+
+    # headings in the same face (the CJK font has no bold face to embed)
+    with pdf.table(col_widths=(70, 20, 20, 30, 25, 20, 60), headings_style=FontFace(emphasis="")) as table:
         for row in [RECORD_HEADER, *record_rows(account, courses)]:
             table.row(row)
     return bytes(pdf.output())

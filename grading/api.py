@@ -154,16 +154,52 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
         except KeyError:
             pass
     report = _autograde(course_id, assignment, root, workers=workers, students=students,
-                        resubmit_until=resubmit, on_result=on_result, settings=settings)
+                        resubmit_until=resubmit, on_result=on_result, settings=settings, db_url=_db(db_url, settings))
     from . import store
 
     store.save_results(_db(db_url, settings), course_id, assignment, report["submissions"])
+    if report.get("graded_by") == "checker":  # each graded trainee gets their next attempt's own cases
+        report["cases"] = write_cases(course_id, assignment, [r["student"] for r in report["submissions"]],
+                                      root=root, db_url=db_url, settings=settings)
     competence(course_id, root=root, db_url=db_url, settings=settings)
     if progress_pages:
         from .progress import write_pages
 
         write_pages([r["student"] for r in report["submissions"]], db_url=_db(db_url, settings), settings=settings)
     return report
+
+
+# -- checker assignments: own cases, per-question feedback -------------------------------------------
+def checker_assignments(course_id: str, root: Path | None = None, settings: Settings | None = None) -> dict[str, dict]:
+    """assignment → checker manifest entry (checker, max_attempts, windows) of a prepared course."""
+    from .checker_run import manifest
+
+    return manifest(course_id, Path(root or course_root(course_id, settings)), settings)
+
+
+def write_cases(course_id: str, assignment: str, accounts: Iterable[str] | None = None, root: Path | None = None,
+                db_url: str | None = None, only_missing: bool = False, settings: Settings | None = None) -> dict:
+    """Write each trainee's own ``cases.json`` for their next attempt into their assignment folder
+    (``<home>/<course>/<assignment>/``), as the person (grading.cases_out). Default accounts: every
+    home that has fetched the assignment. Returns {"written": [...], "skipped": {account: why}}."""
+    from .cases_out import write_cases as _write_cases
+
+    root = Path(root or course_root(course_id, settings))
+    entry = checker_assignments(course_id, root, settings).get(assignment)
+    if entry is None:
+        raise ValueError(f"作业“{course_id}/{assignment}”没有评分程序（course.toml 未设 checker），没有个人案例可写")
+    return _write_cases(course_id, assignment, root, entry, None if accounts is None else list(accounts),
+                        _db(db_url, settings), only_missing, settings)
+
+
+def feedback_items(course: str, assignment: str, account: str, db_url: str | None = None,
+                   settings: Settings | None = None) -> list[dict]:
+    """Per-question results of the trainee's last graded attempt of a checker assignment, for the
+    portal: dicts with cell, title, points, max_points, reasons (Chinese), answer, expected (None
+    unless the cases are never reused), pending (waiting for the trainer). Empty when not graded."""
+    from . import store
+
+    return store.feedback_items(_db(db_url, settings), course, assignment, account)
 
 
 # -- feedback -------------------------------------------------------------------------------------
@@ -271,16 +307,16 @@ def gradebook_scores(root: Path) -> dict:
                     sub = None
                 for nb in assignment.notebooks:
                     for gc in list(nb.grade_cells) + list(nb.task_cells):
-                        points = 0.0
+                        points, pending = 0.0, False
                         if sub is not None:
                             try:
                                 g = gb.find_grade(gc.name, nb.name, assignment.name, student.id)
-                                points = float(g.score or 0)
+                                points, pending = float(g.score or 0), bool(g.needs_manual_grade)
                             except Exception:
                                 pass
                         cells.append({"account": student.id, "assignment": assignment.name, "notebook": nb.name,
                                       "cell": gc.name, "dimension": dims.get((assignment.name, nb.name, gc.name), ""),
-                                      "points": points, "max_points": float(gc.max_score or 0)})
+                                      "points": points, "max_points": float(gc.max_score or 0), "pending": pending})
                 totals.append({
                     "account": student.id, "assignment": assignment.name, "submitted": sub is not None,
                     "score": float(sub.score or 0) if sub else 0.0, "max_score": float(assignment.max_score or 0),
@@ -346,6 +382,7 @@ def competence(course_id: str | None = None, out_dir: Path | None = None, root: 
             r["max_points"] += c["max_points"]
         counted += store.save_competence(db, cid, rows.values())
         store.refresh_scores(db, cid, scores["totals"])
+        store.refresh_items(db, cid, scores["cells"])  # a trainer's hand grade reaches the portal's items
     result: dict = {"courses": course_ids, "rows": counted, "profiles": profiles(db)}
     from .progress import write_pages
 

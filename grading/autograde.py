@@ -30,20 +30,7 @@ from runtime.unix import setpriv_argv
 
 from . import privileges
 
-REASONS_ZH = {
-    "missing-notebook": "未提交作业笔记本",
-    "invalid-notebook": "作业文件已损坏（不是有效的笔记本），无法评分",
-    "tests-modified": "自动评分的检查单元被修改，已按原始检查重新评分",
-    "tests-deleted": "自动评分的检查单元被删除，相应检查记 0 分",
-    "not-graded": "评分程序无法处理该提交，全部记 0 分",
-    "kernel-died": "内核意外退出（例如 os._exit 或段错误），之后的检查均记 0 分",
-    "timeout": "代码运行超时，超时的单元格记 0 分",
-    "tampered": "代码改动了评分环境，全部自动评分记 0 分",
-    "huge-output": "输出过长，已截断",
-    "execution-failed": "评分时代码无法执行完毕，未完成的检查记 0 分",
-    "late": "逾期提交（补考期内）",
-    "too-late": "超过补考截止时间，不予评分",
-}
+from .reasons import REASONS_ZH  # noqa: E402 - re-exported: api, cli and tests read it here
 
 
 @dataclass
@@ -265,13 +252,23 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
 
 def autograde(course_id: str, assignment: str, root: Path, workers: int | None = None,
               students: list[str] | None = None, resubmit_until: str | None = None,
-              on_result: Callable[[dict], None] | None = None, settings: Settings | None = None) -> dict:
+              on_result: Callable[[dict], None] | None = None, settings: Settings | None = None,
+              db_url: str | None = None) -> dict:
     """Grade ``students`` (default: every submission) of one assignment; ``settings`` default to
-    this process's (runtime.settings)."""
+    this process's (runtime.settings). An assignment with a checker (course.toml ``checker``) is
+    graded as data by the trusted checker (grading.checker_run), its notebook never executed."""
     started = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
     if students is None:
         students = privileges.run_as_grader(course_id, submitted_students, root, assignment, settings=settings)
+    from . import checker_run
+
+    entry = checker_run.manifest(course_id, root, settings).get(assignment)
+    if entry is not None:
+        rows = checker_run.autograde(course_id, assignment, root, entry, students, resubmit_until, on_result,
+                                     settings=settings, db_url=db_url)
+        return {"course": course_id, "assignment": assignment, "workers": 1, "graded_by": "checker",
+                "seconds": round(time.perf_counter() - started, 3), "submissions": rows}
     prechecks = privileges.run_as_grader(course_id, precheck, root, assignment, students, settings=settings)
     graded = run_workers(course_id, root, assignment, students, min(workers, max(1, len(students))), on_result,
                          settings)

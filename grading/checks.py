@@ -21,8 +21,12 @@ copied into the grader-only course root, and is loaded by path (:func:`load_chec
     regenerates the cases from ``ctx.seed`` and must not trust anything in ``answers`` beyond the
     answer values (validate types and sizes; an absent or malformed answer scores 0 with a reason).
 
-Optional: ``SCHEMA`` (a dict of question id → expected JSON type name: "str", "number", "list",
-"dict", "bool") — the loader checks answers against it before ``check`` sees them.
+Optional: ``SCHEMA`` (a dict of question id → expected JSON type name: "str", "number", "int",
+"list", "dict", "bool", "any") — answers of another type are dropped (``check`` sees them absent)
+and the finding recorded, before ``check`` sees them (grading.answers_in).
+
+In a lesson/assignment notebook the trainee's own cases are ``coursekit.answers.my_cases()`` (the
+``cases`` dict of the ``cases.json`` grading writes beside the notebook; ``python -m grading cases``).
 """
 from __future__ import annotations
 
@@ -45,7 +49,10 @@ class Context:
     account: str
     attempt: int          # 1 for the first graded submission, 2 for the first 补考 …
     seed: int             # case_seed(...) — never shown to the trainee
-    reuse_cases: bool = True  # False when these cases are never given to anyone again (show the expected answer)
+    # False when these cases can never be graded again for this trainee (their last allowed attempt,
+    # or the last window — resubmit_until, else due — has closed): then ``Item.expected`` is shown;
+    # while True, grading drops ``expected`` whatever the checker set (grading.checker_run)
+    reuse_cases: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Item:
     expected: str | None = None               # shown only when ctx.reuse_cases is False
     needs_manual: bool = False                # hand-graded (rubric) — points are provisional/0
     answer: str | None = None                 # the trainee's answer as they would read it
+    title: str | None = None                  # optional; default: the graded cell's first line
 
     def __post_init__(self) -> None:
         if not (0 <= self.points <= self.max_points):

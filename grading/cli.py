@@ -70,6 +70,16 @@ def cmd_autograde(a) -> int:
     return 0
 
 
+def cmd_cases(a) -> int:
+    out = api.write_cases(a.course, a.assignment, a.student or None, only_missing=a.missing, settings=a.settings)
+    console.print(f"已写入个人案例 {len(out['written'])} 份" + (f"：{', '.join(out['written'])}" if out["written"] else ""))
+    for account, why in sorted(out["skipped"].items()):
+        console.print(f"  未写入 {account}：{why}")
+    if a.json:
+        _print_json(out)
+    return 0
+
+
 def cmd_feedback(a) -> int:
     out = api.feedback(a.course, a.assignment, a.student or None, settings=a.settings)
     _print_json(out)
@@ -152,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     sp.add_argument("--student", action="append", help="only this student (repeatable)")
     sp.add_argument("--json", action="store_true", help="print the report as JSON")
+    sp = add("cases", cmd_cases, "course", "assignment",
+             help="write each trainee's own cases.json (checker assignments) into their assignment folder")
+    sp.add_argument("--student", action="append", help="only this trainee (repeatable)")
+    sp.add_argument("--missing", action="store_true", help="only where cases.json is missing")
+    sp.add_argument("--json", action="store_true")
     sp = add("feedback", cmd_feedback, "course", "assignment", help="generate and release feedback")
     sp.add_argument("--student", action="append")
     sp = add("export", cmd_export, "course", help="scores as CSV")
@@ -176,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-NEEDS_COURSE_ROOT = {cmd_release, cmd_collect, cmd_autograde, cmd_feedback, cmd_export, cmd_certificate}
+NEEDS_COURSE_ROOT = {cmd_release, cmd_collect, cmd_autograde, cmd_feedback, cmd_export, cmd_certificate, cmd_cases}
 
 
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:

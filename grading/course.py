@@ -14,6 +14,7 @@ COMPETENCES = ("业务办理", "平台操作", "数据分析与技术应用", "�
 # Assignments a course takes from the template course (``template = true`` in course.toml): their
 # one copy is package data of grading, so it exists wherever grading is installed (the runtime venv
 # has no courses/) and academy.runtime closes it to root there (it holds the solutions).
+DEFAULT_MAX_ATTEMPTS = 3
 TEMPLATE_ASSIGNMENTS = Path(__file__).with_name("templates") / "course" / "assignments"
 
 
@@ -25,6 +26,7 @@ class AssignmentSpec:
     resubmit_until: dt.datetime | None = None
     from_template: bool = False  # sources in TEMPLATE_ASSIGNMENTS/<id>, not the course's own folder
     checker: str | None = None   # grader-only checker module, relative to the course source (grading.checks)
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS  # graded attempts of a checker assignment (1 + 补考)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def load_course(course_src: Path) -> CourseSpec:
             resubmit_until=_when(a.get("resubmit_until")),
             from_template=bool(a.get("template", False)),
             checker=str(a["checker"]) if a.get("checker") else None,
+            max_attempts=int(a.get("max_attempts", data.get("grading", {}).get("max_attempts", DEFAULT_MAX_ATTEMPTS))),
         )
         for a in data.get("assignments", [])
     )

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 DB_NAME = "gradebook.db"
 HASH_FILE = ".academy-source.json"  # per-assignment hash of the rendered sources
+CHECKERS_FILE = ".academy-checkers.json"  # assignment -> checker path and attempt rules (grading.formgrade)
+GRADER_DIR = "grader"  # grader-only files of the course (checkers, their data): never in release/
 
 # Per-cell timeout (seconds) and memory limit of a kernel running a submission.
 DEFAULT_CELL_TIMEOUT = 30
@@ -150,6 +152,7 @@ def _render(course: CourseSpec, course_root: Path, exchange: Path, timeout: int 
     write_config(course, course_root, exchange,
                  timeout=timeout or int(settings.get("cell_timeout", DEFAULT_CELL_TIMEOUT)),
                  memory_mb=memory_mb or int(settings.get("memory_mb", DEFAULT_MEMORY_MB)), db_url=db_url)
+    install_checkers(course, course_root)
     hashes_path = course_root / HASH_FILE
     hashes = json.loads(hashes_path.read_text()) if hashes_path.exists() else {}
     changed: list[str] = []
@@ -159,6 +162,46 @@ def _render(course: CourseSpec, course_root: Path, exchange: Path, timeout: int 
             render_assignment(course, a.id, dest)
             changed.append(a.id)
     return changed
+
+
+def _checker_rel(course: CourseSpec, checker: str) -> Path:
+    rel = Path(checker)
+    if rel.is_absolute() or ".." in rel.parts or rel.suffix != ".py":
+        raise ValueError(f"{course.id}: checker {checker!r} must be a .py path inside the course folder")
+    if not (course.src / rel).is_file():
+        raise ValueError(f"{course.id}: checker {checker!r} not found in {course.src}")
+    return rel
+
+
+def install_checkers(course: CourseSpec, course_root: Path) -> dict:
+    """Copy the course's grader-only files (``grader/`` and every declared checker) into the course
+    root — the 0700 part only the grader account reads, never ``source/`` or ``release/`` — and
+    write the manifest the checker run reads (checker path, attempt cap, windows)."""
+    manifest: dict = {}
+    grader_src = course.src / GRADER_DIR
+    dest = course_root / GRADER_DIR
+    tmp = course_root / f".{GRADER_DIR}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    if grader_src.is_dir():
+        shutil.copytree(grader_src, tmp, symlinks=False, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for a in course.assignments:
+        if not a.checker:
+            continue
+        rel = _checker_rel(course, a.checker)
+        inside = rel.relative_to(GRADER_DIR) if rel.parts[0] == GRADER_DIR else Path("_extra") / rel
+        (tmp / inside).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(course.src / rel, tmp / inside)
+        manifest[a.id] = {"checker": str(Path(GRADER_DIR) / inside),
+                          "max_attempts": a.max_attempts,
+                          "cohort_max_attempts": dict(course.extra.get("grading", {}).get("max_attempts_by_cohort", {})),
+                          "due": a.due.isoformat() if a.due else None,
+                          "resubmit_until": a.resubmit_until.isoformat() if a.resubmit_until else None}
+    shutil.rmtree(dest, ignore_errors=True)
+    if tmp.exists():
+        os.chmod(tmp, 0o700)
+        tmp.rename(dest)
+    (course_root / CHECKERS_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
 
 
 def _sync_gradebook(course: CourseSpec, course_root: Path, changed: list[str], generate: bool) -> None:
@@ -209,6 +252,9 @@ def prepare(course_src: Path, course_root: Path, exchange: Path, generate: bool 
     if not db_url.startswith("sqlite"):
         ensure_database(db_url)
     changed = _render(course, course_root, exchange, cell_timeout, memory_mb, db_url)
+    from .secret import install_course_key
+
+    install_course_key(course_root, course.id, settings)  # before the tree is handed to the grader
     if pw is not None and python is None:
         log.warning("no runtime venv yet: %s prepared as root, then handed to %s", course.id, pw.pw_name)
         _sync_gradebook(course, course_root, changed, generate)

@@ -240,7 +240,19 @@ class SafeExecute(Execute):
         return NotebookNode(cell_type="code", source=source, metadata={GUARD_KEY: kind}, outputs=[],
                             execution_count=None)
 
+    def _graded_by_checker(self, resources) -> bool:
+        """An assignment graded as data by a checker (grading.formgrade) must never be executed —
+        not even through the formgrader's autograde button or a plain ``nbgrader autograde``."""
+        from .formgrade import load_manifest
+
+        root = self.config.get("CourseDirectory", {}).get("root")
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        return bool(root and assignment and assignment in load_manifest(Path(root)))
+
     def preprocess(self, nb, resources=None, km=None):
+        if self._graded_by_checker(resources):
+            raise RuntimeError("此作业由评分程序按保存的答案评分，不执行学员的笔记本；请用 python -m grading autograde "
+                               "/ graded by its checker: notebooks are never executed")
         self._sandbox_km = None
         self._replies: dict[int, str] = {}
         self._out_chars: dict[int, int] = {}

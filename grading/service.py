@@ -8,7 +8,9 @@ within half a second rather than up to ``interval`` later (issue 15: submit to g
 sees the result of the visible checks by fetching feedback in the assignment list, and on the
 progress page, within about ``interval`` + a few seconds of grading. Registered by
 hub_config/grading_service.py. Runs as root in root mode (to write progress pages into homes);
-course work runs as the grader account and submissions in the sandboxed kernel.
+course work runs as the grader account and submissions in the sandboxed kernel — except checker
+assignments, graded as data and never executed (grading.formgrade). Each round it also writes the
+own cases (cases.json) of trainees who fetched a checker assignment and have none yet.
 """
 from __future__ import annotations
 
@@ -74,10 +76,24 @@ def unseen(state: dict, settings: Settings | None = None) -> set[tuple[str, str]
             for items in new_submissions(c, set(state.get(c, [])), settings).values() for _, entry in items}
 
 
+def missing_cases(course_id: str, settings: Settings | None = None) -> dict[str, list[str]]:
+    """Write cases.json for trainees who fetched a checker assignment and have none yet."""
+    written: dict[str, list[str]] = {}
+    try:
+        for assignment in api.checker_assignments(course_id, settings=settings):
+            out = api.write_cases(course_id, assignment, only_missing=True, settings=settings)
+            if out["written"]:
+                written[assignment] = out["written"]
+    except Exception:  # keep serving; try again next round
+        log.exception("writing cases for %s failed", course_id)
+    return written
+
+
 def run_once(state: dict | None = None, settings: Settings | None = None) -> list[dict]:
     state = load_state(settings) if state is None else state
     reports = []
     for course_id in courses(settings):
+        missing_cases(course_id, settings)
         seen = set(state.get(course_id, []))
         for assignment, items in new_submissions(course_id, seen, settings).items():
             students = sorted({s for s, _ in items})

@@ -128,6 +128,20 @@ def notebook_checks(path: Path, label: str) -> list[Problem]:
     return problems
 
 
+def _release_problems(release_dir: Path, assignment: str) -> list[Problem]:
+    """Released notebooks must carry no solutions, no hidden tests and nothing grader-only."""
+    problems = []
+    for rel in sorted(release_dir.rglob("*")):
+        if rel.name.startswith(".academy") or "grader" in rel.relative_to(release_dir).parts:
+            problems.append(Problem(f"release/{assignment}/{rel.name}", "发布版本中含有评分专用文件"))
+    for rel in sorted(release_dir.glob("*.ipynb")):
+        text = rel.read_text(encoding="utf-8")
+        for marker in (SOLUTION_BEGIN, HIDDEN_BEGIN, "BEGIN MARK SCHEME"):
+            if marker in text:
+                problems.append(Problem(f"release/{assignment}/{rel.name}", f"发布版本中仍有 {marker}"))
+    return problems
+
+
 def dynamic_checks(course_src: Path) -> list[Problem]:
     """Build the course in a scratch root; source must score full marks, blank must fail every check."""
     import nbformat
@@ -148,6 +162,12 @@ def dynamic_checks(course_src: Path) -> list[Problem]:
             return [Problem("nbgrader generate_assignment", str(exc).splitlines()[-1][:500])]
         for a in course.assignments:
             release_dir = root / "release" / a.id
+            if a.checker:  # graded as data by the checker: the author's reference answers must earn full marks
+                from .validate_checker import check_assignment
+
+                problems += [Problem(w, p) for w, p in check_assignment(root, course.id, a.id, scratch)]
+                problems += _release_problems(release_dir, a.id)
+                continue
             for nb_path in sorted((root / "source" / a.id).glob("*.ipynb")):
                 for who, src in (("validate-source", nb_path), ("validate-blank", release_dir / nb_path.name)):
                     d = root / "submitted" / who / a.id
@@ -177,12 +197,7 @@ def dynamic_checks(course_src: Path) -> list[Problem]:
                             problems.append(Problem(where, f"参考答案版本只得 {src_grade.auto_score or 0}/{gc.max_score} 分（检查或答案有误）"))
                         if (blank_grade.auto_score or 0) > 0:
                             problems.append(Problem(where, f"空白版本也得了 {blank_grade.auto_score} 分（检查没有真正检查答案）"))
-            # released notebooks must carry no solutions and no hidden tests
-            for rel in sorted(release_dir.glob("*.ipynb")):
-                text = rel.read_text(encoding="utf-8")
-                for marker in (SOLUTION_BEGIN, HIDDEN_BEGIN, "BEGIN MARK SCHEME"):
-                    if marker in text:
-                        problems.append(Problem(f"release/{a.id}/{rel.name}", f"发布版本中仍有 {marker}"))
+            problems += _release_problems(release_dir, a.id)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return problems

@@ -92,6 +92,17 @@ class Paths:
         return bool(self.db_server) or self.academy_db.exists()
 
     @property
+    def secrets_dir(self) -> Path:
+        """Grader-only secrets (0700, root's in root mode; never under homes/, exchange/ or the venv)."""
+        return self.root / "secrets"
+
+    @property
+    def grader_secret(self) -> Path:
+        """The master secret of per-trainee graded cases (grading.secret; 0600). Only root (the
+        grading service, prepare) reads it: each course root gets its own derived key."""
+        return self.secrets_dir / "grader-secret"
+
+    @property
     def ops_token_file(self) -> Path:
         """API token of the `academy-ops` service (roster import talks to a running hub)."""
         return self.hub_dir / "ops_token"

@@ -87,6 +87,33 @@ def save(qid: str, value: Any) -> dict[str, Any]:
     return data
 
 
+CASES_FILE = "cases.json"
+
+
+class NoCases(LookupError):
+    """Raised by :func:`my_cases` when the trainee's own cases are not there yet (Chinese message)."""
+
+
+def my_cases() -> dict[str, Any]:
+    """The trainee's own cases for this attempt: ``cases.json`` beside the notebook, written by the
+    academy (``python -m grading cases``; the grade-on-submit service after each graded attempt).
+    They are generated on the grader's side from a grader secret: nobody can compute another
+    trainee's cases, and the graded answers are checked against exactly these."""
+    path = answers_path().with_name(CASES_FILE)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NoCases("你的个人案例（cases.json）还没有生成：获取作业后约 1 分钟内会自动生成，"
+                      "请稍后重新运行本单元格；如仍没有，请联系培训老师。") from None
+    except (OSError, ValueError):
+        raise NoCases("你的个人案例文件（cases.json）已损坏：请删除它并稍候，系统会重新生成；"
+                      "如仍有问题，请联系培训老师。") from None
+    cases = data.get("cases") if isinstance(data, dict) else None
+    if not isinstance(cases, dict):
+        raise NoCases("你的个人案例文件（cases.json）内容不完整：请删除它并稍候，系统会重新生成。")
+    return cases
+
+
 def clear(qid: str | None = None) -> None:
     """Forget one answer, or all of them."""
     if qid is None:

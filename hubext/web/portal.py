@@ -7,8 +7,10 @@ pages of the person's server (/user/<name>/voila/render/…): text, forms and ch
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import time
 import urllib.parse
 
 from tornado import web
@@ -126,7 +128,18 @@ class Start(PortalPage):
                 log.warning("fetch %s/%s for %s: %s", course, assignment, self.account, e)
                 self.redirect(self.prefix + "portal?msg=fetch-failed")
                 return
+        if a.checker:
+            await self.cases_ready(course, assignment)
         self.redirect(self.prefix + f"portal/work/{course}/{assignment}")
+
+    async def cases_ready(self, course: str, assignment: str, wait_s: float = 12) -> None:
+        """A checker assignment's page reads the person's own cases.json, which the grade-on-submit
+        service writes at its next round after the fetch: wait for it a little (the page says so
+        in Chinese if it is still missing)."""
+        cases = data.paths().homes / self.account / course / assignment / "cases.json"
+        deadline = time.monotonic() + wait_s
+        while not cases.exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
 
 
 class Work(PortalPage):

@@ -60,6 +60,7 @@ class Assignment:
     graded_at: str = ""
     notebook: str = ""          # relative to the person's home, once fetched
     writes_code: bool = False   # answered in code (data track): opens in JupyterLab, not as an app page
+    checker: bool = False       # graded as data by a grader-only checker: the person's cases.json comes first
 
     @property
     def grading_now(self) -> bool:
@@ -192,7 +193,8 @@ def _submissions(p: Paths, course: str, assignment: str, account: str) -> list[s
 
 
 def _assignment(p: Paths, course: str, a: AssignmentSpec, account: str, result) -> Assignment:
-    item = Assignment(id=a.id, title=a.title, due=a.due, resubmit_until=a.resubmit_until)
+    item = Assignment(id=a.id, title=a.title, due=a.due, resubmit_until=a.resubmit_until,
+                      checker=bool(getattr(a, "checker", None)))
     item.released = (p.exchange / course / "outbound" / a.id).is_dir()
     work = p.homes / account / course / a.id
     item.fetched = work.is_dir()

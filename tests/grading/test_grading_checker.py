@@ -302,3 +302,32 @@ def test_too_late_is_graded_zero_and_costs_no_attempt(tmp_path):
     assert row["status"] == "rejected" and row["score"] == 0 and {"late", "too-late"} <= set(row["reasons"])
     assert store.graded_attempts(settings.paths.academy_db_url, COURSE, ASSIGNMENT, "carol") == 0
     assert json.loads((folder / "cases.json").read_text())["attempt"] == 1
+
+
+def test_a_checker_bug_scores_that_submission_zero_and_the_others_go_on(tmp_path):
+    import shutil
+
+    from grading import api
+
+    src = tmp_path / "src" / COURSE
+    shutil.copytree(FORMCOURSE, src)
+    checker = src / "grader" / "quiz.py"
+    checker.write_text(checker.read_text(encoding="utf-8").replace(
+        "    numbers = cases(ctx.seed)[\"numbers\"]\n",
+        "    numbers = cases(ctx.seed)[\"numbers\"]\n    if ctx.account == \"crash\":\n        raise KeyError(\"bug\")\n"),
+        encoding="utf-8")
+    root = tmp_path / "rt"
+    (root / "data").mkdir(parents=True)
+    settings = Settings.single_account(root)
+    api.prepare(COURSE, course_src=src, settings=settings)
+    api.release(COURSE, ASSIGNMENT, settings=settings)
+    for who in ("crash", "dave"):
+        folder = fetch(root, who)
+        api.write_cases(COURSE, ASSIGNMENT, [who], settings=settings)
+        save_answers(folder, honest(folder))
+        submit(root, who)
+    api.collect(COURSE, ASSIGNMENT, settings=settings)
+    rows = {r["student"]: r for r in api.autograde(COURSE, ASSIGNMENT, settings=settings)["submissions"]}
+    assert rows["crash"]["score"] == 0 and "checker-error" in rows["crash"]["reasons"]
+    assert "评分程序" in rows["crash"]["reasons_zh"][0]
+    assert rows["dave"]["score"] == 5 and rows["dave"]["status"] == "graded"

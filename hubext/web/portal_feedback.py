@@ -29,10 +29,18 @@ def feedback_items(course: str, assignment: str, account: str) -> list[dict]:
 
 
 def _clean(item: dict) -> dict:
-    return {"cell": str(item.get("cell", "")), "title": str(item.get("title", "") or item.get("cell", "")),
+    return {"cell": str(item.get("cell", "")), "title": _plain_title(str(item.get("title", "") or item.get("cell", ""))),
             "points": float(item.get("points") or 0), "max_points": float(item.get("max_points") or 0),
             "reasons": [str(r) for r in item.get("reasons") or []],
             "answer": item.get("answer"), "expected": item.get("expected"), "pending": bool(item.get("pending"))}
+
+
+def _plain_title(title: str) -> str:
+    """A question title without markdown marks: "**第二题（3 分）** 说明……" → "第二题（3 分）"."""
+    cleaned = title.strip().strip("#").strip()
+    if cleaned.startswith("**"):
+        cleaned = cleaned[2:]
+    return cleaned.split("**", 1)[0].strip() or title
 
 
 def answer_text(value: Any) -> str:

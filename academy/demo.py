@@ -29,9 +29,13 @@ CITY_UNITS = (
 )
 COUNTY_UNITS = ("政务服务中心综合窗口", "政务服务中心帮办代办窗口", "政务服务中心跨省通办窗口")
 COHORTS = ("2026年第一期", "2026年第二期")
-# Every demo trainee takes the shipped courses; each trainer teaches the demo course and one other.
-TRAINEE_COURSES = ("demo", "guides", "walkthrough")
-TRAINER_COURSES = (("demo", "guides"), ("demo", "walkthrough"))
+# Every demo trainee takes the service courses (none asks for code). The demo course asks for Python
+# functions, so it is only for the data track (数据专班: the first DATA_TRACK trainees) and the trainers
+# (issue 17); each trainer teaches the demo course and some of the others.
+TRAINEE_COURSES = ("guides", "walkthrough", "hotline", "ratings", "bulletin")
+DATA_TRACK = 2
+DATA_TRACK_COURSES = ("demo",) + TRAINEE_COURSES
+TRAINER_COURSES = (("demo", "guides", "hotline"), ("demo", "walkthrough", "ratings", "bulletin"))
 
 
 def generate(seed: int = SEED, trainees: int = 32) -> str:
@@ -54,12 +58,13 @@ def generate(seed: int = SEED, trainees: int = 32) -> str:
             unit, county = rng.choice(CITY_UNITS), "乐都区"  # the city centre sits in Ledu
         else:
             unit = county + rng.choice(COUNTY_UNITS)
-        rows.append((f"xueyuan{i:02d}", name(), unit, county, "trainee", ";".join(TRAINEE_COURSES),
+        courses = DATA_TRACK_COURSES if i <= DATA_TRACK else TRAINEE_COURSES
+        rows.append((f"xueyuan{i:02d}", name(), unit, county, "trainee", ";".join(courses),
                      COHORTS[i % 2], "1"))
     for i, taught in ((1, TRAINER_COURSES[0]), (2, TRAINER_COURSES[1])):
         rows.append((f"peixun{i:02d}", name(), "市政务服务中心综合受理科", "乐都区", "trainer", ";".join(taught),
                      "", "1"))
-    rows.append(("lingdao01", name(), "市政务服务监督管理局", "乐都区", "leader", "", "", "1"))
+    rows.append(("lingdao01", name(), "市政务服务监督管理局", "海东市", "leader", "", "", "1"))
     rows.append(("lingdao02", name(), "平安区政务服务中心", "平安区", "leader", "", "", "1"))
     rows.append(("guanli01", name(), "市政务服务中心信息科", "乐都区", "admin", "", "", "1"))
     out = io.StringIO()

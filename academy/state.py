@@ -152,6 +152,10 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     for url in (paths.hub_db_url, paths.academy_db_url) if paths.db_server else ():
         if ensure_database(url):  # PostgreSQL: the course gradebooks are made by grading's prepare
             log(f"  database {make_url(url).database} created")
+    # Schema first, before anything reads the academy DB (MigrationError: nothing changed, exit 2).
+    from academy import migrations
+
+    log(f"  academy database schema: {migrations.upgrade(paths.academy_db_url)}")
     done = runtime.prepare_runtime(paths, root_mode=paths.root_mode,
                                    courses=[c.id for c in adb.courses(paths.academy_db_url)]
                                    if paths.has_academy_db() else [])
@@ -163,9 +167,12 @@ def prepare(paths: Paths, *, demo_course: bool = True, log=print) -> list[str]:
     _secret_file(paths.ops_token_file, lambda: secrets.token_hex(32))
     write_jupyter_config(paths)
     copy_dashboards(paths)
-    engine(paths.academy_db_url)  # tables
+    engine(paths.academy_db_url)  # tables the migrations made; a no-op create_all
     if not paths.db_server:
         os.chmod(paths.academy_db, 0o600)
+    from academy import citydata  # the dashboards' synthetic city (once) and read model
+
+    citydata.ensure(paths, months=current().city_months, log=log)
     if demo_course:
         from academy.courses import add_course, course_is_current
 

@@ -204,7 +204,13 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
     print(f"准备运行目录 / preparing {paths.root} ({'root' if paths.root_mode else 'single-account'} mode)",
           flush=True)
     t0 = time.monotonic()
-    problems = state.prepare(paths)
+    from academy.migrations import MigrationError
+
+    try:
+        problems = state.prepare(paths)
+    except MigrationError as exc:  # rolled back: the database is as the previous release left it
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     print(f"state prepared in {time.monotonic() - t0:.1f} s", flush=True)
     if problems:
         print("运行环境检查未通过 / runtime check failed:", *problems, sep="\n  ", file=sys.stderr)

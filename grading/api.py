@@ -147,17 +147,32 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
     root = Path(root or course_root(course_id, settings))
     spec = load_course(Path(course_src or paths.course_src(course_id))) if (course_src or paths.course_src(course_id).exists()) else None
     resubmit = None
+    a_spec = None
     if spec is not None:
         try:
-            a = spec.assignment(assignment)
-            resubmit = a.resubmit_until.isoformat() if a.resubmit_until else None
+            a_spec = spec.assignment(assignment)
+            resubmit = a_spec.resubmit_until.isoformat() if a_spec.resubmit_until else None
         except KeyError:
             pass
-    report = _autograde(course_id, assignment, root, workers=workers, students=students,
-                        resubmit_until=resubmit, on_result=on_result, settings=settings, db_url=_db(db_url, settings))
-    from . import store
+    db = _db(db_url, settings)
+    if students is None:
+        students = submissions(course_id, assignment, root, settings)
+    # checker assignments count their attempts themselves (grading.checker_run); the cohort's rule
+    # reaches them through per_student, notebook assignments are capped here
+    checker = assignment in checker_assignments(course_id, root, settings)
+    per_student, refused, stamps = _cohort_rules(course_id, a_spec, root, students, db, settings, cap=not checker)
+    report = _autograde(course_id, assignment, root, workers=workers,
+                        students=[s for s in students if s not in refused], resubmit_until=resubmit,
+                        on_result=on_result, settings=settings, db_url=db, per_student=per_student)
+    from . import cohorts, store
+    from .reasons import REASONS_ZH
 
-    store.save_results(_db(db_url, settings), course_id, assignment, report["submissions"])
+    if not checker:
+        report["refused"] = [{"student": s, "reason": "attempts-exceeded",
+                              "reason_zh": REASONS_ZH["attempts-exceeded"]} for s in refused]
+        cohorts.record(db, course_id, assignment, stamps, report["submissions"])
+    store.save_results(db, course_id, assignment, report["submissions"])
+    cohorts.note_refused(db, course_id, assignment, refused)
     if report.get("graded_by") == "checker":  # each graded trainee gets their next attempt's own cases
         report["cases"] = write_cases(course_id, assignment, [r["student"] for r in report["submissions"]],
                                       root=root, db_url=db_url, settings=settings)
@@ -165,8 +180,67 @@ def autograde(course_id: str, assignment: str, workers: int | None = None, stude
     if progress_pages:
         from .progress import write_pages
 
-        write_pages([r["student"] for r in report["submissions"]], db_url=_db(db_url, settings), settings=settings)
+        write_pages([r["student"] for r in report["submissions"]] + refused, db_url=_db(db_url, settings), settings=settings)
     return report
+
+
+def _submission_stamps(root: Path, assignment: str, students: list[str]) -> dict[str, str]:
+    """student -> the receipt time collect wrote (what counts one graded attempt)."""
+    out = {}
+    for s in students:
+        f = root / "submitted" / s / assignment / "timestamp.txt"
+        out[s] = f.read_text(encoding="utf-8").strip() if f.is_file() else ""
+    return out
+
+
+def _cohort_rules(course_id: str, a_spec, root: Path, students: list[str], db: str,
+                  settings: Settings | None, cap: bool = True) -> tuple[dict[str, dict], list[str], dict[str, str]]:
+    """Each student's cohort rule (grading.cohorts): due/resubmit_until/max_attempts for grading,
+    the students refused for a used-up attempt cap (with ``cap``), and the submission timestamps
+    that count as attempts."""
+    from . import cohorts
+
+    if a_spec is None or not students:
+        return {}, [], {}
+    people = people_index(db)
+    cohort_of = {s: getattr(people.get(s), "cohort", "") or "" for s in students}
+    rules = {s: cohorts.effective(db, course_id, a_spec, cohort_of[s]) for s in students}
+    stored = cohorts.rules(db, course_id, a_spec.id)  # a cap set for the cohort, else the course's own
+    per_student = {s: {"due": r.due.isoformat() if r.due else None,
+                       "resubmit_until": r.resubmit_until.isoformat() if r.resubmit_until else None,
+                       "max_attempts": getattr(stored.get(cohort_of[s]), "max_attempts", None)}
+                   for s, r in rules.items()}
+    if not cap:
+        return per_student, [], {}
+    stamps = privileges.run_as_grader(course_id, _submission_stamps, root, a_spec.id, students, settings=settings)
+    refused = cohorts.over_cap(db, course_id, a_spec.id, {s: r.max_attempts for s, r in rules.items()}, stamps)
+    return per_student, refused, stamps
+
+
+def course_spec(course_id: str):
+    """The course's source spec (course.toml) as autograde reads it, or None when absent."""
+    src = paths.course_src(course_id)
+    return load_course(src) if (src / "course.toml").exists() else None
+
+
+def assignment_rules(course_id: str, account: str, db_url: str | None = None,
+                     settings: Settings | None = None) -> list[dict]:
+    """For a trainee's pages: each assignment's due date, 补考 deadline and attempt cap as their
+    cohort has them (grading.cohorts), with the graded attempts used so far."""
+    from . import cohorts, store
+
+    db = _db(db_url, settings)
+    spec = course_spec(course_id)
+    if spec is None:
+        return []
+    cohort = getattr(people_index(db).get(account), "cohort", "") or ""
+    out = []
+    for a in spec.assignments:
+        r = cohorts.effective(db, course_id, a, cohort)
+        out.append({"assignment": a.id, "title": a.title, "due": r.due, "resubmit_until": r.resubmit_until,
+                    "max_attempts": r.max_attempts, "attempts": store.graded_attempts(db, course_id, a.id, account),
+                    "from_cohort": r.from_cohort})
+    return out
 
 
 # -- checker assignments: own cases, per-question feedback -------------------------------------------
@@ -230,10 +304,10 @@ def html_text(html_doc: str) -> str:
 
 
 def leaked_hidden_lines(html_doc: str, hidden: list[str]) -> list[str]:
-    import re
+    """Hidden lines in a feedback page, also reversed, rot13'd or base64/hex encoded (leakscan)."""
+    from .leakscan import leaked
 
-    text = html_text(html_doc)
-    return [h for h in hidden if re.sub(r"\s+", " ", h) in text]
+    return leaked(html_text(html_doc), hidden)
 
 
 def _feedback(root: Path, assignment: str, students: list[str] | None) -> dict:
@@ -491,3 +565,80 @@ def new_course(course_id: str, dest: Path | None = None, title: str | None = Non
         text = text.replace("新课程（请修改标题）", title)
     toml.write_text(text, encoding="utf-8")
     return dest
+
+
+# -- hand grading with rubrics (grading.rubric; the trainers' grading page) ---------------------------
+def manual_queue(course_id: str, settings: Settings | None = None) -> list[dict]:
+    """Submissions of assignments with hand-graded answers, waiting ones first."""
+    from .rubric import queue
+
+    return privileges.run_as_grader(course_id, queue, course_root(course_id, settings), settings=settings)
+
+
+def grading_view(course_id: str, assignment: str, account: str, db_url: str | None = None,
+                 settings: Settings | None = None) -> dict:
+    """One submission for hand grading: answers, checks' points, rubric cells with saved criteria."""
+    import json
+
+    from . import rubric
+
+    view = privileges.run_as_grader(course_id, rubric.view, course_root(course_id, settings), assignment, account,
+                                    settings=settings)
+    saved = rubric.marks(_db(db_url, settings), course_id, assignment, account)
+    if assignment in checker_assignments(course_id, settings=settings):
+        # answers are data (answers.json), graded by the checker: show its per-question results
+        # (what the trainee chose, points, reasons) instead of the form's code cells
+        view["checker_items"] = feedback_items(course_id, assignment, account, db_url=db_url, settings=settings)
+        for nb in view["notebooks"]:
+            nb["items"] = [i for i in nb["items"] if i["kind"] == "manual"]
+    for nb in view["notebooks"]:
+        for item in nb["items"]:
+            mark = saved.get((nb["name"], item["cell"]))
+            if item["kind"] == "manual" and mark is not None:
+                scores = {m["criterion"]: m["score"] for m in json.loads(mark.scores)}
+                item["criteria"] = [c | {"score": scores.get(c["criterion"])} for c in item["criteria"]]
+                item["comment"], item["grader"] = mark.comment, mark.grader
+    return view
+
+
+def grade_by_rubric(course_id: str, assignment: str, account: str, notebook: str, cell: str,
+                    scores: list[float], comment: str, grader: str, db_url: str | None = None,
+                    settings: Settings | None = None) -> dict:
+    """Score one hand-graded answer per criterion: the sum becomes the cell's manual score, the
+    criteria and comment nbgrader's comment and a ``rubric_marks`` row; then scores, competence
+    and the trainee's progress page are refreshed (``competence`` → ``progress.write_pages``)."""
+    from . import rubric
+
+    root = course_root(course_id, settings)
+    criteria = privileges.run_as_grader(course_id, rubric.rubrics, root, assignment, settings=settings)
+    marks = rubric.check_scores(criteria.get(notebook, {}).get(cell, []), scores)
+    total = sum(m["score"] for m in marks)
+    result = privileges.run_as_grader(course_id, rubric.write_manual, root, assignment, account, notebook, cell,
+                                      total, rubric.comment_text(marks, comment), settings=settings)
+    db = _db(db_url, settings)
+    rubric.save_marks(db, course_id, assignment, account, notebook, cell, marks, comment, grader)
+    competence(course_id, db_url=db, settings=settings)
+    progress_pages([account], db_url=db, settings=settings)
+    return result | {"cell_score": total}
+
+
+def _forget_student(root: Path, account: str) -> dict:
+    import shutil
+
+    removed = False
+    with gradebook(root) as gb:
+        try:
+            gb.remove_student(account)  # with their submissions, grades and comments
+            removed = True
+        except Exception:
+            pass
+    for folder in ("submitted", "autograded", "feedback"):
+        shutil.rmtree(root / folder / account, ignore_errors=True)
+    return {"gradebook": removed}
+
+
+def forget_student(course_id: str, account: str, settings: Settings | None = None) -> dict:
+    """A person who left (docs/privacy.md): their gradebook student, submissions, grades and
+    feedback in this course root are deleted (as the grader account)."""
+    return privileges.run_as_grader(course_id, _forget_student, course_root(course_id, settings), account,
+                                    settings=settings)

@@ -29,6 +29,7 @@ from runtime.settings import Settings, current
 from runtime.unix import setpriv_argv
 
 from . import privileges
+from .cohorts import apply_cohort_due, utc_naive
 
 from .reasons import REASONS_ZH  # noqa: E402 - re-exported: api, cli and tests read it here
 
@@ -104,17 +105,29 @@ def _is_solution(gb, grade_cell) -> bool:
 
 # -- 2. workers --------------------------------------------------------------------------------------
 def worker_command(course_id: str, settings: Settings | None = None) -> list[str]:
-    """The worker runs as grader-<course> with CAP_SETUID/CAP_SETGID/CAP_KILL kept only to start,
-    interrupt and stop kernels as the unprivileged kernel account; without root it runs as the
-    current user."""
+    """The worker runs as grader-<course> with no capabilities at all: submissions' kernels are
+    started for it by the root launcher (grading.jail) this process serves. Without root it runs
+    as the current user."""
     if privileges.is_root(settings):
         pw = privileges.ensure_grader(course_id, settings)
         py = privileges.grader_python(settings)
         if pw is not None and py is not None:
-            privileges.ensure_kernel_account(settings)
-            # setuid/setgid to start kernels as academy-grade, kill to interrupt/stop them
-            return setpriv_argv(pw, caps="setuid,setgid,kill") + [py, "-m", "grading.worker"]
+            return setpriv_argv(pw, caps="") + [py, "-m", "grading.worker"]
     return [sys.executable, "-m", "grading.worker"]
+
+
+def _launcher(course_id: str, settings: Settings | None) -> tuple[Callable | None, str | None]:
+    """Root mode: a factory of per-worker launcher sockets (grading.jail.serve_in_thread) and the
+    kernel interpreter; None when this process cannot launch jobs (not root, no util-linux)."""
+    from . import jail
+
+    if not privileges.is_root(settings) or not jail.available():
+        return None, None
+    py = privileges.grader_python(settings) or jail.kernel_python()
+    pw = privileges.ensure_grader(course_id, settings)
+    if py is None or pw is None:
+        return None, None
+    return (lambda: jail.serve_in_thread(py, pw.pw_gid)), py
 
 
 def _worker_env(course_id: str, settings: Settings | None = None) -> dict:
@@ -134,11 +147,19 @@ def run_workers(course_id: str, root: Path, assignment: str, students: list[str]
     procs = []
     cmd = worker_command(course_id, settings)
     env = _worker_env(course_id, settings)
+    launcher, _ = _launcher(course_id, settings)
     for share in shares:
         if not share:
             continue
+        fds: tuple[int, ...] = ()
+        if launcher is not None:  # one root launcher per worker; it ends the worker's jobs when it exits
+            theirs, _thread = launcher()
+            fds = (theirs.fileno(),)
+            env = {**env, "ACADEMY_JAIL_FD": str(theirs.fileno())}
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             env=env, text=True, cwd=str(root))
+                             env=env, text=True, cwd=str(root), pass_fds=fds)
+        if launcher is not None:
+            theirs.close()
         p.stdin.write(json.dumps({"root": str(root), "assignment": assignment, "students": share}))
         p.stdin.close()
         procs.append((p, share))
@@ -181,10 +202,12 @@ def run_workers(course_id: str, root: Path, assignment: str, students: list[str]
 
 # -- 3. settle (as grader, one writer) ----------------------------------------------------------------
 def settle(root: Path, assignment: str, prechecks: dict[str, list[str]], worker_results: dict[str, dict],
-           resubmit_until: str | None) -> list[dict]:
+           resubmit_until: str | None, per_student: dict[str, dict] | None = None) -> list[dict]:
+    """``per_student``: student -> {"due", "resubmit_until"} of their cohort (grading.cohorts),
+    overriding the assignment's due date and ``resubmit_until`` for them."""
     from .nbgrader_env import gradebook
 
-    deadline = dt.datetime.fromisoformat(resubmit_until).astimezone(dt.timezone.utc).replace(tzinfo=None) if resubmit_until else None
+    per_student = per_student or {}
     out: list[dict] = []
     with gradebook(root) as gb:
         for student in sorted(set(prechecks) | set(worker_results)):
@@ -206,6 +229,10 @@ def settle(root: Path, assignment: str, prechecks: dict[str, list[str]], worker_
             zero_all = not wr.get("success", False)
             if zero_all and not any(r.startswith(("invalid-notebook", "missing-notebook")) for r in res.reasons):
                 res.reasons.append("not-graded")
+            rule = per_student.get(student)
+            if rule is not None:
+                apply_cohort_due(sub, rule.get("due"))
+            deadline = utc_naive(rule.get("resubmit_until") if rule is not None else resubmit_until)
             res.late = (sub.total_seconds_late or 0) > 0
             if res.late:
                 res.reasons.append("late")
@@ -253,7 +280,7 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
 def autograde(course_id: str, assignment: str, root: Path, workers: int | None = None,
               students: list[str] | None = None, resubmit_until: str | None = None,
               on_result: Callable[[dict], None] | None = None, settings: Settings | None = None,
-              db_url: str | None = None) -> dict:
+              db_url: str | None = None, per_student: dict[str, dict] | None = None) -> dict:
     """Grade ``students`` (default: every submission) of one assignment; ``settings`` default to
     this process's (runtime.settings). An assignment with a checker (course.toml ``checker``) is
     graded as data by the trusted checker (grading.checker_run), its notebook never executed."""
@@ -266,14 +293,14 @@ def autograde(course_id: str, assignment: str, root: Path, workers: int | None =
     entry = checker_run.manifest(course_id, root, settings).get(assignment)
     if entry is not None:
         rows = checker_run.autograde(course_id, assignment, root, entry, students, resubmit_until, on_result,
-                                     settings=settings, db_url=db_url)
+                                     settings=settings, db_url=db_url, per_student=per_student)
         return {"course": course_id, "assignment": assignment, "workers": 1, "graded_by": "checker",
                 "seconds": round(time.perf_counter() - started, 3), "submissions": rows}
     prechecks = privileges.run_as_grader(course_id, precheck, root, assignment, students, settings=settings)
     graded = run_workers(course_id, root, assignment, students, min(workers, max(1, len(students))), on_result,
                          settings)
     rows = privileges.run_as_grader(course_id, settle, root, assignment, prechecks, graded, resubmit_until,
-                                    settings=settings)
+                                    per_student, settings=settings)
     return {
         "course": course_id,
         "assignment": assignment,

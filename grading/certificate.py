@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from . import store
 
@@ -73,10 +74,10 @@ def issue(standing: dict, person: Any, out_dir: Path, db_url: str, today: dt.dat
     account, course = standing["account"], standing["course"]
     name = getattr(person, "name", None) or account
     unit = getattr(person, "unit", None) or "—"
+    valid = select(store.Certificate).where(store.Certificate.account == account, store.Certificate.course == course,
+                                            store.Certificate.revoked.is_(False))
     with store.session(db_url) as s:
-        existing = s.scalars(select(store.Certificate).where(
-            store.Certificate.account == account, store.Certificate.course == course,
-            store.Certificate.revoked.is_(False))).first()
+        existing = s.scalars(valid).first()
         if existing is None:
             issued = today or dt.date.today()
             existing = store.Certificate(
@@ -84,7 +85,11 @@ def issue(standing: dict, person: Any, out_dir: Path, db_url: str, today: dt.dat
                 unit=unit, course_title=standing["title"], hours=standing["hours"], level=standing["level"],
                 share=standing["share"], issued_on=issued.isoformat())
             s.add(existing)
-            s.commit()
+            try:
+                s.commit()
+            except IntegrityError:  # another run issued it meanwhile (uq_certificates_valid): use theirs
+                s.rollback()
+                existing = s.scalars(valid).one()
         cert = existing
     path = Path(out_dir) / f"{course}-{account}-结业证明.pdf"
     render(path, name=cert.name, unit=cert.unit, course_title=cert.course_title, hours=cert.hours,

@@ -59,14 +59,16 @@ def windows_closed(entry: dict, now: dt.datetime | None = None) -> bool:
 
 
 def plan(course_id: str, assignment: str, entry: dict, stamps: dict[str, str | None],
-         db_url: str) -> tuple[list[dict], list[dict]]:
-    """(jobs to grade, rows refused for the attempt cap)."""
+         db_url: str, per_student: dict[str, dict] | None = None) -> tuple[list[dict], list[dict]]:
+    """(jobs to grade, rows refused for the attempt cap). ``per_student``: a cohort's own rule
+    (grading.cohorts: due, resubmit_until, max_attempts) set by a trainer, over course.toml's."""
     cohorts = _cohorts(db_url)
     closed = windows_closed(entry)
     jobs, refused = [], []
     for student, stamp in sorted(stamps.items()):
         attempt, new = store.attempt_for(db_url, course_id, assignment, student, stamp or "")
-        cap = cap_for(entry, cohorts.get(student))
+        rule = (per_student or {}).get(student) or {}
+        cap = rule.get("max_attempts") or cap_for(entry, cohorts.get(student))
         if attempt > cap:
             refused.append({"student": student, "status": "rejected", "score": 0.0, "max_score": 0.0,
                             "reasons": ["attempts-exceeded"], "late": False, "isolation": "checker",
@@ -74,19 +76,21 @@ def plan(course_id: str, assignment: str, entry: dict, stamps: dict[str, str | N
                             "seconds": 0.0, "items": []})
             continue
         jobs.append({"student": student, "timestamp": stamp, "attempt": attempt, "new_attempt": new,
-                     "reuse_cases": not (attempt >= cap or closed), "cap": cap})
+                     "reuse_cases": not (attempt >= cap or closed), "cap": cap,
+                     **({"cohort_rule": rule} if rule else {})})
     return jobs, refused
 
 
 def autograde(course_id: str, assignment: str, root: Path, entry: dict, students: list[str],
               resubmit_until: str | None, on_result: Callable[[dict], None] | None = None,
-              settings: Settings | None = None, db_url: str | None = None) -> list[dict]:
+              settings: Settings | None = None, db_url: str | None = None,
+              per_student: dict[str, dict] | None = None) -> list[dict]:
     from .reasons import REASONS_ZH
 
     db_url = db_url or paths.academy_db_url(settings)
     stamps = privileges.run_as_grader(course_id, formgrade.submission_stamps, root, assignment, students,
                                       settings=settings)
-    jobs, refused = plan(course_id, assignment, entry, stamps, db_url)
+    jobs, refused = plan(course_id, assignment, entry, stamps, db_url, per_student)
     rows = privileges.run_as_grader(course_id, formgrade.grade_submissions, root, course_id, assignment, jobs,
                                     resubmit_until or entry.get("resubmit_until"), settings=settings) if jobs else []
     for row in rows:

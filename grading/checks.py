@@ -17,7 +17,8 @@ copied into the grader-only course root, and is loaded by path (:func:`load_chec
     trainee can neither recompute another's cases nor choose their own.
 
 ``check(answers: dict, ctx: Context) -> list[Item]``
-    One :class:`Item` per graded cell (nbgrader ``grade_id``): points with Chinese reasons. It
+    One :class:`Item` (or a mapping with Item's fields: a course's checker need not import grading,
+    :func:`as_item`) per graded cell (nbgrader ``grade_id``): points with Chinese reasons. It
     regenerates the cases from ``ctx.seed`` and must not trust anything in ``answers`` beyond the
     answer values (validate types and sizes; an absent or malformed answer scores 0 with a reason).
 
@@ -84,7 +85,23 @@ class CheckerSpec:
         return self.module.cases(seed)
 
     def check(self, answers: Mapping[str, Any], ctx: Context) -> list[Item]:
-        return list(self.module.check(dict(answers), ctx))
+        return [as_item(result) for result in self.module.check(dict(answers), ctx)]
+
+
+def as_item(result: Item | Mapping[str, Any]) -> Item:
+    """An Item from what a checker returned: an Item, or a mapping with Item's fields — so a course's
+    checker can keep the contract without importing grading (courses sit on the sandbox only)."""
+    if isinstance(result, Item):
+        return result
+    if not isinstance(result, Mapping):
+        raise CheckerError(f"check() returned {type(result).__name__}, not an Item or a mapping")
+    fields = dict(result)
+    if "reasons" in fields:
+        fields["reasons"] = tuple(fields["reasons"])
+    try:
+        return Item(**fields)
+    except TypeError as exc:
+        raise CheckerError(f"check() returned a result with unknown fields: {exc}") from exc
 
 
 class CheckerError(ValueError):

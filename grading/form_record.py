@@ -141,6 +141,11 @@ def grade_one(gb, root: Path, spec: CheckerSpec, ctx: Context, layout: dict, job
     else:
         gb.update_or_create_submission(assignment, student)
     sub = gb.find_submission(assignment, student)
+    if "cohort_rule" in job:  # the cohort's own due date and 补考 deadline (grading.cohorts)
+        from .cohorts import apply_cohort_due, utc_naive
+
+        apply_cohort_due(sub, job["cohort_rule"].get("due"))
+        deadline = utc_naive(job["cohort_rule"].get("resubmit_until")) or deadline
     titles = release_titles(root, assignment)
     tags: list[str] = []
     late = (sub.total_seconds_late or 0) > 0

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Iterable
 
-from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, delete, func, inspect, select, text
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text, delete, func, inspect, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.db import Base, now, session
@@ -86,6 +86,10 @@ class Certificate(Base):
     """A 结业证明 issued; the number is printed on the PDF and can be verified here."""
 
     __tablename__ = "certificates"
+    # At most one valid (not revoked) certificate per person and course, whoever issues it at once
+    # (migration 0002_one_valid_certificate; every schema change is an Alembic revision).
+    __table_args__ = (Index("uq_certificates_valid", "account", "course", unique=True,
+                            sqlite_where=text("revoked = 0"), postgresql_where=text("revoked = false")),)
     number: Mapped[str] = mapped_column(String(40), primary_key=True)
     account: Mapped[str] = mapped_column(String(64), index=True)
     course: Mapped[str] = mapped_column(String(64))

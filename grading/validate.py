@@ -69,11 +69,45 @@ def static_checks(course_src: Path) -> list[Problem]:
         if not notebooks:
             problems.append(Problem(f"assignments/{a.id}", "没有作业笔记本"))
         for path in notebooks:
-            problems += notebook_checks(path, f"assignments/{a.id}/{path.name}")
+            problems += notebook_checks(path, f"assignments/{a.id}/{path.name}", checker=bool(a.checker))
+        if a.checker:
+            problems += checker_checks(course_src / a.checker, notebooks, f"assignments/{a.id}（{a.checker}）")
     return problems
 
 
-def notebook_checks(path: Path, label: str) -> list[Problem]:
+def _cell_points(notebooks: list[Path]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for path in notebooks:
+        for cell in read_notebook(path).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") or meta.get("task"):
+                out[meta.get("grade_id", "")] = meta.get("points", 0)
+    return out
+
+
+def checker_checks(path: Path, notebooks: list[Path], label: str, seed: int = 1) -> list[Problem]:
+    """A checker assignment, statically: the module loads and grades exactly the notebook's graded
+    cells with their points. (Whether the reference earns full marks and blank answers nothing is
+    checked dynamically, through grading's own dispatch: grading.validate_checker.)"""
+    from .checks import Context, load_checker
+    try:
+        spec = load_checker(path)
+        items = spec.check({}, Context("validate", path.stem, "validate", 1, seed, reuse_cases=False))
+    except Exception as exc:  # CheckerError or the module's own error: reported, not raised
+        return [Problem(label, f"评分模块无法加载或运行出错：{type(exc).__name__}: {exc}")]
+    cells = _cell_points(notebooks)
+    problems: list[Problem] = []
+    if {i.cell for i in items} != set(cells):
+        problems.append(Problem(label, f"评分模块评的单元格 {sorted(i.cell for i in items)} 与笔记本的评分单元格 {sorted(cells)} 不一致"))
+    for i in items:
+        if i.cell in cells and abs(i.max_points - cells[i.cell]) > 1e-9:
+            problems.append(Problem(label, f"单元格 {i.cell}：评分模块满分 {i.max_points}，笔记本 points={cells[i.cell]}"))
+    return problems
+
+
+def notebook_checks(path: Path, label: str, checker: bool = False) -> list[Problem]:
+    """``checker``: graded as data by a checker module — its task cells count as graded cells and
+    carry points and a competence too."""
     problems: list[Problem] = []
     try:
         nb = read_notebook(path)
@@ -98,6 +132,13 @@ def notebook_checks(path: Path, label: str) -> list[Problem]:
         if meta.get("schema_version") != 3:
             problems.append(Problem(where, "schema_version 应为 3"))
         is_grade, is_solution = bool(meta.get("grade")), bool(meta.get("solution"))
+        if checker and meta.get("task"):
+            graded += 1
+            comp = cell.metadata.get("academy", {}).get("competence")
+            if not isinstance(meta.get("points"), (int, float)) or meta["points"] <= 0:
+                problems.append(Problem(where, "评分单元格必须有大于 0 的 points"))
+            if comp not in COMPETENCES:
+                problems.append(Problem(where, f"评分单元格必须有 academy.competence（{'、'.join(COMPETENCES)} 之一），现为 {comp!r}"))
         if is_grade:
             graded += 1
             points = meta.get("points")

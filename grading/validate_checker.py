@@ -73,6 +73,23 @@ def _unknown_cells(root: Path, course_id: str, assignment: str, answers: dict) -
             for it in items if it.cell not in layout]
 
 
+def _checker_reference(root: Path, course_id: str, assignment: str, cases: dict) -> dict | None:
+    """The checker's own full-marks answers, where its course keeps the key only there: ``reference(cases,
+    seed)`` (answers that depend on what only the seed knows — which ticket is a duplicate, which 差评 is
+    planted) or ``solution(seed)`` (issue 17); None when it defines neither (the source notebook's key)."""
+    from .checks import case_seed
+    from .formgrade import checker_for
+    from .secret import course_key
+
+    module = checker_for(root, assignment).module
+    seed = case_seed(course_key(root), course_id, assignment, SOURCE, 1)
+    if callable(getattr(module, "reference", None)):
+        return dict(module.reference(cases, seed))
+    if callable(getattr(module, "solution", None)):
+        return dict(module.solution(seed))
+    return None
+
+
 def check_assignment(root: Path, course_id: str, assignment: str, scratch: Settings) -> list[tuple[str, str]]:
     """(where, problem) pairs for one checker assignment of a scratch-built course root."""
     from .autograde import autograde
@@ -86,7 +103,12 @@ def check_assignment(root: Path, course_id: str, assignment: str, scratch: Setti
         return [(where, f"评分程序的 cases() 出错或返回了非 JSON 内容：{exc!r}"[:400])]
     problems: list[tuple[str, str]] = []
     reference: dict = {}
-    for nb in sorted((root / "source" / assignment).glob("*.ipynb")):
+    by_checker = _checker_reference(root, course_id, assignment, cases[SOURCE])
+    if by_checker is not None:  # the checker holds the key: the notebook holds none
+        reference, sources = by_checker, []
+    else:
+        sources = sorted((root / "source" / assignment).glob("*.ipynb"))
+    for nb in sources:
         answers, why = _reference_answers(nb, cases_document(course_id, assignment, SOURCE, 1, 1, cases[SOURCE]))
         if answers is None:
             problems.append((f"assignments/{assignment}/{nb.name}", why))

@@ -43,6 +43,17 @@ roles = [
         ],
         "groups": ["admins"],
     },
+    {
+        # The academy's own pages (hubext.web) change the roster from the admins' page through the
+        # same code as the CLI import (academy.hubsync.ApiHub): create and delete users
+        # (admin:users), stop a disabled person's servers (servers), revoke their tokens (tokens),
+        # move people between the existing role/course groups (groups). Not admin:groups (the
+        # groups exist from load_groups below), not admin:servers (no server state), not proxy or shutdown.
+        "name": "academy-service",
+        "description": "学院页面服务：管理员页面的名册操作",
+        "scopes": ["admin:users", "servers", "tokens", "groups"],
+        "services": ["academy"],
+    },
 ]
 if P.ops_token_file.exists():  # made by `academy up`; the service exists only then
     roles.append({

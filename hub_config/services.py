@@ -29,15 +29,21 @@ services = []
 if P.ops_token_file.exists():
     services.append({"name": "academy-ops", "api_token": P.ops_token_file.read_text().strip()})
 
-services.append({
+dashboards = {
     "name": "dashboards",
     "display": True,
     "url": f"http://127.0.0.1:{S.dashboards_port}",
     "command": [str(BIN / "python"), "-m", "hubext.dashboards", str(P.root / "dashboards")],
     "cwd": str(P.root / "dashboards"),
-    "environment": dict(base_env),
+    # Voila's runtime files and the saved 体验记录 (academy.readmodel makes it; private in root mode).
+    "environment": dict(base_env, HOME=str(P.root / "dashboards-home")),
     "oauth_no_confirm": True,
-})
+}
+if P.root_mode:
+    # Its own unprivileged account: it reads the masked read model (group academy-dash), never the
+    # academy database or the raw city runs (root-only); academy.readmodel makes both.
+    dashboards["user"] = "academy-dash"
+services.append(dashboards)
 
 # The academy's own pages (hubext.web): portal, grading, cohorts, roster — everyone with a role.
 services.append({
@@ -49,6 +55,14 @@ services.append({
     # The portal fetches and submits as the person: their own OAuth token may reach their own
     # server (never anyone else's) and see whether it runs — what each person already holds.
     "oauth_client_allowed_scopes": ["access:servers!user", "read:servers!user"],
+})
+
+# Keeps the read model's training part (and the training pages) fresh from the academy database:
+# runs as the hub's account, the only one that may read that database.
+services.append({
+    "name": "dashboards-data",
+    "command": [str(BIN / "python"), "-m", "academy.dashpages", "--every", "60"],
+    "environment": dict(base_env),
 })
 
 for course in registered_courses(P):

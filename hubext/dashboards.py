@@ -5,18 +5,42 @@ terminals, no contents API and no `POST /api/kernels`; it only starts the kernel
 it renders, and its kernel websocket passes only comm / kernel-info / shutdown messages, so nobody
 can run code of their own. JupyterHub's identity provider (`JupyterHubIdentityProvider`) admits only
 holders of `access:services!service=dashboards` (leaders and admins, hub_config/roles.py);
-everything outside Voila's own routes answers 403.
+everything outside the routes below answers 403.
+
+Routes (under the service prefix):
+    ""                            index of the four dashboards
+    page/<name>                   a pre-rendered page from the read model (academy.dashpages); the
+                                  training page is the one of the viewer's scope (全市 or a county)
+    page/assets/plotly.min.js     the chart library, from the installed plotly package (cached)
+    page/download/bulletin/<YYYY-MM>.(html|pdf)   the month's 12345 bulletin files
+    voila/render/一把手进大厅.ipynb  the what-if, the only notebook Voila runs (preheated kernels)
+The service reads only the masked read model (<root>/dashboards-data); in root mode it runs as
+the unprivileged account `academy-dash` (hub_config/services.py), which cannot open the academy
+database or the raw city runs.
 
     python -m hubext.dashboards DASHBOARDS_DIR     (the hub starts it; env from the hub)
 """
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+from pathlib import Path
+from urllib.parse import unquote
 
+from jupyter_server.base.handlers import JupyterHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+WHATIF = "一把手进大厅.ipynb"
+STATIC_PAGES = ("大厅运行", "12345月度通报", "培训与能力")
+TITLES = {"大厅运行": "大厅运行：到访、等候、补正与不予受理，县区—大厅—事项逐级查看",
+          "12345月度通报": "12345 热线月度通报：数据、热点、预警、预测与单位排名，可下载",
+          "培训与能力": "培训与能力：参训、完成、学时、通过与结业，五个能力维度",
+          "一把手进大厅": "一把手进大厅：选大厅和日子，调整措施，看前后对比并保存体验记录"}
 
 
 class Forbidden(web.RequestHandler):
@@ -24,13 +48,115 @@ class Forbidden(web.RequestHandler):
         raise web.HTTPError(403)
 
 
+def _read_model_dir() -> Path:
+    from academy.readmodel import data_dir
+    from runtime.settings import current
+
+    return data_dir(current().paths)
+
+
+def viewer_scope(user) -> str | None:
+    """全市, a county, or None (no dashboards for this account). Admins see the whole city; a
+    leader sees the scope the roster gives them (academy.readmodel.leader_scope)."""
+    from academy.readmodel import CITY_SCOPE, db_path
+    from runtime.settings import current
+
+    groups = set((getattr(user, "hub_user", None) or {}).get("groups") or [])
+    if "admins" in groups:
+        return CITY_SCOPE
+    try:
+        con = sqlite3.connect(f"file:{db_path(current().paths)}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT scope FROM leaders WHERE account = ?", (user.username,)).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+class PageHandler(JupyterHandler):
+    """The pre-rendered pages, the chart library and the bulletin files: plain files, no kernel."""
+
+    def check_xsrf_cookie(self):  # GET only
+        return None
+
+    def _send(self, path: Path, content_type: str, *, cache: bool = False, name: str | None = None) -> None:
+        if not path.is_file():
+            from academy.dashpages import page_shell
+
+            self.set_status(404)
+            return self.finish(page_shell("暂无数据", '<h1>暂无数据</h1><p><span class="badge">合成数据</span>'
+                                          "看板数据尚未准备。管理员可运行 python -m academy city-data --refresh"
+                                          "（培训数据每分钟自动更新）。</p>", plotly=False))
+        self.set_header("Content-Type", content_type)
+        self.set_header("Cache-Control", "private, max-age=86400" if cache else "no-store")
+        if name:
+            from urllib.parse import quote
+
+            self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}")
+        self.finish(path.read_bytes())
+
+    @web.authenticated
+    def get(self, what: str = "") -> None:
+        what = unquote(what)
+        if what == "":
+            return self.finish(_index_html())
+        if what == "assets/plotly.min.js":
+            import plotly
+
+            js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+            return self._send(js, "application/javascript", cache=True)
+        if what.startswith("download/bulletin/"):
+            month, _, ext = what.rsplit("/", 1)[1].partition(".")
+            if len(month) != 7 or not month.replace("-", "").isdigit() or ext not in ("html", "pdf"):
+                raise web.HTTPError(404)
+            kind = "text/html; charset=utf-8" if ext == "html" else "application/pdf"
+            return self._send(_read_model_dir() / "bulletins" / month / f"bulletin.{ext}", kind,
+                              name=f"12345月度通报-{month}-合成数据.{ext}")
+        if what not in STATIC_PAGES:
+            raise web.HTTPError(404)
+        filename = f"{what}.html"
+        if what == "培训与能力":  # names of people: the viewer's scope only
+            scope = viewer_scope(self.current_user)
+            if scope is None:
+                raise web.HTTPError(403)
+            filename = f"{what}-{scope}.html"
+        return self._send(_read_model_dir() / "pages" / filename, "text/html; charset=utf-8")
+
+
+def _index_html() -> str:
+    from academy.dashpages import page_shell
+
+    links = "".join(f'<li><a href="page/{name}">{name}</a> — {text}</li>' for name, text in TITLES.items()
+                    if name != "一把手进大厅")
+    links += f'<li><a href="voila/render/{WHATIF}">一把手进大厅</a> — {TITLES["一把手进大厅"]}</li>'
+    body = ('<h1>海东政务服务效能学院 · 领导看板</h1><p><span class="badge" id="synthetic-badge">合成数据</span>'
+            '本平台全部数据均为演示用的合成数据。</p>' f'<ul id="dashboards">{links}</ul>')
+    return page_shell("领导看板", body, plotly=False)
+
+
+class WhatIfOnly(TornadoVoilaHandler):
+    """Voila renders the what-if notebook only: the other pages are served pre-rendered (and the
+    training page must never be run for a scope other than the viewer's)."""
+
+    async def prepare(self):
+        if unquote(self.request.path).rsplit("/", 1)[-1] != WHATIF:
+            raise web.HTTPError(403)
+        await super().prepare()
+
+
 class DashboardsApp(Voila):
     def init_handlers(self):
         handlers = super().init_handlers()
         prefix = self.base_url
-        fixed = []
+        fixed = [(prefix, PageHandler), (url_path_join(prefix, r"page/(.*)"), PageHandler)]
         for spec in handlers:
-            pattern = spec[0]
+            pattern, handler = spec[0], spec[1]
+            if handler in (TornadoVoilaTreeHandler,) or handler.__name__ == "VoilaContentsHandler":
+                continue  # no file listing: the index above lists the dashboards
+            if handler is TornadoVoilaHandler:
+                spec = (pattern, WhatIfOnly, *spec[2:])
             # The identity provider's /oauth_callback and /logout come without the service prefix.
             if isinstance(pattern, str) and not pattern.startswith(prefix.rstrip("/")):
                 spec = (url_path_join(prefix, pattern),) + tuple(spec[1:])
@@ -58,6 +184,9 @@ def main(argv: list[str] | None = None) -> None:
         "--MappingKernelManager.cull_idle_timeout=600",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
+        # The what-if's kernel is started and its notebook run before anyone asks (one waiting).
+        "--VoilaConfiguration.preheat_kernel=True",
+        "--VoilaConfiguration.default_pool_size=1",
     ]
     DashboardsApp.launch_instance(args + argv)
 

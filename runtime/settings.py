@@ -116,6 +116,9 @@ class Settings:
                            "under ACADEMY_ROOT. Holds a password: set it in the hub's environment only "
                            "(e.g. a 0600 systemd EnvironmentFile), never in a world-readable file.",
                            str.strip, secret=True)
+    city_months: int = _setting("ACADEMY_CITY_MONTHS", 12, "Months of synthetic city `up` simulates for the "
+                                "leaders' dashboards the first time (reused later; 0 = none; "
+                                "`python -m academy city-data --refresh` rebuilds).", int)
     test_runtime: str = _setting("ACADEMY_TEST_RUNTIME", "/var/tmp/academy-test-runtime",
                                  "Tests only: the runtime venv shared by root-mode test sessions.")
 

@@ -189,6 +189,8 @@ def start_hub(root_dir: Path, single_user: bool = True, roster: Path | None = No
     # Test hubs build the demo course only (the shipped courses add builds and formgraders that
     # these tests do not look at); the demo roster is cut to that course so no row is refused.
     env.setdefault("ACADEMY_COURSES", "demo")
+    # No synthetic city unless a test asks (tests/dashboards builds a small one beforehand).
+    env.setdefault("ACADEMY_CITY_MONTHS", "0")
     if roster is None and env["ACADEMY_COURSES"] == "demo":
         roster = Path(tempfile.mkdtemp(prefix="zt-roster-")) / "roster-合成数据.csv"
         roster.write_text(demo_roster_for_courses({"demo"}), encoding="utf-8")

@@ -4,7 +4,9 @@ Trainees work through forms and buttons; everything they see is marked 合成数
 Modules: ``answers`` (saved answers), ``questions`` (answer forms), ``display`` (badge, cards),
 ``glossary`` (official terms in plain words), ``charts`` (before/after charts, CJK font),
 ``timeline`` (a case's path), ``casework`` and ``journeys`` (the widgets of the guides and
-walkthrough courses: guides, applications, journeys, scenario levers and re-simulation).
+walkthrough courses: guides, applications, journeys, scenario levers and re-simulation), ``cases`` and
+``stories`` (their case material without widgets, shared with the grader-only checkers). Answer keys
+are not here: they live beside each course in ``courses/<course>/grader/``.
 """
 from __future__ import annotations
 

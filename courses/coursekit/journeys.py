@@ -1,9 +1,9 @@
 """Course 2 (我陪群众走流程) helpers: personas' journeys from the sandbox, what-if levers, proposals.
 
 Everything runs the real sandbox: ``sandbox.simulate`` produces records, ``sandbox.case_journey``
-the path of one matter, which :func:`steps_from_journey` turns into a timeline. Exercises use fixed
-scenarios and seeds so that answers are checkable; the behaviour-graded proposal is judged by
-:func:`evaluate_proposal` on seeds the trainee never saw (kept in the hidden tests).
+the path of one matter, which :func:`steps_from_journey` turns into a timeline. No answer keys here
+(issue 17): the assignment's cases and its grading — the behaviour-graded proposal included — live in
+the grader-only checker ``courses/walkthrough/grader/walk.py``; the 试一试 button only runs practice days.
 """
 from __future__ import annotations
 
@@ -19,16 +19,10 @@ import numpy as np
 from . import answers, charts, testing
 from .display import badge_html, card, esc, masked_person, note, panel, table_html
 from .questions import REGISTRY, render_answer
+from .stories import DELAY_WAIT_MIN, ELDER_ITEMS, path_rows
 from .timeline import Step, draw, steps_table_html, summary_html
 
 ROLES = ["企业群众", "帮办人员", "经办人员", "监督人员"]
-# Problem found on a walkthrough -> the role that acts on it first (course 2, lesson 1).
-ROLE_PROBLEMS = {
-    "一位只会说方言的老人在取号机前不会操作": "帮办人员",
-    "窗口收件时没有一次讲清缺哪些材料，群众跑了第二趟": "经办人员",
-    "一条差评过了整改期限还没有回访": "监督人员",
-    "指南上的材料名称看不懂，不知道该带什么": "企业群众",
-}
 
 PROPOSAL_HALL_NAME = "海东市政务服务中心"
 OPENING_MIN = 9 * 60  # timelines count minutes from 09:00
@@ -98,8 +92,8 @@ def steps_from_journey(journey: Sequence[Mapping[str, Any]]) -> list[Step]:
                 steps.append(Step(day(t), max(0.0, _minutes(t)), 10, "网上办理", f"{s['place']}：{s['detail']}"))
             if s["detail"].startswith("材料不全"):
                 last["home"] = s
-            elif s["detail"].startswith(("受理", "容缺受理", "告知承诺")):
-                last["back"] = s
+            elif s["detail"].startswith(("受理", "容缺受理", "告知承诺")) or "当场更正后受理" in s["detail"]:
+                last["back"] = s  # 当场更正 (outcome 8): corrected at the window, then accepted
         elif kind in ("放弃离开", "闭厅未办"):
             n = last.pop("number", None)
             start = n["time"] if n else t
@@ -130,30 +124,10 @@ def step_labels(steps: Sequence[Step]) -> list[str]:
     return [f"{i + 1}. 第{s.day}天 {s.kind}：{s.label}" for i, s in enumerate(steps)]
 
 
-BLOCKING = ("回家补材料", "转办交接", "放弃离开")
-
-
-def expected_blockages(steps: Sequence[Step]) -> list[str]:
-    return [l for l, s in zip(step_labels(steps), steps) if s.kind in BLOCKING]
-
-
-DELAY_WAIT_MIN = 30  # a wait this long is a 迟滞 (lesson 1 says so)
-
-
-def is_delay(step: Step) -> bool:
-    """迟滞: a queue of DELAY_WAIT_MIN minutes or more, or back-office work past the promised time."""
-    return ((step.kind == "排队等候" and step.minutes >= DELAY_WAIT_MIN)
-            or (step.kind == "后台办理" and "超期" in step.label))
-
-
-def expected_delays(steps: Sequence[Step]) -> list[str]:
-    return [l for l, s in zip(step_labels(steps), steps) if is_delay(s)]
-
-
 # ---- personas ---------------------------------------------------------------------------------------
 # persona -> (title, hall the persona visits); all journeys come from the stressed (周一高峰/缺员) run.
 PERSONAS = {
-    "farmer": ("化隆的老农（不会说普通话）", "化隆回族自治县"),
+    "farmer": ("化隆来的老人（不会说普通话）", "化隆回族自治县"),
     "noodle": ("在外省开拉面店的化隆人（跨省通办）", None),
     "parents": ("新手父母（新生儿出生一件事）", None),
     "firm": ("来登记的新企业", PROPOSAL_HALL_NAME),
@@ -187,6 +161,8 @@ def _pick(records, population, persona: str, strict: bool = False) -> list[int]:
             person = population.citizens[pid] if 0 <= pid < len(population.citizens) else None
             if person is None or person.speaks_mandarin:
                 continue
+            if records.item_names[int(c["item"][r])] not in ELDER_ITEMS:
+                continue  # what an old farmer would come for (issue 17: no housing fund, no building permit)
             matter = int(c["matter_id"][r])
             rows = c["matter_id"] == matter
             if rows.sum() < 2:
@@ -268,8 +244,49 @@ def persona_journey(persona: str, seed: int = EXERCISE["seed"], days: int = EXER
     return who, steps_from_journey(journey)
 
 
-def exercise_journey(persona: str) -> list[Step]:
-    return persona_journey(persona)[1]
+FIRM_RUN_SEEDS = (2024, 2025)  # runs of the stressed city hall the firms' paths are drawn from
+
+
+@functools.lru_cache(maxsize=4)
+def firm_paths(run_seed: int) -> tuple[tuple[dict, tuple[dict, ...]], ...]:
+    """(who, neutral path rows) of firms' matters at the stressed city hall that met a queue of
+    DELAY_WAIT_MIN minutes or more (course 2's 迟滞 question), in case order."""
+    sc, rec = _run(JOURNEY_SCENARIO, PROPOSAL_HALL_NAME, run_seed, EXERCISE["days"])
+    pop = _population(sc)
+    c = rec.cases
+    out = []
+    seen: set[int] = set()
+    for r in np.flatnonzero((c["firm"] >= 0) & (c["channel"] == 0) & (c["visit_no"] == 1)).tolist():
+        matter = int(c["matter_id"][r])
+        if matter in seen or max(_waits_of_matter(rec, matter), default=0) < DELAY_WAIT_MIN:
+            continue
+        seen.add(matter)
+        rows = path_rows(_sandbox().case_journey(rec, int(c["case_id"][r])))
+        if len(rows) >= 3:
+            firm = pop.firms[int(c["firm"][r])]
+            out.append(({"申请单位": firm.name, "行业": firm.industry, "事项": rec.item_names[int(c["item"][r])]},
+                        tuple(rows)))
+        if len(out) >= 120:
+            break
+    return tuple(out)
+
+
+def firm_path(seed: int) -> tuple[dict, list[dict]]:
+    """A firm's path picked by ``seed`` from the cached runs (every trainee their own, few runs)."""
+    paths = firm_paths(FIRM_RUN_SEEDS[seed % len(FIRM_RUN_SEEDS)])
+    who, rows = paths[(seed // len(FIRM_RUN_SEEDS)) % len(paths)]
+    return dict(who), [dict(r) for r in rows]
+
+
+def rows_to_steps(rows: Sequence[Any]) -> list[Step]:
+    """Timeline steps from path rows (dicts from stories.path_rows, or [day, start, minutes, kind, label])."""
+    out = []
+    for r in rows:
+        if isinstance(r, Mapping):
+            out.append(Step(int(r["day"]), float(r["start_min"]), float(r["minutes"]), r["kind"], r["label"]))
+        else:
+            out.append(Step(int(r[0]), float(r[1]), float(r[2]), r[3], r[4]))
+    return out
 
 
 def show_journey(steps: Sequence[Step], title: str, out: W.Output | None = None) -> None:
@@ -323,56 +340,11 @@ def role_notes():
                {r: text(f"以{r}的眼光，我看到：", rows=2) for r in ROLES})
 
 
-# ---- 跨省通办 and 一件事 (catalog facts) ------------------------------------------------------------
-def _catalog():
-    from sandbox.catalog import load_catalog
-    return load_catalog()
-
-
-def noodle_case():
-    """(masked owner fields, item) — a 化隆 native working in another province renewing an ID card."""
-    from sandbox.population import build_population
-    pop = build_population()
-    owner = next(c for c in pop.citizens if c.county == "化隆回族自治县" and c.works_elsewhere and not c.elderly)
-    return masked_person(owner), _catalog().by_name("居民身份证换领、补领")
-
-
-def show_noodle_case(owner: Mapping[str, str], item) -> None:
-    from IPython.display import display
-    display(card("拉面店老板", owner))
-    rows = [("事项名称", item.name), ("事项类型", item.item_type), ("承诺办结时限", f"{item.promised_days} 个工作日"),
-            ("到现场次数", f"{item.visits} 次"), ("是否网办", "是" if item.online else "否"),
-            ("跨省通办", "支持（方式见下）" if item.cross_province else "不支持")]
-    display(W.HTML(panel("办事指南（节选）", table_html(rows)).value))
-    display(note("提示：全程网办 = 网上全程办理、不用到窗口；异地代收代办 = 在务工地的政务大厅交材料，"
-                 "由家乡审批，结果寄回；多地联办 = 只到一地窗口，几地部门协同办理。要采集人像指纹的证件，不能全程网办。"))
-
-
-def bundle_items(name: str):
-    cat = _catalog()
-    return cat.bundle_items(cat.bundle(name if name.endswith("一件事") else name + "一件事"))
-
-
-def bundle_saving(name: str) -> int:
-    """Required materials handed in separately minus those handed in once for the bundle."""
-    items = bundle_items(name)
-    separately = sum(len(it.required_materials) for it in items)
-    together = len({m.name for it in items for m in it.required_materials})
-    return separately - together
-
-
-def show_bundle(name: str) -> None:
-    from IPython.display import display
-    rows = [(it.name, "、".join(m.name for m in it.required_materials)) for it in bundle_items(name)]
-    display(W.HTML(panel(f"{name}一件事：每个事项的必交材料", table_html(rows, header=("事项", "必交材料"))).value))
-
-
 # ---- levers, what-if and the behaviour-graded proposal --------------------------------------------
 PROPOSAL_HALL = PROPOSAL_HALL_NAME
 PROPOSAL_DAYS = 5
 PRACTICE_SEEDS = (11, 12)
 MAX_ADDED_WINDOWS = 2
-TARGET_REDUCTION = 0.30
 EXTENDED_OPTIONS = {"不延时": "", "延时到18:30": "18:30", "延时到19:00": "19:00"}
 
 
@@ -421,24 +393,15 @@ def apply_levers(scenario, levers: Mapping[str, Any]):
     return scenario.evolve(changes)
 
 
-def evaluate_proposal(levers: Mapping[str, Any], seeds: Sequence[int], days: int = PROPOSAL_DAYS) -> dict[str, Any]:
-    """Score a proposal by its effect: mean p90 wait over ``seeds`` before and after."""
+def compare_levers(levers: Mapping[str, Any], seeds: Sequence[int], days: int = PROPOSAL_DAYS) -> dict[str, float]:
+    """The effect of a set of levers: mean p90 wait over ``seeds`` before and after (no verdict;
+    the grader judges a proposal on its own days)."""
     base = proposal_scenario()
     after_sc = apply_levers(base, levers)
     before = [metrics(simulate(base, seed=s, days=days))["p90_wait_min"] for s in seeds]
     after = [metrics(simulate(after_sc, seed=s, days=days))["p90_wait_min"] for s in seeds]
     b, a = float(np.mean(before)), float(np.mean(after))
-    reduction = 1 - a / b if b > 0 else 0.0
-    ok = reduction >= TARGET_REDUCTION and windows_added(levers) <= MAX_ADDED_WINDOWS
-    return {"before_p90": b, "after_p90": a, "reduction": reduction, "passed": bool(ok)}
-
-
-def reference_proposal() -> dict[str, Any]:
-    """A proposal that meets the target (the answer key; tests check it on unseen seeds): one more
-    window at each of the two most congested window kinds, 延时 to 19:00, 40% appointments."""
-    rec = simulate(proposal_scenario(), seed=PRACTICE_SEEDS[0], days=PROPOSAL_DAYS)
-    top = sorted(pool_p90(rec).items(), key=lambda kv: -kv[1])[:2]
-    return {"增加窗口": {k: 1 for k, _ in top}, "延时服务": "延时到19:00", "预约比例（%）": 40, "绿色通道": True}
+    return {"before_p90": b, "after_p90": a, "reduction": 1 - a / b if b > 0 else 0.0}
 
 
 def pool_p90(records) -> dict[str, float]:
@@ -542,7 +505,7 @@ class ProposalForm(W.VBox):
     def _on_try(self, _b=None) -> None:
         self.status.value = "正在模拟，请稍候……"
         try:
-            r = evaluate_proposal(proposal_levers(self.value()), PRACTICE_SEEDS)
+            r = compare_levers(proposal_levers(self.value()), PRACTICE_SEEDS)
         except ValueError as exc:
             self.status.value = f'<span style="color:#c53030;">{esc(exc)}</span>'
             return
@@ -552,7 +515,7 @@ class ProposalForm(W.VBox):
         with self.out:
             from IPython.display import display
             display(W.HTML(queues_html()))
-        self.status.value = f"90%群众的等候缩短了 {r['reduction']:.0%}（目标：三成以上）。"
+        self.status.value = f"练习用的日子里，90%群众的等候缩短了 {r['reduction']:.0%}（作业的目标：三成五以上）。"
 
     def _selftest(self) -> str:
         self._on_try()
@@ -670,10 +633,295 @@ def experience_record():
     })
 
 
-def sample_proposal_text() -> str:
-    return ("我以一把手进大厅的身份，按普通群众的方式在周一上午取号，陪一位化隆来的老人办理社保业务。"
-            "路线图显示：老人第一次来因材料不全被退回，回家补材料两天后再来，这是梗阻；周一上午排队最长等了四十多分钟，"
-            "这是迟滞。改进措施：一、由综合窗口负责人在一周内修订指南，把材料写清楚，窗口收件时一次性告知并出具告知单；"
-            "二、周一上午在排队最长的窗口增开两个窗口，延时到19:00，预约比例提高到40%，由办公室在两周内排班落实；"
-            "三、帮办代办员在取号机旁值守，为老年人和说方言的群众帮办。模拟显示，90%群众的等候从约60分钟降到约30分钟，"
-            "代价是需要增加人手、延时加班，要防止窗口人员疲劳。整改后一个月内对差评逐一回访，整改结果在大厅公开。")
+# ---- the assignment's cases (public material from the grader) and the lessons' practice --------------
+CAUSE_OPTIONS = ("窗口前两次都没有把缺的材料一次讲全", "老人没有按指南准备材料", "排队时间太长，老人没等到",
+                 "材料要在部门之间转来转去")
+
+
+def _show(*widgets) -> None:
+    from IPython.display import display
+    display(*widgets)
+
+
+def _missing_case() -> None:
+    _show(note("这道题的案例还没有发给你，请联系培训老师。", "warn"))
+
+
+def _pre(text: str) -> str:
+    return f'<pre style="white-space:pre-wrap;font-family:inherit;">{esc(text)}</pre>'
+
+
+def farmer_widgets(case: Mapping[str, Any], out: W.Output | None = None) -> None:
+    """The farmer's card, path, first application and the two notices (no verdicts)."""
+    steps = rows_to_steps(case["steps"])
+    parts = [card("这位群众", case["who"]),
+             W.HTML(panel("他第一次带来的材料", _pre(case["text"])).value)]
+    parts += [W.HTML(panel(f"告知书{'一二'[i]}（第{i + 1}次到窗口时拿到）", _pre(n), colour="#c05621").value)
+              for i, n in enumerate(case["notices"])]
+    if out is None:
+        charts.show(draw(steps, title="化隆老人的办事路线图"))
+        _show(*parts)
+    else:
+        charts.show(draw(steps, title="化隆老人的办事路线图"), out)
+        with out:
+            _show(*parts)
+
+
+def show_farmer_case(case: Mapping[str, Any] | None) -> None:
+    if not case:
+        return _missing_case()
+    farmer_widgets(case)
+
+
+def blockage_fields(materials: Sequence[str]) -> dict:
+    from .questions import checklist, choice, number
+    return {"跑了几趟": number("他一共到窗口跑了几趟", minimum=0, maximum=10),
+            "应一次告知的材料": checklist("第一次到窗口时，告知书上就该写的材料", materials),
+            "根子": choice("他多跑的趟数，根子在哪里", list(CAUSE_OPTIONS))}
+
+
+def blockage_form(qid: str, case: Mapping[str, Any] | None):
+    from .questions import ask
+    return ask(qid, "化隆老人的办事路：梗阻和它的根子", blockage_fields(case["materials"] if case else []))
+
+
+def show_path_case(case: Mapping[str, Any] | None, title: str) -> list[str]:
+    """A path drawn from neutral rows; returns the row labels the trainee ticks."""
+    if not case:
+        _missing_case()
+        return []
+    steps = rows_to_steps(case["steps"])
+    charts.show(draw(steps, title=title))
+    _show(card("办事的企业", case["who"]),
+          W.HTML(panel(title, table_html([(x,) for x in case["labels"]], header=("环节",))).value))
+    return list(case["labels"])
+
+
+def cross_widgets(case: Mapping[str, Any]) -> list[W.Widget]:
+    return [W.HTML(panel(f"{it['who']}：{it['name']}", table_html(it["rows"])).value) for it in case["items"]]
+
+
+def show_cross_case(case: Mapping[str, Any] | None) -> list[str]:
+    if not case:
+        _missing_case()
+        return []
+    _show(*cross_widgets(case))
+    return [it["name"] for it in case["items"]]
+
+
+def show_bundle_case(case: Mapping[str, Any] | None) -> None:
+    if not case:
+        return _missing_case()
+    _show(W.HTML(panel(case["name"], f"<div>{esc(case['description'])}</div>"
+                       + table_html(case["rows"], header=("事项", "分开办时要交的材料"))).value))
+
+
+class Practice(W.VBox):
+    """A practice exercise of lesson 1: fields, 看看对不对 with graded feedback, 换一个 for a new case.
+    ``make(seed)`` returns (widgets to show, fields, feedback(answer) -> html)."""
+
+    def __init__(self, make, seed: int):
+        self.make, self.seed = make, seed
+        self.case_box, self.form = W.Output(), W.VBox()
+        self.check = W.Button(description="看看对不对", icon="check")
+        self.next = W.Button(description="换一个", icon="refresh")
+        self.result = W.HTML()
+        self.check.on_click(self._on_check)
+        self.next.on_click(self._on_next)
+        super().__init__([self.case_box, self.form, W.HBox([self.check, self.next]), self.result],
+                         layout=W.Layout(border="1px dashed #a0aec0", padding="6px"))
+        self._load()
+        testing.register(self)
+
+    def _load(self) -> None:
+        show, self.fields, self.feedback = self.make(self.seed, self.case_box)
+        parts: list[W.Widget] = []
+        for f in self.fields.values():
+            parts += ([W.HTML(f"<b>{esc(f.label)}</b>")] if f.label else []) + [f.widget]
+        self.form.children = parts
+        self.result.value = ""
+
+    def value(self) -> dict[str, Any]:
+        return {k: f.get() for k, f in self.fields.items()}
+
+    def _on_check(self, _b=None) -> None:
+        self.result.value = self.feedback(self.value())
+
+    def _on_next(self, _b=None) -> None:
+        self.seed += 1
+        self._load()
+
+    def _selftest(self) -> str:
+        self._on_check()
+        self._on_next()
+        return self.result.value[:30] or "ok"
+
+
+def _feedback_list(title: str, truth: Sequence[str], mine: Sequence[str], why: str) -> str:
+    """The assignment's list rule (cases.score_list) as lesson feedback."""
+    from .cases import score_list
+    share, _right, omitted, extra = score_list(truth, mine)
+    lines = [f"{title}：得分 <b>{share:.0%}</b>（漏选、多选都扣分）"]
+    lines += [f"✘ 漏了：{esc(x)}" for x in omitted] + [f"✘ 不该选：{esc(x)}" for x in extra]
+    lines.append(esc(why))
+    return "<br>".join(lines)
+
+
+def _farmer_practice(seed: int, out: W.Output):
+    from .stories import farmer_story
+    story = farmer_story(seed)
+    out.clear_output(wait=True)
+    farmer_widgets(story, out)
+    fields = blockage_fields(story["materials"])
+
+    def feedback(a):
+        truth = list(story["_decision"].outstanding)
+        lines = [("✅" if a["跑了几趟"] == story["_trips"] else "❌") + f" 他跑了 {story['_trips']} 趟。",
+                 _feedback_list("第一次就该告知的材料", truth, a["应一次告知的材料"],
+                                "两张告知书加起来，才是窗口第一次就该一次列全的清单。"),
+                 ("✅" if a["根子"] == CAUSE_OPTIONS[0] else "❌") + f" 根子：{CAUSE_OPTIONS[0]}——"
+                 "每一张告知书都只讲了一部分，老人按告知书准备，仍然白跑。这正是一次性告知要防止的。"]
+        return "<br>".join(lines)
+    return None, fields, feedback
+
+
+def farmer_practice(seed: int = 501) -> Practice:
+    return Practice(_farmer_practice, seed)
+
+
+def _delay_practice(seed: int, out: W.Output):
+    from .questions import checklist
+    from .stories import is_delay_row
+    who, rows = firm_path(seed)
+    out.clear_output(wait=True)
+    charts.show(draw(rows_to_steps(rows), title="练习：企业的办事路线图"), out)
+    with out:
+        _show(card("办事的企业", who))
+    labels = [r["label"] for r in rows]
+    fields = {"迟滞": checklist("哪些环节是迟滞？", labels)}
+
+    def feedback(a):
+        truth = [r["label"] for r in rows if is_delay_row(r)]
+        return _feedback_list("迟滞", truth, a["迟滞"], f"迟滞：排队等候 {DELAY_WAIT_MIN} 分钟以上（算一算取号和叫号的时刻），"
+                              "或后台办理的实际工作日超过承诺；窗口办理时间长、按时办结的后台审批都不算。")
+    return None, fields, feedback
+
+
+def delay_practice(seed: int = 101) -> Practice:
+    return Practice(_delay_practice, seed)
+
+
+# Practice problems for the roles (the assignment draws its own from the grader's bank).
+PRACTICE_ROLES = {
+    "办事大厅的指示牌看不明白，不知道该去哪个窗口": "企业群众",
+    "一位孕妇排在长队里，没有人引导她走绿色通道": "帮办人员",
+    "窗口要群众再交一份已经在电子证照库里的营业执照": "经办人员",
+    "同一个窗口一个月收到五条差评，没有人分析原因": "监督人员",
+    "办完事要填三张内容差不多的表": "企业群众",
+    "听不懂普通话的群众在咨询台前说不清要办什么": "帮办人员",
+    "受理系统和审批系统不通，材料要扫描两次": "经办人员",
+    "有件事超过承诺时限三天，群众打12345才知道": "监督人员",
+}
+
+
+def _roles_practice(seed: int, out: W.Output):
+    import random as _random
+    from .questions import choice
+    problems = _random.Random(seed).sample(sorted(PRACTICE_ROLES), 4)
+    out.clear_output()
+    fields = {p: choice(p, ROLES) for p in problems}
+
+    def feedback(a):
+        why = {"企业群众": "以群众身份办事，最先碰到看不懂、跑冤枉路、重复交材料",
+               "帮办人员": "陪在群众身边，最先看到谁需要帮一把",
+               "经办人员": "坐在窗口里，最先看到审查、系统和部门衔接哪里卡",
+               "监督人员": "盯着时限、差评和整改，最先看到哪里超时、哪里没落实"}
+        return "<br>".join(f"{'✅' if a[p] == PRACTICE_ROLES[p] else '❌'} {esc(p)}：{PRACTICE_ROLES[p]}——{why[PRACTICE_ROLES[p]]}"
+                           for p in problems)
+    return None, fields, feedback
+
+
+def roles_practice(seed: int = 1) -> Practice:
+    return Practice(_roles_practice, seed)
+
+
+def _cross_practice(seed: int, out: W.Output):
+    import random as _random
+    from .questions import choice
+    from .stories import CROSS_FACTS, cross_case, cross_items
+    r = _random.Random(seed)
+    pools = cross_items()
+    items = [r.choice(pools[m]) for m in r.sample(list(CROSS_FACTS), 2)]
+    case = {"items": [cross_case(it, r) for it in items]}
+    out.clear_output(wait=True)
+    with out:
+        _show(*cross_widgets(case))
+    fields = {it.name: choice(it.name, list(CROSS_FACTS)) for it in items}
+
+    def feedback(a):
+        why = {"全程网办": "不用到场采集、不用当面核验，网上就能办完",
+               "异地代收代办": "必须本人到场采集，但只有户籍地能审批：务工地大厅收件，家乡审批，结果寄回",
+               "多地联办": "两地部门都要办手续：群众只去一地窗口，几地部门协同"}
+        return "<br>".join(f"{'✅' if a[it.name] == it.cross_province else '❌'} {esc(it.name)}：{it.cross_province}——"
+                           f"{why[it.cross_province]}" for it in items)
+    return None, fields, feedback
+
+
+def cross_practice(seed: int = 3) -> Practice:
+    return Practice(_cross_practice, seed)
+
+
+PRACTICE_BUNDLE = ("新生儿出生一件事", ("出生医学证明",))  # the hospital pushes it to the hall
+
+
+def _bundle_practice(seed: int, out: W.Output):
+    from .questions import number
+    from .stories import bundle_rows, paper_count
+    name, produced = PRACTICE_BUNDLE
+    out.clear_output(wait=True)
+    with out:
+        _show(W.HTML(panel(name, f"<div>{esc(_catalog().bundle(name).description)}</div>"
+                           + table_html(bundle_rows(name), header=("事项", "分开办时要交的材料"))).value))
+    fields = {"分开办": number("分开办，一共交几份", maximum=60), "打包办": number("打包以后，一共交几份", maximum=60)}
+
+    def feedback(a):
+        sep, tog = paper_count(name, produced)
+        return (f"{'✅' if a['分开办'] == sep else '❌'} 分开办：{sep} 份（每个事项各交一遍）<br>"
+                f"{'✅' if a['打包办'] == tog else '❌'} 打包后：{tog} 份——父母居民身份证、居民身份证是同一张证件，只交一次；"
+                "出生医学证明由出生医院推送到大厅，群众不用再交。")
+    return None, fields, feedback
+
+
+def bundle_practice(seed: int = 1) -> Practice:
+    return Practice(_bundle_practice, seed)
+
+
+def _catalog():
+    from .cases import catalog
+    return catalog()
+
+
+class ImprovePractice(W.VBox):
+    """Lesson 2: draft a 改进建议书 and 对照评分要点 (the rubric lines a machine can see)."""
+
+    def __init__(self):
+        self.text = W.Textarea(rows=8, placeholder="我以……的身份……", layout=W.Layout(width="95%"))
+        self.check = W.Button(description="对照评分要点", icon="list-check")
+        self.result = W.HTML()
+        self.check.on_click(self._on_check)
+        super().__init__([self.text, self.check, self.result])
+        testing.register(self)
+
+    def _on_check(self, _b=None) -> None:
+        from .stories import improve_hits
+        self.result.value = "<br>".join(f"{'✅' if ok else '⬜'} {esc(c)}" for c, ok in improve_hits(self.text.value)) + \
+            "<br><span style='color:#718096;'>这里只看有没有写到；作业里由培训老师按这些要点评分。</span>"
+
+    def _selftest(self) -> str:
+        self.text.value = "我以一把手进大厅的身份走流程，排队等了40分钟。"
+        self._on_check()
+        return self.result.value[:30]
+
+
+def improve_practice() -> ImprovePractice:
+    return ImprovePractice()

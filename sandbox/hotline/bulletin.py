@@ -22,7 +22,7 @@ from ..base.ids import SYNTHETIC_MARK, mask_name, mask_phone
 from ..storage import hotline as storage
 from .forecast import forecast_next
 from .metrics import DEFAULT_WEIGHT, counts, enrich, rates
-from .warnings import WarningConfig, all_warnings
+from .warnings import WarningConfig, all_warnings, spikes
 
 SCHEMA_VERSION = "hotline-bulletin/1"
 
@@ -116,6 +116,15 @@ def build(db, month: str, run_id: str | None = None, cfg: BulletinConfig = Bulle
     }
     data["下步工作"] = next_steps(data)
     return data
+
+
+def month_figures(cur: pd.DataFrame, prev: pd.DataFrame | None, cfg: BulletinConfig = BulletinConfig()) -> dict:
+    """The figures of :func:`build` that depend on the month's tickets alone (no database, no forecast,
+    no unit ranking): the rates, the hot topics and the spike warnings, by the same functions ``build``
+    calls. ``cur`` and ``prev`` are enriched frames (``metrics.enrich``). For exercises graded against
+    the bulletin (sandbox.hotline.drill) where building the whole report per submission costs too much."""
+    return {"rates": rates(cur, cfg.weight), "热点": _hot_topics(cur, prev, cfg),
+            "突增": spikes(cur, prev, cfg.warnings)}
 
 
 def _hot_topics(cur: pd.DataFrame, prev: pd.DataFrame | None, cfg: BulletinConfig) -> list[dict]:

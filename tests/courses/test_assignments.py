@@ -1,80 +1,38 @@
-"""Assignments under the real nbgrader: source earns full marks, blank and wrong answers do not,
-answers entered through the widgets survive submit → collect → autograde, releases hold no key."""
+"""Assignments under the real nbgrader, graded as data by their checkers through grading's own dispatch:
+a trainee's own cases (from the course key, as the grader makes them) reach the notebook, answers entered
+through the widgets survive submit → collect → autograde (the checker, the notebook never executed),
+and the release carries no answer key and no hidden test."""
 from __future__ import annotations
 
-import copy
-import importlib.util
 import json
 
 import nbformat
 import pytest
 
-from course_helpers import ASSIGNMENTS, execute, errors, render, COURSES_DIR
+from course_helpers import ASSIGNMENTS, COURSES_DIR, errors, execute
+from grading.checks import Context, load_checker
 
-NEEDS = {"guides": ("sandbox.guides", "sandbox.acceptance"), "walkthrough": ("sandbox.hall",)}
 pytestmark = pytest.mark.timeout(900)
-
-
-def _skip_if_missing(course_id):
-    for mod in NEEDS[course_id]:
-        if importlib.util.find_spec(mod) is None:
-            pytest.skip(f"{mod} not available yet")
-    if course_id == "walkthrough":
-        import sandbox
-        missing = [n for n in ("simulate", "load_scenario", "summary", "case_journey") if not hasattr(sandbox, n)]
-        if missing:
-            pytest.skip(f"sandbox API not landed yet: {missing}")
-
-
-def _wrong(qid, value):
-    """A typical wrong answer for a saved value."""
-    if qid == "proposal":
-        return {"增加窗口": {}, "延时服务": "不延时", "预约比例（%）": 15, "绿色通道": True}
-    if isinstance(value, list):
-        return value[:-1] if value else ["（错误选项）"]
-    if isinstance(value, int):
-        return value + 1
-    if qid == "xsheng":  # the usual confusion: "it can all be done online"
-        return "全程网办" if value != "全程网办" else "多地联办"
-    if isinstance(value, str):
-        return value + "？"
-    if isinstance(value, dict):
-        out = copy.deepcopy(value)
-        if "决定" in out:
-            out["决定"] = "受理" if out["决定"] != "受理" else "不予受理"
-        elif "告知材料" in out:
-            out["告知材料"] = out["告知材料"][:-1]
-        else:
-            k = next(iter(out))
-            out[k] = {"即办件": "承诺件", "承诺件": "即办件"}.get(out[k], "监督人员" if out[k] != "监督人员" else "经办人员")
-        return out
-    raise AssertionError(qid)
+CHECKERS = {"guides": "grader/review.py", "walkthrough": "grader/walk.py"}
 
 
 @pytest.fixture(scope="module", params=sorted(ASSIGNMENTS))
-def graded(request, course_root, tmp_path_factory):
-    """Run every variant of one course's assignment once; tests below read the results."""
+def run(request, course_root, tmp_path_factory):
+    """One trainee per course: their cases.json as the grader writes it (seed from the course key,
+    account and attempt 1), the worked solution typed into the widgets, submitted through the
+    exchange, collected, autograded (the hand-graded cells wait)."""
+    from grading.checker_run import cases_document
+    from grading.checks import case_seed
+    from grading.secret import course_key
+
     cid = request.param
-    _skip_if_missing(cid)
     root = course_root(cid)
-    source = nbformat.read(root.source_nb, as_version=4)
+    spec = load_checker(COURSES_DIR / cid / CHECKERS[cid])
     release = nbformat.read(root.release_dir / f"{root.notebook}.ipynb", as_version=4)
-
-    # The answer key: what the source version's hidden answer-key regions save.
-    keydir = tmp_path_factory.mktemp(f"{cid}-key")
-    ran = execute(source, keydir)
-    assert not errors(ran), errors(ran)
-    key = json.loads((keydir / "answers.json").read_text(encoding="utf-8"))
-
-    res = {"cid": cid, "root": root, "key": key, "release": release}
-    root.put_submission("source", source)
-    root.put_submission("blank", release)
-    wrong = {q: _wrong(q, v) for q, v in key.items()}
-    root.put_submission("wrong", release, {"answers.json": json.dumps(wrong, ensure_ascii=False)})
-    res["wrong_answers"] = wrong
-
-    # A trainee: fetch (copy of release), run, answer through the widgets, submit via the exchange.
     work = root.workspace("trainee")
+    seed = case_seed(course_key(root.root), cid, root.assignment, "trainee", 1)
+    (work / "cases.json").write_bytes(cases_document(cid, root.assignment, "trainee", 1, 3, spec.cases(seed)))
+    key = spec.module.solution(seed)
     drive = ("import coursekit, json\n"
              f"_key = json.loads({json.dumps(json.dumps(key, ensure_ascii=False))})\n"
              "for _q, _v in _key.items():\n"
@@ -82,61 +40,60 @@ def graded(request, course_root, tmp_path_factory):
     done = execute(release, work, extra=[drive])
     assert not errors(done), errors(done)
     nbformat.write(done, work / f"{root.notebook}.ipynb")
-    res["trainee_saved"] = json.loads((work / "answers.json").read_text(encoding="utf-8"))
     root.submit("trainee", work)
-    res.update(root.autograde(["source", "blank", "wrong", "trainee"]))
+    collected = root.root / "submitted" / "trainee" / root.assignment / "answers.json"
+    res = {"cid": cid, "root": root, "spec": spec, "key": key, "release": release, "seed": seed,
+           "collected": json.loads(collected.read_text(encoding="utf-8"))}
+    res["scores"] = root.autograde(["trainee"])["trainee"]
     res["report"] = root.last_report
     return res
 
 
-def _auto(scores):
-    return {k: v for k, v in scores.items() if v[0] is not None or not k.endswith(("letter", "improve"))}
+def test_widget_answers_survive_submit_and_earn_full_marks(run):
+    assert set(run["collected"]) == set(run["key"])  # every answer saved (lists in the form's order)
+    items = run["spec"].check(run["collected"], Context(run["cid"], run["root"].assignment, "trainee", 1, run["seed"]))
+    auto = [i for i in items if not i.needs_manual]
+    assert auto and all(i.points == i.max_points for i in auto), [(i.cell, i.points, i.reasons) for i in auto]
 
 
-def test_source_earns_full_marks(graded):
-    auto = {k: v for k, v in graded["source"].items() if v[0] is not None}
-    assert auto and all(score == mx for score, mx in auto.values()), {k: v for k, v in auto.items() if v[0] != v[1]}
+def test_grading_dispatches_to_the_checker_full_marks_and_the_rubric_waits(run):
+    """grading.autograde grades the collected answers with the checker: every automatic cell earns
+    full marks in the gradebook, the hand-graded one waits for the trainer."""
+    items = run["spec"].check({}, Context(run["cid"], run["root"].assignment, "trainee", 1, run["seed"]))
+    scores = run["scores"]
+    rows = run["report"]["submissions"]
+    assert rows and all(r.get("items") for r in rows), rows  # the checker path, not nbgrader's execution
+    assert {i.cell for i in items} == set(scores)
+    for i in items:
+        score, mx = scores[i.cell]
+        if i.needs_manual:
+            assert score is None, (i.cell, score)
+        else:
+            assert score == mx == i.max_points, (i.cell, score, mx)
 
 
-def test_blank_release_scores_below_full_on_every_check(graded):
-    for cell, (score, mx) in graded["blank"].items():
-        if score is not None:
-            assert score < mx, cell
-
-
-def test_typical_wrong_answers_are_caught(graded):
-    for cell, (score, mx) in graded["wrong"].items():
-        if score is not None:
-            assert score < mx, (cell, graded["wrong_answers"].get(cell.removesuffix("-check")))
-
-
-def test_widget_answers_survive_submit_and_autograde(graded):
-    assert graded["trainee_saved"] == graded["key"]
-    auto = {k: v for k, v in graded["trainee"].items() if v[0] is not None}
-    assert auto and all(score == mx for score, mx in auto.values()), {k: v for k, v in auto.items() if v[0] != v[1]}
-
-
-def test_release_has_no_solution_and_no_hidden_test(graded):
-    text = nbformat.writes(graded["release"])
-    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "expected_", "reference_proposal", "sample_", "9103"):
+def test_release_has_no_answer_key_and_no_hidden_test(run):
+    text = nbformat.writes(run["release"])
+    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "answer_key", "solution(", "expected_", "ROLE_BANK",
+                   "reference_proposal", "grader/", "grading_seeds"):
         assert marker not in text, marker
+    assert not list(run["root"].release_dir.rglob("*.py"))  # no checker module travels with the release
 
 
 HAND_GRADED = {"guides": "letter", "walkthrough": "improve"}
 
 
-def test_hand_graded_answer_reaches_the_grader_with_its_rubric(graded):
-    """The saved free text is in the autograded notebook (what the formgrader shows), the task awaits
-    the trainer, and it counts in the competence profile under its dimension."""
-    cid, root = graded["cid"], graded["root"]
+def test_hand_graded_answer_reaches_the_grader_with_its_rubric(run):
+    """The saved free text is in the autograded notebook (what the formgrader shows) and the rubric
+    cell carries its rubric; the checker adds the mechanical hints for the trainer."""
+    cid, root = run["cid"], run["root"]
     task = HAND_GRADED[cid]
-    assert graded["trainee"][task][0] is None  # needs the trainer's grade, not auto-zeroed
     nb = root.autograded_nb("trainee")
-    form = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{task}-form")
-    shown = json.dumps(form.outputs, ensure_ascii=False)
-    assert graded["key"][task][:30].replace("\n", "\\n")[:20] in shown
+    shown = nbformat.writes(nb)
+    probe = max(run["key"][task].splitlines(), key=len)[:20]
+    assert probe in shown, probe
     rubric_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == task)
     assert "评分要点" in rubric_cell.source and rubric_cell.metadata["academy"]["rubric"]
-    from grading.api import gradebook_scores
-    rows = [c for c in gradebook_scores(root.root)["cells"] if c["account"] == "trainee" and c["cell"] == task]
-    assert rows and rows[0]["dimension"] in ("业务办理", "服务意识与流程优化")
+    item = next(i for i in run["spec"].check(run["collected"], Context(cid, root.assignment, "trainee", 1, run["seed"]))
+                if i.cell == task)
+    assert item.needs_manual and all(r.startswith(("（", "✔")) for r in item.reasons), item.reasons

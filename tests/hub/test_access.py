@@ -58,7 +58,7 @@ def reach(hub, s, account, target):
         return r.status_code == 200 and f"/services/{course}/formgrader" in r.url, r
     if target == "dashboards":
         r = s.get(url + "services/dashboards/", timeout=60)
-        return r.status_code == 200 and "voila" in r.text.lower(), r
+        return r.status_code == 200 and "领导看板" in r.text, r
     if target == "dashboards_lab":
         r = s.get(url + "services/dashboards/lab", timeout=60)
         return r.status_code == 200 and "/hub/login" not in r.url, r

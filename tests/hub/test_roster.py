@@ -160,7 +160,7 @@ def test_demo_roster_is_synthetic_and_complete():
     from academy import demo
 
     text = demo.generate()
-    rows, errors = parse(text, {"demo", "guides", "walkthrough"})
+    rows, errors = parse(text, {"demo", "guides", "walkthrough", "hotline", "ratings", "bulletin"})
     assert not errors
     roles = [r.role for r in rows]
     assert roles.count("trainee") >= 30 and roles.count("trainer") == 2

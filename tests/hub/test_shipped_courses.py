@@ -15,7 +15,8 @@ from runtime.paths import Paths
 from runtime.people import people
 from runtime.settings import Settings
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(600)
+COURSES = ("demo", "guides", "walkthrough", "hotline", "ratings", "bulletin")  # shipped, demo first
 
 
 @pytest.fixture
@@ -41,31 +42,34 @@ def hub_groups(paths: Paths) -> dict[str, set[str]]:
 
 def test_shipped_courses_reach_the_enrolled(prepared):
     paths = prepared
-    assert [p.name for p in state.shipped_courses()] == ["demo", "guides", "walkthrough"]
-    assert {c.id for c in adb.courses(paths.academy_db_url)} == {"demo", "guides", "walkthrough"}
-    for course, assignment in (("demo", "ps1"), ("guides", "review"), ("walkthrough", "walk")):
+    assert [p.name for p in state.shipped_courses()] == ["demo", *sorted(COURSES[1:])]
+    assert {c.id for c in adb.courses(paths.academy_db_url)} == set(COURSES)
+    for course, assignment in (("demo", "ps1"), ("guides", "review"), ("walkthrough", "walk"), ("hotline", "queue"),
+                               ("ratings", "rectify"), ("bulletin", "month")):
         released = paths.exchange / course / "outbound" / assignment
         assert released.is_dir(), released
         # The released notebooks carry neither answer keys nor hidden tests.
         for nb in released.glob("*.ipynb"):
             text = nb.read_text(encoding="utf-8")
             assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text, nb
-    for course in ("guides", "walkthrough"):
+    for course in COURSES[1:]:
         lessons = sorted(p.name for p in (paths.lessons / course).rglob("*.ipynb"))
         assert len(lessons) >= 2, lessons
     groups = hub_groups(paths)
     trainees = {p.account for p in people(paths.academy_db_url) if p.role == "trainee"}
     assert len(trainees) >= 30
-    for course in ("demo", "guides", "walkthrough"):
-        assert groups[f"course-{course}"] == trainees
-    assert groups["formgrade-guides"] == {"peixun01"}
-    assert groups["formgrade-walkthrough"] == {"peixun02"}
+    for course in COURSES:
+        if course != "demo":
+            assert groups[f"course-{course}"] == trainees
+    # The demo course asks for Python functions: the data track only, never every trainee (issue 17).
+    assert groups["course-demo"] == {f"xueyuan{i:02d}" for i in range(1, demo.DATA_TRACK + 1)} < trainees
+    assert groups["formgrade-guides"] == groups["formgrade-hotline"] == {"peixun01"}
+    assert groups["formgrade-walkthrough"] == groups["formgrade-ratings"] == groups["formgrade-bulletin"] == {"peixun02"}
     assert groups["formgrade-demo"] == {"peixun01", "peixun02"}
 
 
 def test_a_second_prepare_rebuilds_nothing(prepared):
     lines: list[str] = []
     assert state.prepare(prepared, log=lines.append) == []
-    assert {"  course demo: unchanged", "  course guides: unchanged",
-            "  course walkthrough: unchanged"} <= set(lines), lines
+    assert {f"  course {c}: unchanged" for c in COURSES} <= set(lines), lines
     assert not any("released" in line for line in lines)

@@ -13,172 +13,147 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # 作业：走流程、找梗阻、提改进
 #
-# 本作业全部为 **合成数据**。你不需要写代码：点击菜单 **“运行 → 运行全部单元格”**，
+# **本作业考查**（与两课的学习目标一一对应）：
+# 1. 能从一段办事路里找出梗阻，说清它的根子（第一课）；
+# 2. 能按定义找出迟滞：排队 30 分钟以上，或后台办理超过承诺时限（第一课）；
+# 3. 知道跨省通办的三种方式各适合什么事项，会数一件事打包后少交的材料（第一课）；
+# 4. 知道四种角色走流程时各自最先看到什么问题（第一课）；
+# 5. 会用模拟大厅比较改进措施，提出真正管用的方案，写出改进建议书（第二课）。
+#
+# 本作业全部为 **合成数据**，每位学员拿到的办事路和事项都不一样。你不需要写代码：点击菜单 **“运行 → 运行全部单元格”**，
 # 在每道题的表单里作答，**每道题都要点“保存答案”**（评分只看保存的内容），最后回到作业列表点 **“提交”**。
+# 每道题按答对的部分给分，提交评分后能看到每道题得了几分、扣分的原因；正式评分的次数有限，请核对好再提交。
 #
 # | 题目 | 内容 | 分值 |
 # |---|---|---|
-# | 第一题 | 两段办事路：梗阻和迟滞 | 4 分 |
-# | 第二题 | 拉面店老板：跨省通办 | 2 分 |
-# | 第三题 | 新生儿出生一件事 | 2 分 |
-# | 第四题 | 问题交给谁：四种角色 | 2 分 |
-# | 第五题 | 周一高峰改进方案（用没见过的日子检验效果） | 6 分 |
-# | 第六题 | 改进建议书（培训老师评分） | 6 分 |
+# | 第一题 | 化隆老人的办事路：梗阻和它的根子 | 2 分 |
+# | 第二题 | 企业的办事路：迟滞 | 2 分 |
+# | 第三题 | 跨省通办的方式 | 2 分 |
+# | 第四题 | 一件事少交几份材料 | 2 分 |
+# | 第五题 | 问题由哪种角色最先发现 | 2 分 |
+# | 第六题 | 周一高峰改进方案（用你没见过的日子检验效果） | 6 分 |
+# | 第七题 | 改进建议书（培训老师评分） | 6 分 |
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 import coursekit as ck
 from coursekit import journeys as jr
+from coursekit.cases import my_cases
 
 ck.start()
-ck.terms("梗阻", "迟滞", "跨省通办", "一件事", "帮办代办", "一次性告知", "好差评", "延时服务", "一把手进大厅",
-         "政务服务体验员")
-
-# %% [markdown] nbgrader={"grade": false, "grade_id": "j-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 第一题：两段办事路上的梗阻和迟滞（4 分）
-#
-# 1. 一位从化隆来的老人，不会说普通话（只会说本民族语言或方言），到县政务服务中心办事。
-#    请勾出他路线图里 **所有梗阻** 的环节（被卡住：回家补材料、转办交接、放弃离开）。（2 分）
-# 2. 一家新企业的经办人到市政务服务中心办事，正赶上周一高峰、人手不足。
-#    请勾出路线图里 **所有迟滞** 的环节（慢下来：排队等候 30 分钟以上，或者后台办理超过承诺时限、超期办结）。（2 分）
-
-# %% nbgrader={"grade": false, "grade_id": "j-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
-_steps = jr.exercise_journey("farmer")
-jr.show_journey(_steps, "化隆老农的办事路线图")
-_q1 = ck.ask("blockage", "老农的路线图里，哪些环节是梗阻？", ck.checklist("", jr.step_labels(_steps)))
-_steps2 = jr.exercise_journey("firm")
-jr.show_journey(_steps2, "新企业经办人的办事路线图")
-_q2 = ck.ask("delay", "企业的路线图里，哪些环节是迟滞？", ck.checklist("", jr.step_labels(_steps2)))
-with ck.answer_key():
-    ### BEGIN SOLUTION
-    _q1.set(jr.expected_blockages(_steps)); _q1.save()
-    _q2.set(jr.expected_delays(_steps2)); _q2.save()
-    ### END SOLUTION
-display(_q1, _q2)
-
-# %% nbgrader={"grade": true, "grade_id": "blockage-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化"} jupyter={"source_hidden": true}
-# 检查：梗阻
-_a = ck.saved("blockage")
-### BEGIN HIDDEN TESTS
-_a = ck.require("blockage")
-assert sorted(_a) == sorted(jr.expected_blockages(jr.exercise_journey("farmer"))), "梗阻环节没有找全或找错了"
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": true, "grade_id": "delay-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化"} jupyter={"source_hidden": true}
-# 检查：迟滞
-_a = ck.saved("delay")
-### BEGIN HIDDEN TESTS
-_a = ck.require("delay")
-assert sorted(_a) == sorted(jr.expected_delays(jr.exercise_journey("firm"))), "迟滞环节没有找全或找错了"
-### END HIDDEN TESTS
-
-# %% [markdown] nbgrader={"grade": false, "grade_id": "x-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 第二题：拉面店老板的跨省通办（2 分）
-#
-# 一位化隆籍的拉面店老板常年在外省经营，身份证快到期了。请查看下面这个事项的指南，选出他 **不用回海东**
-# 就能办成所用的跨省通办方式。
-
-# %% nbgrader={"grade": false, "grade_id": "x-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
-_owner, _item = jr.noodle_case()
-jr.show_noodle_case(_owner, _item)
-_q = ck.ask("xsheng", "用哪种跨省通办方式？", ck.choice("", ["全程网办", "异地代收代办", "多地联办"]))
-with ck.answer_key():
-    ### BEGIN SOLUTION
-    _q.set(_item.cross_province); _q.save()
-    ### END SOLUTION
-_q
-
-# %% nbgrader={"grade": true, "grade_id": "xsheng-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}
-# 检查：跨省通办方式
-_a = ck.saved("xsheng")
-### BEGIN HIDDEN TESTS
-_a = ck.require("xsheng")
-assert _a == jr.noodle_case()[1].cross_province, "这个事项的跨省通办方式不对"
-### END HIDDEN TESTS
+ck.terms("梗阻", "迟滞", "一次性告知", "跨省通办", "一件事", "帮办代办", "好差评", "延时服务", "错峰服务",
+         "周末不打烊", "一把手进大厅", "政务服务体验员")
+CASES = my_cases()
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "b-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 第三题：新生儿出生一件事（2 分）
+# ## 第一题：化隆老人的办事路（2 分）
 #
-# 一对新手父母要给孩子办出生医学证明、预防接种证、户口登记、医保参保、社保卡等。
-# 分开办，每个事项都要交一遍材料；打包成“新生儿出生一件事”后，**重复的材料只交一次**。
-# 请数一数：打包办理比分开办理 **一共少交几份材料**？（下表列出了每个事项的材料。）
+# 一位从化隆来的老人，不会说普通话，到县政务服务中心办事。下面是他的路线图、他第一次带来的材料，和窗口先后给他的两张告知书。
+# 请回答：他一共跑了几趟？按照一次性告知的要求，**第一次** 到窗口时告知书上就该写哪些材料？他多跑的趟数，根子在哪里？
+#
+# 趟数 0.5 分，第一次就该告知的材料 1 分（按列对的比例给分），根子 0.5 分。
 
-# %% nbgrader={"grade": false, "grade_id": "b-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
-jr.show_bundle("新生儿出生")
-_q = ck.ask("bundle", "打包后一共少交几份材料？", ck.number("", minimum=0, maximum=50))
-with ck.answer_key():
-    ### BEGIN SOLUTION
-    _q.set(jr.bundle_saving("新生儿出生")); _q.save()
-    ### END SOLUTION
-_q
+# %% nbgrader={"grade": false, "grade_id": "b-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
+jr.show_farmer_case(CASES.get("blockage"))
+jr.blockage_form("blockage", CASES.get("blockage"))
 
-# %% nbgrader={"grade": true, "grade_id": "bundle-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化"} jupyter={"source_hidden": true}
-# 检查：一件事少交的材料
+# %% nbgrader={"grade": true, "grade_id": "blockage-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第一题（2 分） 趟数 0.5 分，第一次就该告知的材料 1 分，根子 0.5 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("blockage")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "d-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 第二题：企业的办事路：迟滞（2 分）
+#
+# 一家企业的经办人到市政务服务中心办事，正赶上周一高峰、人手不足。下面的路线图只写了时刻和承诺时限。
+# 请按定义勾出 **所有迟滞** 的环节：**排队等候 30 分钟以上**，或者 **后台办理超过了承诺的工作日**。
+# 窗口办理时间长不算迟滞（复杂事项本来就要办得久）。找对的得分，漏找、误判都扣分。
+
+# %% nbgrader={"grade": false, "grade_id": "d-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
+_labels = jr.show_path_case(CASES.get("delay"), "企业经办人的办事路线图")
+ck.ask("delay", "企业的路线图里，哪些环节是迟滞？", ck.checklist("", _labels))
+
+# %% nbgrader={"grade": true, "grade_id": "delay-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第二题（2 分） 找对的得分，漏找、误判扣分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("delay")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "x-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 第三题：跨省通办的方式（2 分）
+#
+# 三位在外地的群众要办家乡的事。请看每个事项“要怎样办”，选出它适合的跨省通办方式：
+# **全程网办**、**异地代收代办**（务工地大厅收件，家乡审批，结果寄回）、**多地联办**（只去一地窗口，几地部门协同办理）。
+# 每个事项判断对得 2/3 分。
+
+# %% nbgrader={"grade": false, "grade_id": "x-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
+_names = jr.show_cross_case(CASES.get("xsheng"))
+ck.ask("xsheng", "每个事项用哪种跨省通办方式？", {n: ck.choice(n, ["全程网办", "异地代收代办", "多地联办"]) for n in _names})
+
+# %% nbgrader={"grade": true, "grade_id": "xsheng-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理", "checker": true} jupyter={"source_hidden": true}
+# 第三题（2 分） 每个事项判断对得 2/3 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
+_a = ck.saved("xsheng")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "bn-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 第四题：一件事少交几份材料（2 分）
+#
+# 下面这件事涉及几个事项，表里列出每个事项分开办时要交的材料。请数一数：
+# 1. **分开办**，一共要交几份材料（同一份材料在不同事项里各交一次，就算几份）；
+# 2. **打包成一件事** 以后，一共还要交几份。
+#
+# 想一想：不同事项里名字不一样、其实是同一个人的同一张证件，要交几次？一件事里前一个事项办出来的证件，还要群众交吗？
+# 每个数对得 1 分。
+
+# %% nbgrader={"grade": false, "grade_id": "bn-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
+jr.show_bundle_case(CASES.get("bundle"))
+ck.ask("bundle", "一共交几份材料？", {"分开办": ck.number("分开办，一共交几份", minimum=0, maximum=60),
+                                    "打包办": ck.number("打包成一件事以后，一共交几份", minimum=0, maximum=60)})
+
+# %% nbgrader={"grade": true, "grade_id": "bundle-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第四题（2 分） 分开办的份数 1 分，打包后的份数 1 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
 _a = ck.saved("bundle")
-### BEGIN HIDDEN TESTS
-_a = ck.require("bundle")
-assert _a == jr.bundle_saving("新生儿出生"), "少交材料的份数不对"
-### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "r-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 第四题：问题交给谁（2 分）
+# ## 第五题：问题由哪种角色最先发现（2 分）
 #
-# 走流程时发现了下面四个问题。按照四种角色的分工，每个问题 **首先由谁来解决**？四个都对才得分。
+# 以 **企业群众、帮办人员、经办人员、监督人员** 四种角色走流程，各自的眼光不一样（见第一课的表）。
+# 下面四个问题，最可能是以哪种角色走流程时最先发现的？每个对得 0.5 分。
 
-# %% nbgrader={"grade": false, "grade_id": "r-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
-_q = ck.ask("roles", "每个问题首先由谁来解决？",
-            {p: ck.choice(p, jr.ROLES) for p in jr.ROLE_PROBLEMS})
-with ck.answer_key():
-    ### BEGIN SOLUTION
-    _q.set(dict(jr.ROLE_PROBLEMS)); _q.save()
-    ### END SOLUTION
-_q
+# %% nbgrader={"grade": false, "grade_id": "r-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
+_problems = (CASES.get("roles") or {}).get("problems", [])
+ck.ask("roles", "每个问题最先由哪种角色发现？", {p: ck.choice(p, jr.ROLES) for p in _problems})
 
-# %% nbgrader={"grade": true, "grade_id": "roles-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化"} jupyter={"source_hidden": true}
-# 检查：四种角色
+# %% nbgrader={"grade": true, "grade_id": "roles-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第五题（2 分） 每个问题对得 0.5 分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
 _a = ck.saved("roles")
-### BEGIN HIDDEN TESTS
-_a = ck.require("roles")
-assert _a == dict(jr.ROLE_PROBLEMS), "有问题交错了角色"
-### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "p-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 第五题：周一高峰改进方案（6 分）
+# ## 第六题：周一高峰改进方案（6 分）
 #
-# 场景是 **“周一高峰/缺员”** 下的市政务服务中心。请在下面的方案表里选择你的改进措施，
-# 先看下面的表：哪几类窗口排队最长？再选择措施，点 **“试一试”** 在模拟大厅里看效果（用的是练习用的日子），
-# 满意后点 **“保存答案”**。
+# 场景是 **“周一高峰/缺员”** 下的市政务服务中心。先看下面的表：哪几类窗口排队最长？再选择措施，
+# 点 **“试一试”** 在模拟大厅里看效果（用的是练习用的日子），满意后点 **“保存答案”**。
 #
-# **评分办法**：评分时会用 **你没见过的几段日子** 重新模拟你的方案。只要同时做到：
-# - **90%群众的等候** 平均缩短 **三成（30%）以上**；
-# - 新增窗口 **不超过两个**（延时、预约等措施不限）；
+# **评分办法**：评分时用 **你没见过的另外几周** 重新模拟你的方案：
+# - 新增窗口 **不超过两个**（延时、预约等措施不限），超过两个不得分；
+# - **90%群众的等候** 平均缩短 **三成五（35%）以上** 得满分，缩短得少的按比例给分（例如缩短两成，得 3 分）。
 #
-# 就得满分。所以要找真正管用的办法，而不是碰运气。
+# 延时服务会让一部分群众改到傍晚来办，白天的长队才会变短；只加窗口、只延时，往往都不够，要组合起来。
 
-# %% nbgrader={"grade": false, "grade_id": "p-answer", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
+# %% nbgrader={"grade": false, "grade_id": "p-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 jr.show_queues()
-_form = jr.proposal_form("proposal")
-with ck.answer_key():
-    ### BEGIN SOLUTION
-    _form.set(jr.reference_proposal()); _form.save()
-    ### END SOLUTION
-_form
+jr.proposal_form("proposal")
 
-# %% nbgrader={"grade": true, "grade_id": "proposal-check", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化"} jupyter={"source_hidden": true}
-# 检查：改进方案（这里只看是否已保存；效果在评分时用没见过的日子检验）
+# %% nbgrader={"grade": true, "grade_id": "proposal-check", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化", "checker": true} jupyter={"source_hidden": true}
+# 第六题（6 分） 用没见过的日子模拟：缩短三成五以上满分，不足的按比例给分；新增窗口超过两个不得分。
+# （这里只显示是否已保存；对错和得分由评分程序在提交后判定。）
 _a = ck.saved("proposal")
-### BEGIN HIDDEN TESTS
-_a = ck.require("proposal")
-_levers = jr.proposal_levers(_a)
-assert jr.windows_added(_levers) <= 2, "新增窗口超过了两个"
-_r = jr.evaluate_proposal(_levers, seeds=(9103, 9217, 9349))
-assert _r["passed"], f"在检验用的日子里，90%群众的等候只缩短了 {_r['reduction']:.0%}，没有达到三成"
-### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "w-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 第六题：改进建议书（6 分，培训老师评分）
+# ## 第七题：改进建议书（6 分，培训老师评分）
 #
-# 以 **一把手进大厅** 或 **政务服务体验员** 的身份，给大厅写一份改进建议书（300 字左右），
-# 写在下面的表单里并保存。
+# 以 **一把手进大厅** 或 **政务服务体验员** 的身份，给大厅写一份改进建议书（300 字左右），写在下面的表单里并保存。
+# 可以引用第一题、第二题的路线图和第六题的模拟结果。
 #
 # **评分要点（培训老师按此评分）：**
 #
@@ -189,19 +164,14 @@ assert _r["passed"], f"在检验用的日子里，90%群众的等候只缩短了
 # | 用模拟的前后对比说明效果，并说明可能的代价或风险 | 1 |
 # | 体现群众视角：照顾老年人、说方言的群众或外地务工人员，说明怎样回访和公开整改结果 | 1 |
 
-# %% nbgrader={"grade": false, "grade_id": "improve-form", "locked": false, "schema_version": 3, "solution": true, "task": false} jupyter={"source_hidden": true}
-# 第六题（人工评分，6 分）。评分要点：角色和流程、梗阻和迟滞并引用数据 2 分；具体可执行的措施 2 分；
-# 前后对比说明效果及代价或风险 1 分；群众视角、回访和公开整改 1 分。培训老师看本格下方保存的建议书评分。
-_q = ck.ask("improve", "改进建议书", ck.text("", rows=14, placeholder="我以……的身份……"))
-with ck.answer_key():
-    ### BEGIN SOLUTION
-    _q.set(jr.sample_proposal_text()); _q.save()
-    ### END SOLUTION
-display(_q)
+# %% nbgrader={"grade": false, "grade_id": "improve-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
+ck.ask("improve", "改进建议书", ck.text("", rows=14, placeholder="我以……的身份……"))
+
+# %% nbgrader={"grade": false, "grade_id": "improve-show", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 ck.show_saved_text("improve", "已保存的改进建议书（培训老师据此评分）")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "improve", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "rubric": [{"criterion": "说明角色和流程，指出梗阻和迟滞并引用数据", "points": 2}, {"criterion": "具体可执行的改进措施（责任人、完成时限）", "points": 2}, {"criterion": "用前后对比说明效果及代价或风险", "points": 1}, {"criterion": "群众视角：照顾特殊群体，回访和公开整改", "points": 1}]}
-# **第六题（6 分，培训老师评分）** 培训老师根据上面“已保存”的内容评分。
+# %% [markdown] nbgrader={"grade": false, "grade_id": "improve", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "checker": true, "rubric": [{"criterion": "说明角色和流程，指出梗阻和迟滞并引用数据", "points": 2}, {"criterion": "具体可执行的改进措施（责任人、完成时限）", "points": 2}, {"criterion": "用前后对比说明效果及代价或风险", "points": 1}, {"criterion": "群众视角：照顾特殊群体，回访和公开整改", "points": 1}]}
+# **第七题（6 分，培训老师评分）** 培训老师根据上面“已保存”的内容评分。
 #
 # 评分要点：角色和流程、梗阻和迟滞并引用数据 2 分；具体可执行的改进措施（责任人、完成时限）2 分；前后对比说明效果及代价或风险 1 分；群众视角、回访和公开整改 1 分。
 

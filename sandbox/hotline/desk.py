@@ -1,0 +1,284 @@
+"""A trainee's working queue at the 12345 desk, and the trainee's decisions applied through the API.
+
+:func:`make_queue` draws about thirty tickets of one shift from a seed: new tickets to classify and
+route by the 派单目录, consultations the 知识库 answers at once (直接办结), matters the hotline does not
+accept (不予受理), duplicates of an earlier ticket (并单), tickets a unit returned (退单 → 改派) and
+units' requests for 延期. Each ticket's *truth* (the right handling by the rules) is kept apart from
+its public view (:meth:`Queue.public`), which is all a trainee sees.
+
+:func:`apply` takes the trainee's decisions (JSON: one dict per ticket number), drives every ticket
+through the state machine of :mod:`sandbox.hotline.tickets` (the same functions the simulated staff
+use), lets the units work the tickets they receive, and returns what the trainee achieved: per-ticket
+outcomes with Chinese reasons naming the rule, and the rates of the whole queue.
+No I/O: plain data in, plain data out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+
+from ..base.calendar import WorkCalendar, default_calendar
+from ..base.geography import COUNTIES
+from ..base.ids import mask_name, mask_phone
+from .routing import HOTLINE_CENTRE, county_prefix, route_for
+from .taxonomy import BY_LEVEL2, CATEGORIES, TICKET_TYPES
+from .texts import CLOSERS, REFUSED_BODIES, generate
+from .tickets import NOT_ACCEPTED, Hotline, TransitionError, classify, close, close_direct, extend, follow_up
+from .tickets import handle, merge, refuse, reply, return_ticket, route, sign
+
+# What a decision may say (the form's options).
+ACTIONS = ("派单", "直接办结", "不予受理", "并单", "改派", "同意延期", "不同意延期")
+STAGES = {"new": "新工单", "returned": "退单待改派", "extension": "延期申请"}
+
+# The 知识库 at the desk: consultations with a ready answer (口径) are closed during the call.
+KNOWLEDGE: dict[str, str] = {
+    "社保卡": "社保卡可在各县区人社服务大厅或合作银行网点办理，补换卡携带身份证，即时制卡的网点当场领取。",
+    "身份证办理": "首次申领、换领、补领居民身份证到户籍所在地或居住地派出所办理，可异地受理，承诺 5 个工作日内制证。",
+    "户口迁移": "户口迁移可在迁入地派出所“一站式”办理，携带身份证、户口簿及迁入条件证明，无需回迁出地开证明。",
+    "居民医保缴费": "城乡居民医保每年集中征缴期内通过“青海税务”、银行或村（社区）代收点缴纳，缴费后次年 1 月 1 日起享受待遇。",
+    "办事指南咨询": "事项的申请条件、材料和时限以青海政务服务网公布的办事指南为准，也可到政务服务中心综合窗口现场咨询。",
+    "养老保险": "城乡居民养老保险按年缴费，档次自选；缴满 15 年、年满 60 周岁可按月领取养老金，可在人社大厅或网上查询缴费记录。",
+    "出入境证件": "普通护照、往来港澳通行证在海东市公安局出入境接待大厅办理，携带身份证，全国通办，7 个工作日内制证。",
+    "疫苗接种": "儿童免疫规划疫苗到户籍或居住地所在乡镇卫生院、社区卫生服务中心预防接种门诊接种，携带预防接种证。",
+}
+KB_TITLES = tuple(KNOWLEDGE)
+# Consultations whose answer depends on the caller's own file: no ready answer, they go to the unit.
+_OWN_FILE = ("惠农补贴", "不动产登记", "宅基地", "公租房", "工伤认定")
+_ROUTINE = ("物业服务质量", "物业收费", "电梯故障", "商品质量", "预付卡退费", "噪音扰民", "环境卫生", "占道经营",
+            "老旧小区改造", "农民工工资拖欠", "道路破损", "灌溉用水", "食品安全", "停水", "供暖不热", "医疗服务",
+            "乡村道路", "学校收费", "出租车服务", "大气污染")
+# 退单 that a functional department must keep: the wrong first unit and the bad push-down target.
+_RETURNABLE = ("物业服务质量", "噪音扰民", "占道经营", "商品质量", "道路破损", "农民工工资拖欠", "灌溉用水", "食品安全")
+_EXT_REASONS_OK = ("需委托第三方检测，检测报告约需 7 个工作日", "涉及多个产权单位，需现场勘查并协调维修资金",
+                   "需与施工企业、劳务公司三方对账，核实欠薪金额")
+_EXT_REASONS_BAD = ("承办人本周休假，待其返岗后办理", "近期单位工作任务较重，人手紧张")
+_FIRMS = ("海东河湟商贸有限公司", "乐都区湟水超市", "平安区驿站拉面馆", "海东鸿运建筑劳务有限公司",
+          "互助县青稞餐饮有限公司", "民和县川口农产品有限公司")
+SURNAMES = "王李张刘陈马韩祁鲁赵冶何"
+GIVEN = ("建华", "秀兰", "玉梅", "国强", "海军", "文英", "永福", "德明", "桂花", "成林", "占鳌", "晓燕")
+
+
+@dataclass(frozen=True)
+class Truth:
+    kind: str                      # new-dispatch / direct / refuse / duplicate / returned / extension
+    ticket_type: str
+    level2: str
+    lead: str
+    assist: tuple[str, ...] = ()
+    kb: str | None = None          # knowledge entry of a direct consultation
+    reason: str | None = None      # 不予受理 reason
+    master: str | None = None      # number of the ticket a duplicate belongs to
+    extension_ok: bool | None = None
+
+
+@dataclass(frozen=True)
+class QueueTicket:
+    number: str
+    received_at: datetime
+    channel: str
+    caller_name: str
+    caller_mobile: str
+    county: str
+    town: str
+    text: str
+    stage: str                     # key of STAGES
+    truth: Truth
+    first_unit: str | None = None  # the unit that returned it / the unit asking for 延期
+    note: str = ""                 # the unit's words (退单 reason, 延期 request)
+    request_at: datetime | None = None
+    deadline: datetime | None = None
+
+    def public(self) -> dict:
+        """What the trainee sees (masked caller, no truth)."""
+        return {"工单编号": self.number, "受理时间": f"{self.received_at:%Y-%m-%d %H:%M}", "渠道": self.channel,
+                "来电人": f"{mask_name(self.caller_name)} {mask_phone(self.caller_mobile)}", "县区": self.county,
+                "乡镇": self.town, "诉求内容": self.text, "环节": STAGES[self.stage],
+                "原承办单位": self.first_unit or "", "单位意见": self.note,
+                "申请时间": f"{self.request_at:%Y-%m-%d %H:%M}" if self.request_at else "",
+                "办理时限": f"{self.deadline:%Y-%m-%d %H:%M}" if self.deadline else "", "数据性质": "合成数据"}
+
+
+@dataclass(frozen=True)
+class Queue:
+    seed: int
+    shift: date
+    tickets: tuple[QueueTicket, ...]
+
+    def public(self) -> dict:
+        return {"seed_hint": None, "班次": self.shift.isoformat(), "知识库": dict(KNOWLEDGE),
+                "工单": [t.public() for t in self.tickets], "数据性质": "合成数据"}
+
+    def get(self, number: str) -> QueueTicket:
+        return next(t for t in self.tickets if t.number == number)
+
+
+def township_unit(county: str, town: str) -> str:
+    """The township government a wrong 改派 pushes a matter down to."""
+    c = next(c for c in COUNTIES if c.name == county)
+    return f"{county_prefix(c)}{town}人民政府"
+
+
+def working_days_back(cal: WorkCalendar, d: date, n: int) -> date:
+    """The working day ``n`` working days before ``d`` (so that adding ``n`` working days gives ``d``)."""
+    x = d
+    while cal.working_days_between(x, d) < n or not cal.is_working_day(x):
+        x -= timedelta(days=1)
+    return x
+
+
+def _shift_day(rng: np.random.Generator, cal: WorkCalendar) -> date:
+    d = date(2025, 3, 3) + timedelta(days=int(rng.integers(0, 240)))
+    return cal.next_working_day(d) if not cal.is_working_day(d) else d
+
+
+def _caller(rng: np.random.Generator) -> tuple[str, str]:
+    name = SURNAMES[int(rng.integers(len(SURNAMES)))] + GIVEN[int(rng.integers(len(GIVEN)))]
+    mobile = "1" + str(int(rng.choice([38, 39, 50, 58, 77, 87]))) + f"{int(rng.integers(0, 10**8)):08d}"
+    return name, mobile
+
+
+def _text(rng: np.random.Generator, level2: str, ttype: str, county_i: int, town: str) -> str:
+    """The caller's words, ending with a closer that shows the ticket type (never an empty one)."""
+    cat_i = [c.level2 for c in CATEGORIES].index(level2)
+    body = generate(rng, np.array([cat_i]), np.array([county_i]), np.array([TICKET_TYPES.index(ttype)]),
+                    np.array(["APP"], dtype=object), _FIRMS, overrides={"town": np.array([town], dtype=object)})[0]
+    for c in sorted(CLOSERS.get(ttype, ()), key=len, reverse=True):
+        if c and body.endswith(c):
+            body = body[: -len(c)]
+            break
+    closers = [c for c in CLOSERS.get(ttype, ()) if c]
+    return body + (closers[int(rng.integers(len(closers)))] if closers else "")
+
+
+def _type_for(level2: str, rng: np.random.Generator, exclude: tuple[str, ...] = ("咨询", "表扬", "其他")) -> str:
+    cat = BY_LEVEL2[level2]
+    w = np.array([0.0 if TICKET_TYPES[i] in exclude else p for i, p in enumerate(cat.types)])
+    if w.sum() == 0:
+        return "投诉"
+    return TICKET_TYPES[int(rng.choice(len(w), p=w / w.sum()))]
+
+
+@dataclass
+class _Builder:
+    rng: np.random.Generator
+    cal: WorkCalendar
+    shift: date
+    out: list[QueueTicket] = field(default_factory=list)
+    seq: int = 0
+
+    def number(self, at: datetime) -> str:
+        self.seq += 1
+        return f"HD{at:%Y%m%d}-{self.seq:04d}"
+
+    def moment(self) -> datetime:
+        minutes = int(self.rng.integers(8 * 60 + 30, 17 * 60 + 30))
+        return datetime.combine(self.shift, time()) + timedelta(minutes=minutes)
+
+    def where(self) -> tuple[int, str, str]:
+        i = int(self.rng.integers(len(COUNTIES)))
+        towns = COUNTIES[i].townships
+        return i, COUNTIES[i].name, towns[int(self.rng.integers(len(towns)))]
+
+    def add(self, at: datetime, level2: str, ttype: str, truth: Truth, stage: str = "new", text: str | None = None,
+            where: tuple[int, str, str] | None = None, caller: tuple[str, str] | None = None, **kw) -> QueueTicket:
+        ci, county, town = where or self.where()
+        name, mobile = caller or _caller(self.rng)
+        words = text if text is not None else _text(self.rng, level2, ttype, ci, town)
+        t = QueueTicket(self.number(at), at, str(self.rng.choice(["电话", "电话", "微信", "APP", "网站"])), name, mobile,
+                        county, town, words, stage, truth, **kw)
+        self.out.append(t)
+        return t
+
+
+def _route_truth(level2: str, county: str, ttype: str, kind: str, **kw) -> Truth:
+    r = route_for(level2, county)
+    return Truth(kind, ttype, level2, r.lead, r.assist, **kw)
+
+
+def make_queue(seed: int, *, n_dispatch: int = 14, n_direct: int = 4, n_refuse: int = 3, n_duplicate: int = 3,
+               n_returned: int = 3, n_extension: int = 3, cal: WorkCalendar | None = None) -> Queue:
+    """One shift's queue (about thirty tickets) drawn from ``seed``: same seed, same queue."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xDE5C]))
+    cal = cal or default_calendar(True)
+    b = _Builder(rng, cal, _shift_day(rng, cal))
+    masters = _new_tickets(b, n_dispatch)
+    _direct(b, n_direct)
+    _refused(b, n_refuse)
+    _duplicates(b, masters, n_duplicate)
+    _returned(b, n_returned)
+    _extensions(b, n_extension)
+    tickets = sorted(b.out, key=lambda t: (t.stage != "new", t.received_at, t.number))
+    return Queue(int(seed), b.shift, tuple(tickets))
+
+
+def _new_tickets(b: _Builder, n: int) -> list[QueueTicket]:
+    cats = list(b.rng.choice(_ROUTINE + _OWN_FILE, size=n, replace=False))
+    out = []
+    for level2 in cats:
+        ttype = "咨询" if level2 in _OWN_FILE else _type_for(level2, b.rng)
+        where = b.where()
+        out.append(b.add(b.moment(), level2, ttype, _route_truth(level2, where[1], ttype, "new-dispatch"), where=where))
+    return out
+
+
+def _direct(b: _Builder, n: int) -> None:
+    for level2 in b.rng.choice(KB_TITLES, size=n, replace=False):
+        where = b.where()
+        b.add(b.moment(), str(level2), "咨询", _route_truth(str(level2), where[1], "咨询", "direct", kb=str(level2)),
+              where=where)
+
+
+def _refused(b: _Builder, n: int) -> None:
+    for reason in b.rng.choice(NOT_ACCEPTED, size=n, replace=False):
+        where = b.where()
+        text = REFUSED_BODIES[str(reason)].format(firm=_FIRMS[0], town=where[2], cs=COUNTIES[where[0]].short)
+        b.add(b.moment(), "其他事项", "其他", Truth("refuse", "其他", "其他事项", "", reason=str(reason)),
+              text=text, where=where)
+
+
+def _duplicates(b: _Builder, masters: list[QueueTicket], n: int) -> None:
+    """The same caller, or a neighbour, calls again about the same open matter later in the shift."""
+    picks = [m for m in masters if m.truth.ticket_type != "咨询"][:n]
+    for m in picks:
+        at = m.received_at + timedelta(minutes=int(b.rng.integers(20, 90)))
+        same_caller = bool(b.rng.random() < 0.5)
+        caller = (m.caller_name, m.caller_mobile) if same_caller else None
+        again = "我刚才已经打过电话反映了：" if same_caller else "我也是那边的，反映同一件事："
+        text = again + m.text.removeprefix("您好，")
+        ci = next(i for i, c in enumerate(COUNTIES) if c.name == m.county)
+        b.add(at, m.truth.level2, m.truth.ticket_type,
+              Truth("duplicate", m.truth.ticket_type, m.truth.level2, m.truth.lead, m.truth.assist, master=m.number),
+              text=text, where=(ci, m.county, m.town), caller=caller)
+
+
+def _returned(b: _Builder, n: int) -> None:
+    """A colleague routed it to the wrong department yesterday; that department returned it."""
+    for level2 in b.rng.choice(_RETURNABLE, size=n, replace=False):
+        level2 = str(level2)
+        ttype = _type_for(level2, b.rng)
+        where = b.where()
+        truth = _route_truth(level2, where[1], ttype, "returned")
+        wrong = route_for(level2, where[1]).alternative
+        at = datetime.combine(working_days_back(b.cal, b.shift, 1), time(15, int(b.rng.integers(0, 59))))
+        b.add(at, level2, ttype, truth, stage="returned", where=where, first_unit=wrong,
+              note=f"该事项不属于本单位职责，建议交属地{where[2]}处理。",
+              request_at=datetime.combine(b.shift, time(8, 40)))
+
+
+def _extensions(b: _Builder, n: int) -> None:
+    """Units asking for 延期 on tickets due today: in time and for a good reason, or not."""
+    cal, policy_cut = b.cal, 17
+    kinds = [(True, True), (False, True), (True, False)][:n] + [(True, True)] * max(0, n - 3)
+    for in_time, good in kinds:
+        level2 = str(b.rng.choice(("物业服务质量", "农民工工资拖欠", "食品安全", "老旧小区改造")))
+        ttype = "投诉"
+        where = b.where()
+        recv = datetime.combine(working_days_back(cal, b.shift, 15), time(10, int(b.rng.integers(0, 59))))
+        deadline = datetime.combine(b.shift, time(18))
+        req = datetime.combine(b.shift, time(10, 30) if in_time else time(policy_cut, 25))
+        reason = str(b.rng.choice(_EXT_REASONS_OK if good else _EXT_REASONS_BAD))
+        truth = _route_truth(level2, where[1], ttype, "extension", extension_ok=in_time and good)
+        b.add(recv, level2, ttype, truth, stage="extension", where=where, first_unit=truth.lead,
+              note=f"申请延期：{reason}。", request_at=req, deadline=deadline)

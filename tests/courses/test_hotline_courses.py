@@ -1,0 +1,268 @@
+"""The three hotline-side courses (issue 21): 12345工单办理 (hotline), 差评整改与评估考核 (ratings),
+月度通报与预警 (bulletin). Lessons run headless with their widgets driven; each checker gives the
+reference full marks, blank and typical wrong answers less on every check; behaviour grading accepts
+good handling and rejects bad on seeds no lesson shows; two seeds give different cases."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from course_helpers import COURSES_DIR, errors, execute, render, stream_text
+from grading.checks import Context, load_checker
+
+NEW_COURSES = {"hotline": "queue", "ratings": "rectify", "bulletin": "month"}
+UNSEEN = (424242, 977)  # seeds no lesson or notebook uses (trainees' seeds are HMACs)
+
+
+def new_lessons() -> list[Path]:
+    return sorted(p for c in NEW_COURSES for p in (COURSES_DIR / c / "lessons").glob("*.py"))
+
+
+def checker(course: str):
+    return load_checker(COURSES_DIR / course / "grader" / f"{NEW_COURSES[course]}.py")
+
+
+def ctx(course: str, seed: int) -> Context:
+    return Context(course, NEW_COURSES[course], "trainee01", 1, seed)
+
+
+def graded(course: str, answers: dict, seed: int) -> dict:
+    return {i.cell: i for i in checker(course).check(answers, ctx(course, seed))}
+
+
+def reference(course: str, seed: int) -> dict:
+    spec = checker(course)
+    return spec.module.reference(spec.cases(seed), seed)
+
+
+@pytest.mark.timeout(400)
+@pytest.mark.parametrize("path", new_lessons(), ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
+def test_lesson_runs_with_widgets_driven(path, tmp_path):
+    nb = execute(render(path), tmp_path, extra=[
+        "import coursekit.testing as _t\nfor _line in _t.exercise_all():\n    print(_line)"])
+    assert not errors(nb), errors(nb)
+    log = stream_text(nb.metadata["_extra_outputs"][0])
+    assert "Glossary" in log and log.count("\n") >= 2, log
+    assert "合成数据" in json.dumps(nb, ensure_ascii=False)
+    assert "学习目标" in nb.cells[0].source
+
+
+@pytest.mark.parametrize("course", list(NEW_COURSES))
+def test_cases_are_public_json_and_differ_by_seed(course):
+    spec = checker(course)
+    a, b = spec.cases(UNSEEN[0]), spec.cases(UNSEEN[1])
+    text = json.dumps(a, ensure_ascii=False)
+    assert a != b
+    assert spec.cases(UNSEEN[0]) == a  # same seed, same cases
+    assert "合成数据" in text
+    for secret in ("truth", "master", "extension_ok", "planted", "hot_issue"):
+        assert secret not in text, secret
+
+
+@pytest.mark.parametrize("course", list(NEW_COURSES))
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_reference_full_blank_zero(course, seed):
+    full = graded(course, reference(course, seed), seed)
+    blank = graded(course, {}, seed)
+    auto = [c for c, i in full.items() if not i.needs_manual]
+    assert len(auto) >= 5 and any(i.needs_manual for i in full.values())
+    for c in auto:
+        assert full[c].points == full[c].max_points, (c, full[c].reasons)
+        assert blank[c].points == 0, (c, blank[c].points)
+        assert blank[c].reasons
+
+
+# ---- 12345工单办理 ---------------------------------------------------------------------------------
+def _wrong_hotline(seed: int) -> dict:
+    """Typical mistakes: push returns down to the township, refuse a valid complaint, dispatch every
+    consultation, dispatch duplicates, approve every extension, guess the category of half the tickets."""
+    from sandbox.hotline.desk import make_queue, township_unit
+    q = make_queue(seed)
+    ans = reference("hotline", seed)
+    dec = ans["queue"]
+    first_dispatch = True
+    for t in q.tickets:
+        d, tr = dec[t.number], t.truth
+        if tr.kind == "returned":
+            d["主办"] = township_unit(t.county, t.town)
+        elif tr.kind == "new-dispatch" and first_dispatch:
+            d.update(处理="不予受理", 理由="涉诉")
+            first_dispatch = False
+        elif tr.kind == "new-dispatch":
+            d["分类"] = "其他事项"
+            d["主办"] = "海东市政务服务中心"
+        elif tr.kind == "direct":
+            d.update(处理="派单", 主办=tr.lead)
+        elif tr.kind == "duplicate":
+            d.update(处理="派单", 主办=tr.lead, 协办=list(tr.assist))
+        elif tr.kind == "extension":
+            d["处理"] = "同意延期"
+        elif tr.kind == "refuse":
+            d.update(处理="派单", 类型="投诉", 分类="其他事项", 主办="海东市政务服务中心")
+    return ans
+
+
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_hotline_wrong_handling_scores_lower_on_every_check(seed):
+    full = graded("hotline", reference("hotline", seed), seed)
+    wrong = graded("hotline", _wrong_hotline(seed), seed)
+    for cell, item in full.items():
+        if not item.needs_manual:
+            assert wrong[cell].points < item.points, (cell, wrong[cell].points, wrong[cell].reasons)
+    text = "".join(wrong["return-check"].reasons)
+    assert "乡镇" in text and "职能部门" in text
+    assert any("错误地不予受理" in r for r in wrong["refuse-check"].reasons)
+
+
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_hotline_behaviour_late_extension_is_refused_by_the_system(seed):
+    """Approving a 延期 asked after 17:00 of the due day is refused by the ticket API itself."""
+    from sandbox.hotline.desk import make_queue
+    from sandbox.hotline.handling import apply
+    q = make_queue(seed)
+    ans = reference("hotline", seed)["queue"]
+    late = [t for t in q.tickets if t.truth.kind == "extension" and t.request_at.hour >= 17]
+    assert late
+    ans[late[0].number]["处理"] = "同意延期"
+    out = {o.number: o for o in apply(q, ans)}[late[0].number]
+    assert any("17:00" in r for r in out.reasons), out.reasons
+    assert out.handled_on_time is False
+
+
+def test_hotline_bad_seed_answers_do_not_transfer():
+    """Answers made for one trainee's queue score low on another's (cases cannot be passed around)."""
+    a, b = UNSEEN
+    other = graded("hotline", reference("hotline", a), b)
+    assert sum(i.points for i in other.values()) < 0.2 * sum(i.max_points for i in other.values() if not i.needs_manual)
+
+
+# ---- 差评整改与评估考核 -----------------------------------------------------------------------------
+def _wrong_ratings(seed: int) -> dict:
+    """Typical mistakes: skip one callback, appeal a true 差评, explain instead of rectifying, plan a fix
+    after the deadline, use all 差评 as the denominator, tick no unit."""
+    from sandbox.practice.rating_batch import make_batch
+    ans = reference("ratings", seed)
+    batch = make_batch(seed)
+    true = [b.rating.rating_id for b in batch if b.kind == "rectify"]
+    expl = [b.rating.rating_id for b in batch if b.kind == "explain"]
+    planted = [b.rating.rating_id for b in batch if b.kind == "appeal"]
+    ans["batch"][true[0]]["回访"] = False
+    ans["batch"][true[1]]["处理"] = "申诉"
+    ans["batch"][true[2]]["完成日期"] = "2099-01-01"
+    ans["batch"][expl[0]]["处理"] = "整改"
+    ans["batch"][planted[0]]["处理"] = "解释说明"
+    ans["eval"] = {k: "100.0" for k in ans["eval"]}
+    ans["floor"] = [] if ans["floor"] else ["乐都区政务服务中心"]
+    return ans
+
+
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_ratings_wrong_handling_scores_lower_on_every_check(seed):
+    full = graded("ratings", reference("ratings", seed), seed)
+    wrong = graded("ratings", _wrong_ratings(seed), seed)
+    for cell, item in full.items():
+        if not item.needs_manual:
+            assert wrong[cell].points < item.points, (cell, wrong[cell].points, wrong[cell].reasons)
+    assert any("申诉不成立" in r for r in wrong["appeal-check"].reasons)
+    assert any("超过整改期限" in r for r in wrong["ontime-check"].reasons)
+
+
+# ---- 月度通报与预警 ---------------------------------------------------------------------------------
+def _wrong_bulletin(seed: int) -> dict:
+    """Typical mistakes: all received tickets as the denominator and 基本满意 counted in full, the
+    hot topics in the wrong order with year-on-year change, a rule that warns on everything, every
+    苗头 ticked (seasonal ones included), the refused and merged tickets left out of 受理量."""
+    ans = reference("bulletin", seed)
+    ans["defs"].update({"按期办结率分母": "全部受理工单", "基本满意权重": "1", "环比": "与去年同月比", "响应率分子": "已签收"})
+    f = ans["figures"]
+    f["受理量"] = str(int(f["受理量"]) - 30)
+    for k in ("按期办结率", "满意率", "响应率"):
+        f[k] = f"{float(f[k]) - 3:.1f}"
+    h = ans["hot"]
+    h["第1名"], h["第2名"] = h["第2名"], h["第1名"]
+    h["第3名环比"] = "0"
+    ans["rule"] = {"窗口天数": "3", "倍数": "1.2", "最少件数": "1"}
+    ans["flags"] = [f"{c['县区']}·{c['分类']}" for c in checker("bulletin").cases(seed)["苗头"]]
+    return ans
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("seed", UNSEEN)
+def test_bulletin_wrong_answers_score_lower_on_every_check(seed):
+    full = graded("bulletin", reference("bulletin", seed), seed)
+    wrong = graded("bulletin", _wrong_bulletin(seed), seed)
+    for cell, item in full.items():
+        if not item.needs_manual:
+            assert wrong[cell].points < item.points, (cell, wrong[cell].points, wrong[cell].reasons)
+    assert any("误报" in r for r in wrong["rule-check"].reasons)
+
+
+@pytest.mark.timeout(600)
+def test_bulletin_rule_replay_accepts_a_good_rule_and_rejects_a_blind_one():
+    """On months no notebook shows: the reference rule flags each planted issue by its peak with at most
+    one stray alert per clean month; a rule too strict to fire misses them; a rule that fires on noise floods clean months."""
+    from sandbox.hotline.drill import Rule, replay_rule
+    seeds, clean = (7001, 7002, 7003), (7101, 7102)
+    good = replay_rule(Rule(7, 4, 6), seeds, clean)
+    assert all(lead is not None and lead >= 0 for lead in good["提前天数"]) and good["误报"] <= 2, good
+    blind = replay_rule(Rule(7, 10, 40), seeds, clean)
+    assert blind["提前天数"] == [None, None, None]
+    noisy = replay_rule(Rule(3, 1.2, 1), seeds, clean)
+    assert noisy["误报"] > 20
+
+
+def test_bulletin_definitions_matter_on_an_unseen_month():
+    """Each definition choice other than the bulletin's changes a figure on a month the trainee never saw."""
+    from sandbox.hotline import drill
+    run = drill.month_run(7201, planted=False)
+    cur, prev = drill.frames(run)
+    want = drill.figures(cur, prev, drill.BULLETIN_DEFINITIONS)
+    for key, options in drill.DEFINITIONS.items():
+        for other in options[1:]:
+            got = drill.figures(cur, prev, {**drill.BULLETIN_DEFINITIONS, key: other})
+            assert got != want, (key, other)
+
+
+# ---- the assignment notebooks: widgets → answers.json → checker -----------------------------------
+PRACTICE = {"hotline": 20250602, "ratings": 20250302, "bulletin": 20250703}  # the notebooks' fallback cases
+DRIVE = """
+import coursekit as ck, coursekit.testing as _T
+from grading.checks import load_checker
+_spec = load_checker({path!r})
+_ref = _spec.module.reference(CASES, {seed})
+for _c in _T.components():
+    if type(_c).__name__ in ("QueueDesk", "RatingDesk"):
+        for _k, _v in _ref[_c.qid].items():
+            _c.save(_k, _v)
+for _qid, _q in ck.REGISTRY.items():
+    if _qid in _ref and _qid not in ("queue", "batch"):
+        _q.set(_ref[_qid]); _q.save()
+print(sorted(ck.answers.load_all()))
+"""
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("course,own", [(c, True) for c in NEW_COURSES] + [("hotline", False)])
+def test_assignment_widgets_save_answers_the_checker_grades(course, own, tmp_path):
+    """The notebook reads the trainee's own cases.json (coursekit.answers.my_cases; without one it says
+    so and shows practice cases); answers entered through its widgets land in answers.json and the
+    checker gives the reference full marks on those cases."""
+    from grading.checker_run import cases_document
+    a = NEW_COURSES[course]
+    path = COURSES_DIR / course / "assignments" / a / f"{a}.py"
+    checker_path = COURSES_DIR / course / "grader" / f"{a}.py"
+    seed = UNSEEN[0] if own else PRACTICE[course]
+    if own:
+        doc = cases_document(course, a, "trainee01", 1, 1, checker(course).cases(seed))
+        (tmp_path / "cases.json").write_bytes(doc)
+    nb = execute(render(path), tmp_path, extra=[DRIVE.format(path=str(checker_path), seed=seed)])
+    assert not errors(nb), errors(nb)
+    out = json.dumps(nb, ensure_ascii=False)
+    assert ("练习数据" in out) != own and "合成数据" in out
+    answers = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
+    items = checker(course).check(answers, ctx(course, seed))
+    for i in items:
+        if not i.needs_manual:
+            assert i.points == i.max_points, (i.cell, i.reasons)

@@ -341,6 +341,16 @@ def feedback(course_id: str, assignment: str, students: list[str] | None = None,
     return privileges.run_as_grader(course_id, _feedback, root, assignment, students, settings=settings)
 
 
+def trainee_feedback(course_id: str, assignment: str, account: str, root: Path | None = None,
+                     settings: Settings | None = None) -> list[dict]:
+    """Read-only, for the trainee's portal: per graded question the saved answer, points, the
+    Chinese message of a failed check and whether it awaits hand grading (grading.trainee_feedback)."""
+    from .trainee_feedback import items
+
+    root = Path(root or course_root(course_id, settings))
+    return privileges.run_as_grader(course_id, items, root, assignment, account, settings=settings)
+
+
 # -- scores out of the gradebook -----------------------------------------------------------------
 def _cell_dimensions(root: Path) -> dict[tuple[str, str, str], str]:
     import nbformat

@@ -22,14 +22,21 @@ c.JupyterHub.concurrent_spawn_limit = 20
 
 
 def landing(handler):
-    """Leaders go to the dashboards, admins to user management, everyone else home."""
+    """Leaders go to the dashboards, admins to user management, trainees to their portal, everyone else home."""
     user = handler.current_user
     groups = {g.name for g in user.groups} if user else set()
     if "leaders" in groups:
         return handler.hub.base_url.replace("/hub/", "/services/dashboards/")
     if "admins" in groups:
         return handler.hub.base_url + "admin"
+    if "trainees" in groups:
+        return handler.hub.base_url.replace("/hub/", "/services/academy/portal")
     return handler.hub.base_url + "home"
 
 
 c.JupyterHub.default_url = landing
+
+# The portal shows lessons and assignments (Voila pages of the person's server) inside its own page:
+# framing by the same origin only (JupyterHub's default forbids all framing, 'none').
+c.JupyterHub.tornado_settings = {"headers": {
+    "Content-Security-Policy": "frame-ancestors 'self'; report-uri /hub/security/csp-report"}}

@@ -52,6 +52,9 @@ services.append({
     "command": [str(BIN / "python"), "-m", "hubext.web"],
     "environment": dict(base_env),
     "oauth_no_confirm": True,
+    # The portal fetches and submits as the person: their own OAuth token may reach their own
+    # server (never anyone else's) and see whether it runs — what each person already holds.
+    "oauth_client_allowed_scopes": ["access:servers!user", "read:servers!user"],
 })
 
 # Keeps the read model's training part (and the training pages) fresh from the academy database:

@@ -38,3 +38,14 @@ c.Spawner.server_token_scopes = [
 ]
 c.Spawner.start_timeout = 90
 c.Spawner.http_timeout = 60
+
+
+def trainee_tools(spawner) -> None:
+    """Trainees (not also trainers or admins) get servers without developer tools: config of
+    <etc>/trainee first (academy.state.TRAINEE_SERVER_CONFIG / TRAINEE_PAGE_CONFIG)."""
+    groups = {g.name for g in spawner.user.groups}
+    if "trainees" in groups and not groups & {"trainers", "admins"}:
+        spawner.environment = dict(spawner.environment, JUPYTER_CONFIG_PATH=f"{P.etc / 'trainee'}:{P.etc}")
+
+
+c.Spawner.pre_spawn_hook = trainee_tools

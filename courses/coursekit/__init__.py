@@ -11,12 +11,12 @@ are not here: they live beside each course in ``courses/<course>/grader/``.
 from __future__ import annotations
 
 from . import answers, charts, display, glossary, questions, timeline
-from .answers import answer_key, load, require, save, saved
+from .answers import answer_key, load, require, save
 from .display import badge, card, masked_firm, masked_person, note, panel
 from .glossary import Glossary, explain, term_html
 from .glossary import glossary as terms
-from .questions import (REGISTRY, Question, ask, checklist, choice, number, saved_summary, show_saved_text,
-                        text)
+from .questions import (REGISTRY, Question, ask, checklist, choice, number, saved, saved_summary,
+                        show_saved_text, text)
 
 __all__ = [
     "answers", "charts", "display", "glossary", "questions", "timeline",

@@ -63,9 +63,9 @@ def saved(qid: str) -> Any:
     the hidden tests do the strict checking with :func:`require`."""
     value = load_all().get(qid)
     if value is None or value == "":
-        print("⬜ 这道题还没有保存答案。请在上面的表单中作答，并点击“保存答案”。")
+        print("□ 这道题还没有保存答案。请在上面的表单中作答，并点击“保存答案”。")
         return None
-    print("✅ 这道题已保存。对错在提交并评分后公布。")
+    print("✓ 这道题已保存。对错在提交并评分后公布。")
     return value
 
 

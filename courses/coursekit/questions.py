@@ -8,15 +8,14 @@ when the notebook is reopened. Tests drive forms headless through :data:`REGISTR
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Callable, Iterable, Sequence
 
 import ipywidgets as W
 
-from .answers import ANSWERS_FILE
 from .answers import load as load_answer
 from .answers import load_all as load_all_answers
 from .answers import save as save_answer
+from .answers import saved as answers_saved
 from .testing import register as register_for_tests
 from .display import badge_html, esc
 
@@ -97,6 +96,7 @@ class Question(W.VBox):
                                     tooltip="把答案保存到作业文件夹里的 answers.json，提交作业时一起交上去")
         self.status = W.HTML()
         self.saved_view = W.HTML()
+        self.state_views: list[W.HTML] = []  # live 已保存/未保存 lines of check cells (see saved())
         parts: list[W.Widget] = [W.HTML(f'<h4 style="margin:4px 0;">{esc(title)}{badge_html()}</h4>'
                                         + (f"<div>{intro}</div>" if intro else ""))]
         for f in self.fields.values():
@@ -164,6 +164,8 @@ class Question(W.VBox):
             self._refresh(saved)
 
     def _refresh(self, saved: Any, just_saved: bool = False) -> None:
+        for view in self.state_views:
+            view.value = state_html(saved)
         if saved is None:
             self.status.value = '<span style="color:#718096;">还没有保存答案。</span>'
             self.saved_view.value = ""
@@ -173,9 +175,32 @@ class Question(W.VBox):
                              "提交作业时会一起交上去。</span>")
         self.saved_view.value = (
             '<div style="background:#f7fafc;border-left:3px solid #2f855a;padding:4px 8px;">'
-            f"<div style='color:#4a5568;'>已保存的答案（评分只看这里）：</div>{render_answer(saved)}"
-            f"<div style='color:#a0aec0;font-size:11px;'>{esc(ANSWERS_FILE)} · "
-            f"{esc(json.dumps(saved, ensure_ascii=False))}</div></div>")
+            f"<div style='color:#4a5568;'>已保存的答案（评分只看这里）：</div>{render_answer(saved)}</div>")
+
+
+# Text symbols that the CJK font the academy installs (fonts-wqy-microhei) has; emoji render as boxes.
+MARK_SAVED = '<span style="color:#2f855a;font-weight:bold;">✓</span>'
+MARK_EMPTY = '<span style="color:#718096;">□</span>'
+
+
+def state_html(saved: Any) -> str:
+    if saved in (None, ""):
+        return f"{MARK_EMPTY} 这道题还没有保存答案。请在上面的表单中作答，并点击“保存答案”。"
+    return f"{MARK_SAVED} 这道题已保存。对错在提交并评分后公布。"
+
+
+def saved(qid: str) -> Any:
+    """A check cell's save state that follows the form: a live line when the form of ``qid`` is on
+    the page (it changes the moment 保存答案 is clicked), plain text elsewhere (grading, formgrader)."""
+    question = REGISTRY.get(qid)
+    if question is None:
+        return answers_saved(qid)
+    from IPython.display import display
+
+    view = W.HTML(state_html(load_answer(qid)))
+    question.state_views.append(view)
+    display(view)
+    return load_answer(qid)
 
 
 def ask(qid: str, title: str, fields: dict[str, Field] | Field, *, intro: str = "") -> Question:
@@ -187,7 +212,7 @@ def saved_summary(qids: Iterable[str]) -> W.HTML:
     data = load_all_answers()
     rows = "".join(
         f"<tr><td style='padding:2px 8px;'>{esc(q)}</td><td style='padding:2px 8px;'>"
-        + ("✅ 已保存" if data.get(q) not in (None, "", [], {}) else "⬜ 未保存") + "</td></tr>"
+        + (f"{MARK_SAVED} 已保存" if data.get(q) not in (None, "", [], {}) else f"{MARK_EMPTY} 未保存") + "</td></tr>"
         for q in qids)
     return W.HTML(f"<table>{rows}</table>")
 

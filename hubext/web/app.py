@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROLES = ("admin", "leader", "trainer", "trainee")  # strongest first: a person's role is the first held
 ROLE_NAMES = {"admin": "管理员", "leader": "领导", "trainer": "培训师", "trainee": "学员"}
 # Modules whose import registers their routes (each calls register()).
-AUDIENCES: list[str] = ["hubext.web.home", "hubext.web.staff"]
+AUDIENCES: list[str] = ["hubext.web.home", "hubext.web.portal", "hubext.web.portal_records", "hubext.web.staff"]
 
 _routes: list[tuple[str, type, dict]] = []
 _env = jinja2.Environment(

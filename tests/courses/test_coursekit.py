@@ -31,6 +31,22 @@ def test_form_saves_exactly_what_it_shows_and_refills(answers_dir):
     assert again.value() == saved  # reopened notebook shows the saved answer
 
 
+def test_check_cell_state_follows_the_form_at_once_with_font_symbols(answers_dir, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: shown.extend(objs))
+    q = ck.ask("q9", "题目", ck.choice("决定", ["受理", "不予受理"]))
+    assert ck.saved("q9") is None  # the check cell below the form, run before anything is saved
+    line = shown[-1]
+    assert "还没有保存" in line.value
+    q.set("受理")
+    q.save()  # only the button: the check cell is not run again
+    assert "已保存" in line.value and "还没有保存" not in line.value
+    # raw JSON of answers.json is not shown; marks are symbols the CJK font has, not emoji
+    assert "answers.json" not in q.saved_view.value
+    for text in (line.value, q.saved_view.value, q.status.value, ck.saved_summary(["q9"]).value):
+        assert not any(ch in text for ch in "✅❌⬜"), text
+
+
 def test_require_explains_in_chinese_when_nothing_saved():
     with pytest.raises(answers.NotSaved, match="保存答案"):
         ck.require("nothing")

@@ -94,3 +94,23 @@ def test_hub_fragment_registers_the_service(tmp_path):
     assert services[2]["command"][1:4] == ["-m", "grading", "service"]
     assert services[2]["environment"]["ACADEMY_SINGLE_USER"] == "1"  # the service builds the same settings
     assert [s["name"] for s in load(ACADEMY_GRADE_ON_SUBMIT="0")] == ["demo", "dashboards"]
+
+
+def test_between_rounds_only_new_submissions_end_the_wait(tmp_path):
+    """The service's wait ends for a submission it has not seen, never for one already graded
+    (or one that failed this round, which waits the full interval): grading.service.unseen."""
+    from grading import service
+    from runtime.settings import Settings
+
+    settings = Settings.single_account(tmp_path)
+    (tmp_path / "courses" / "c1").mkdir(parents=True)
+    (tmp_path / "courses" / "c1" / "nbgrader_config.py").write_text("")
+    inbound = tmp_path / "exchange" / "c1" / "inbound"
+    inbound.mkdir(parents=True)
+    old = "stu_a+quiz+2026-12-01 10:00:00.000000 UTC+abc"
+    (inbound / old).mkdir()
+    state = {"c1": [old]}
+    assert service.unseen(state, settings) == set()
+    new = "stu_b+quiz+2026-12-01 10:00:05.000000 UTC+def"
+    (inbound / new).mkdir()
+    assert service.unseen(state, settings) == {("c1", new)}

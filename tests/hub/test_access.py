@@ -126,7 +126,7 @@ def test_wrong_password_refused_in_chinese(academy_hub):
 
 
 def test_landing_pages_per_role(academy_hub):
-    expect = {"stu_a": "/hub/home", "boss": "/services/dashboards/", "ops": "/hub/admin"}
+    expect = {"stu_a": "/services/academy/portal", "boss": "/services/dashboards/", "ops": "/hub/admin"}
     for account, where in expect.items():
         s = academy_hub.login(account)
         assert s.login_location.endswith(where), (account, s.login_location)

@@ -338,3 +338,24 @@ def test_bulletin_grader_handles_a_missing_rate_and_a_new_category(monkeypatch):
     wrong = {i["cell"]: i for i in mod._figure_items(ans["figures"], b) + [mod._hot_item(ans["hot"], b)]}
     assert wrong["rates-check"]["points"] < 3 and wrong["hot-check"]["points"] < 2
     assert any("—" in r for r in wrong["rates-check"]["reasons"] + wrong["hot-check"]["reasons"])
+
+
+def test_bulletin_lesson_defines_received_and_valid_tickets():
+    """M16: 受理量 is every registered request; 有效工单量 = 受理量 − 不予受理 − 并单 (as the bulletin counts)."""
+    from sandbox.hotline import bulletin, drill
+    text = (COURSES_DIR / "bulletin" / "lessons" / "01-figures.py").read_text(encoding="utf-8")
+    assert "有效工单量 | 受理量 − 不予受理 − 并单" in text and "含不予受理、并单、直接办结" in text
+    cur, prev, _, _ = drill.month_frames(UNSEEN[0])
+    r = bulletin.month_figures(cur, prev)["rates"]
+    assert r["有效工单"] == r["受理量"] - r["不予受理"] - r["并单"]
+
+
+def test_bulletin_definition_options_are_shuffled_per_trainee():
+    """M15: the bulletin's definition is not always the first option; same cases, same order."""
+    from coursekit.bulletinkit import definition_options
+    from sandbox.hotline.drill import BULLETIN_DEFINITIONS, DEFINITIONS
+    orders = [definition_options({"苗头": [seed]}) for seed in range(40)]
+    assert definition_options({"苗头": [1]}) == orders[1]
+    for key, right in BULLETIN_DEFINITIONS.items():
+        assert all(sorted(o[key]) == sorted(DEFINITIONS[key]) for o in orders)
+        assert 0.2 < sum(o[key][0] == right for o in orders) / len(orders) < 0.9, key

@@ -135,7 +135,7 @@ def _figure_items(fig: dict, b: dict) -> list[dict[str, Any]]:
     want_n = b["基本情况"]["受理量"]
     got_n = _num(fig.get("受理量", ""))
     vol = _item("volume-check", 1.0 if got_n == want_n else 0.0, 1,
-               ("受理量正确",) if got_n == want_n else (f"受理量：你填 {fig.get('受理量', '（空）')}，本月受理 {want_n} 件（含不予受理、并单）",))
+               ("受理量正确",) if got_n == want_n else (f"受理量：你填 {fig.get('受理量', '（空）')}，本月受理量（来件总量）{want_n} 件，含不予受理、并单、直接办结",))
     want = {"按期办结率": b["办理情况"]["按期办结率"], "满意率": b["回访评价"]["满意率"], "响应率": b["办理情况"]["响应率"]}
     right, why = 0, []
     for k, w in want.items():

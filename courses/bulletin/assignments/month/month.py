@@ -46,7 +46,7 @@ bk.month_label(CASES)
 # 为本月通报选定口径。评分时用你的口径去算另一个月，和通报的数字比对。
 
 # %% nbgrader={"grade": false, "grade_id": "defs-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
-bk.definitions_form("defs")
+bk.definitions_form("defs", order_key=CASES)
 
 # %% nbgrader={"grade": true, "grade_id": "defs-check", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} academy={"competence": "数据分析与技术应用"} jupyter={"source_hidden": true}
 # 检查：统计口径

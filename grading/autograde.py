@@ -105,17 +105,29 @@ def _is_solution(gb, grade_cell) -> bool:
 
 # -- 2. workers --------------------------------------------------------------------------------------
 def worker_command(course_id: str, settings: Settings | None = None) -> list[str]:
-    """The worker runs as grader-<course> with CAP_SETUID/CAP_SETGID/CAP_KILL kept only to start,
-    interrupt and stop kernels as the unprivileged kernel account; without root it runs as the
-    current user."""
+    """The worker runs as grader-<course> with no capabilities at all: submissions' kernels are
+    started for it by the root launcher (grading.jail) this process serves. Without root it runs
+    as the current user."""
     if privileges.is_root(settings):
         pw = privileges.ensure_grader(course_id, settings)
         py = privileges.grader_python(settings)
         if pw is not None and py is not None:
-            privileges.ensure_kernel_account(settings)
-            # setuid/setgid to start kernels as academy-grade, kill to interrupt/stop them
-            return setpriv_argv(pw, caps="setuid,setgid,kill") + [py, "-m", "grading.worker"]
+            return setpriv_argv(pw, caps="") + [py, "-m", "grading.worker"]
     return [sys.executable, "-m", "grading.worker"]
+
+
+def _launcher(course_id: str, settings: Settings | None) -> tuple[Callable | None, str | None]:
+    """Root mode: a factory of per-worker launcher sockets (grading.jail.serve_in_thread) and the
+    kernel interpreter; None when this process cannot launch jobs (not root, no util-linux)."""
+    from . import jail
+
+    if not privileges.is_root(settings) or not jail.available():
+        return None, None
+    py = privileges.grader_python(settings) or jail.kernel_python()
+    pw = privileges.ensure_grader(course_id, settings)
+    if py is None or pw is None:
+        return None, None
+    return (lambda: jail.serve_in_thread(py, pw.pw_gid)), py
 
 
 def _worker_env(course_id: str, settings: Settings | None = None) -> dict:
@@ -135,11 +147,19 @@ def run_workers(course_id: str, root: Path, assignment: str, students: list[str]
     procs = []
     cmd = worker_command(course_id, settings)
     env = _worker_env(course_id, settings)
+    launcher, _ = _launcher(course_id, settings)
     for share in shares:
         if not share:
             continue
+        fds: tuple[int, ...] = ()
+        if launcher is not None:  # one root launcher per worker; it ends the worker's jobs when it exits
+            theirs, _thread = launcher()
+            fds = (theirs.fileno(),)
+            env = {**env, "ACADEMY_JAIL_FD": str(theirs.fileno())}
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             env=env, text=True, cwd=str(root))
+                             env=env, text=True, cwd=str(root), pass_fds=fds)
+        if launcher is not None:
+            theirs.close()
         p.stdin.write(json.dumps({"root": str(root), "assignment": assignment, "students": share}))
         p.stdin.close()
         procs.append((p, share))

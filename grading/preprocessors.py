@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import builtins
 import os
 import re
 import shutil
@@ -49,16 +50,14 @@ GUARD_KEY = "academy_guard"
 
 
 from runtime.settings import current, without_secrets
-from runtime.unix import setpriv_argv
 
-from .preprocessors_util import can_switch_user as _can_switch_user, world_executable as _world_executable
+from . import jail
 
 
 def _single_user() -> bool:
-    """Single-account demo mode (runtime.settings): nobody is kept apart, kernels run as we do."""
-    if current().single_user:
-        return True
-    return os.geteuid() != 0 and not _can_switch_user()
+    """Single-account demo mode (runtime.settings), or not root and given no launcher: nobody is
+    kept apart, kernels run as we do (under rlimits)."""
+    return current().single_user or (os.geteuid() != 0 and not os.environ.get("ACADEMY_JAIL_FD"))
 
 
 def _grader_without_isolation() -> bool:
@@ -99,91 +98,114 @@ def _private_base() -> Path:
 
 
 class SandboxKernelManager(AsyncKernelManager):
-    """Launch the kernel under ``grading.kernel_launcher`` limits, as the kernel account when
-    this process may switch users, in a private scratch directory outside the course root."""
+    """Start the kernel of one submission.
+
+    Root mode: through the root launcher (``grading.jail``) as a throwaway identity of its own
+    (own uid, cgroups, namespaces, ipc sockets only the grader may use), ended as a whole.
+    Single-account mode: as this account under rlimits, in a private scratch directory."""
 
     memory_limit_mb = Integer(1024).tag(config=True)
-    kernel_account = Unicode("academy-grade").tag(config=True)
+    kernel_account = Unicode("academy-grade").tag(config=True)  # old configs; root mode uses grading.jail
     workdir: str | None = None
     isolation: str = "same-user"
     prestarted: bool = False  # started before its submission was known: files copied in later
+    job: str | None = None    # the launcher's job id (root mode)
+    jail_client = None
 
-    def _limits_prefix(self, python: str, isolated: bool) -> list[str]:
-        """Resource limits for the kernel: util-linux prlimit (no extra interpreter start), else
-        grading.kernel_launcher. RLIMIT_NPROC (threads count too) only for the kernel account."""
+    async def _async_pre_start_kernel(self, **kw):
+        if not _single_user():
+            jc = jail.client()
+            if jc is not None:  # the launcher made the job: talk to it over its own ipc sockets
+                opened = jc.request("open")
+                self.jail_client, self.job = jc, opened["id"]
+                self.isolation = f"jail:{opened['uid']}"
+                self.transport, self.ip, self.cache_ports = "ipc", opened["ipc"], False
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self.job is not None:
+            return await self._launch_in_jail(list(kernel_cmd), **kw)
+        if not current().single_user and (os.geteuid() == 0 or _grader_without_isolation()):
+            # e.g. the formgrader's "autograde" button: a kernel as grader-<course> could read the
+            # gradebook and the solutions. Grade with `python -m grading autograde` or the service.
+            raise RuntimeError("拒绝在评分账号下直接运行学员代码（无法启动隔离的评分环境）；请使用 "
+                               "python -m grading autograde 或自动评分服务 / refusing to run a submission "
+                               "without the per-submission jail (grading.jail)")
+        return await self._launch_same_user(list(kernel_cmd), **kw)
+
+    async def _launch_in_jail(self, kernel_cmd: list[str], **kw) -> None:
+        src = kw.get("cwd")
+        files = {} if self.prestarted or not src else submission_files(Path(src))
+        conn = {k: (v.decode() if isinstance(v, bytes) else v)
+                for k, v in self.get_connection_info(session=False).items()}
+        extra = kernel_cmd[kernel_cmd.index("-f") + 2:] if "-f" in kernel_cmd else []
+        started = self.jail_client.request("start", id=self.job, conn=conn, files=files, extra=extra,
+                                           memory_mb=int(self.memory_limit_mb), env=dict(kw.get("env") or {}))
+        prov = self.provisioner
+        prov.process = jail.JailProcess(self.jail_client, self.job, started["pid"])
+        prov.pid, prov.pgid = started["pid"], None
+        self._reconcile_connection_info(prov.connection_info)
+
+    def _limits_prefix(self, python: str) -> list[str]:
+        """Resource limits for a same-account kernel: util-linux prlimit (no extra interpreter
+        start), else grading.kernel_launcher."""
         mb = int(self.memory_limit_mb)
         if shutil.which("prlimit"):
             limits = ([f"--as={mb * 1024 * 1024}"] if mb > 0 else []) + [f"--fsize={64 * 1024 * 1024}", "--core=0"]
-            if isolated:
-                limits.append("--nproc=256")
             return ["prlimit", *limits, "--"]
-        return [python, "-m", "grading.kernel_launcher", "--memory-mb", str(mb),
-                "--nproc", "256" if isolated else "0", "--"]
+        return [python, "-m", "grading.kernel_launcher", "--memory-mb", str(mb), "--nproc", "0", "--"]
 
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        import pwd
-
+    async def _launch_same_user(self, cmd: list[str], **kw) -> None:
         src_cwd = kw.get("cwd") or os.getcwd()
-        base = _private_base()
-        work = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+        work = Path(tempfile.mkdtemp(prefix="run-", dir=_private_base()))  # 0700
         self.workdir = str(work)
         # Only the submission's own files (data beside the notebook), never the course root.
         for item in ([] if self.prestarted else Path(src_cwd).iterdir()):
-            if item.suffix == ".ipynb" or item.name.startswith("."):
-                continue
-            dest = work / item.name
-            if item.is_dir():
-                shutil.copytree(item, dest)
-            else:
-                shutil.copy2(item, dest)
-        cmd = list(kernel_cmd)
-        if "-f" in cmd:  # connection file: copied where the kernel account can read it
-            i = cmd.index("-f") + 1
-            conn = work / ".kernel.json"
-            shutil.copy2(cmd[i], conn)
-            cmd[i] = str(conn)
-        python = cmd[0]
-        prefix = self._limits_prefix(python, isolated=False)
-        # never the database URL/password: trainee code runs in this kernel
-        env = without_secrets(kw.get("env") or os.environ)
+            _copy_item(item, work)
+        env = without_secrets(kw.get("env") or os.environ)  # never the database URL/password
         env.update(HOME=str(work), IPYTHONDIR=str(work / ".ipython"), MPLCONFIGDIR=str(work / ".mpl"),
                    JUPYTER_RUNTIME_DIR=str(work / ".runtime"), PYTHONPATH=str(Path(__file__).resolve().parent.parent),
                    # glibc reserves 64 MB of address space per thread arena; RLIMIT_AS counts it
                    MALLOC_ARENA_MAX="2")
-        try:
-            pw = pwd.getpwnam(self.kernel_account)
-        except KeyError:
-            pw = None
-        why = ("single-account-mode" if _single_user() else "no-kernel-account" if pw is None else "no-setuid-capability" if not _can_switch_user()
-               else f"python-not-shared:{python}" if not _world_executable(python) else "")
-        if why and _grader_without_isolation():
-            # e.g. the formgrader's "autograde" button: a kernel as grader-<course> could read the
-            # gradebook and the solutions. Grade with `python -m grading autograde` or the service.
-            raise RuntimeError("拒绝在评分账号下直接运行学员代码（无法切换到隔离账号）；请使用 "
-                               "python -m grading autograde 或自动评分服务 / refusing to run a submission "
-                               f"as the grader account without isolation ({why})")
-        if not why:
-            for dirpath, dirnames, filenames in os.walk(work):
-                os.chmod(dirpath, 0o777)
-                for f in filenames:
-                    os.chmod(os.path.join(dirpath, f), 0o644)
-            os.chmod(work, 0o777)
-            env["PYTHONPATH"] = str(work / ".grading-lib")
-            lib = work / ".grading-lib" / "grading"  # only what the kernel needs to start
-            lib.mkdir(parents=True)
-            (lib / "__init__.py").write_text("")
-            shutil.copyfile(Path(__file__).resolve().parent / "kernel_launcher.py", lib / "kernel_launcher.py")
-            for dirpath, dirnames, filenames in os.walk(work / ".grading-lib"):
-                os.chmod(dirpath, 0o755)
-                for f in filenames:
-                    os.chmod(os.path.join(dirpath, f), 0o644)
-            prefix = setpriv_argv(pw, groups="clear", caps="") + self._limits_prefix(python, isolated=True)
-            self.isolation = f"account:{self.kernel_account}"
-        else:
-            self.isolation = f"same-user({why})"
+        self.isolation = "same-user(single-account-mode)" if _single_user() else "same-user(no-jail)"
         kw["cwd"] = str(work)
         kw["env"] = env
-        await super()._async_launch_kernel(prefix + cmd, **kw)
+        await super()._async_launch_kernel(self._limits_prefix(cmd[0]) + cmd, **kw)
+
+
+MAX_FILES_BYTES = 64 * 2**20
+
+
+def _copy_item(item: Path, work: Path) -> None:
+    if item.suffix == ".ipynb" or item.name.startswith(".") or item.is_symlink():
+        return
+    dest = work / item.name
+    if item.is_dir():
+        shutil.copytree(item, dest, symlinks=True)
+    else:
+        shutil.copy2(item, dest)
+
+
+def submission_files(src: Path) -> dict[str, str]:
+    """The submission's own data files beside the notebook (relative name → base64), read as the
+    grader; links are skipped (collect refuses them anyway), notebooks and dot-files too."""
+    import base64
+
+    out: dict[str, str] = {}
+    total = 0
+    for item in sorted(src.iterdir()):
+        if item.suffix == ".ipynb" or item.name.startswith(".") or item.is_symlink():
+            continue
+        found = [item] if item.is_file() else sorted(p for p in item.rglob("*") if p.is_file() and not p.is_symlink())
+        for path in found:
+            if any(p.is_symlink() for p in path.relative_to(src).parents if str(p) != "."):
+                continue
+            data = path.read_bytes()
+            total += len(data)
+            if total > MAX_FILES_BYTES:
+                raise RuntimeError("提交的数据文件过大 / submission files too large")
+            out[path.relative_to(src).as_posix()] = base64.b64encode(data).decode()
+    return out
 
 
 class SafeExecute(Execute):
@@ -294,7 +316,7 @@ class SafeExecute(Execute):
             elif "Timeout" in name or "Unresponsive" in name:
                 notes.append("timeout: 代码运行超时且无法中断，之后的检查均记 0 分")
             else:
-                notes.append(f"execution-failed: 执行失败（{name}: {str(died)[:300]}），未完成的检查记 0 分")
+                notes.append(f"execution-failed: 执行失败（{name}），未完成的检查记 0 分")  # details: the log only
         if self._truncated:
             notes.append("huge-output: 输出过长，已截断")
         tampered = False
@@ -339,7 +361,15 @@ _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class StripHiddenTests(NbGraderPreprocessor):
-    """Remove hidden tests (and what they printed or raised) from a feedback notebook."""
+    """Build a feedback notebook from what the grader wrote, never from what the kernel printed.
+
+    Everything a submission's kernel sends (streams, displays, results, even error names and
+    messages) is under the trainee's control: a hook can write hidden-test source into any output
+    in any encoding (reversed, base64, hex, rot13 … issue 12 point 5). So: outputs of answer and
+    other cells are dropped (the trainee has them in their own notebook); a graded test cell shows
+    only the grader's line per failed check — the visible source line that failed, or "隐藏检查未通过"
+    — with the error message only when it appears word for word in the cell's own source (the
+    author's assert message) and the error name only when it is a built-in exception."""
 
     begin = Unicode("### BEGIN HIDDEN TESTS").tag(config=True)
     end = Unicode("### END HIDDEN TESTS").tag(config=True)
@@ -371,29 +401,48 @@ class StripHiddenTests(NbGraderPreprocessor):
         return kept, hidden
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or self.begin not in cell.source:
+        if cell.cell_type != "code":
             return cell, resources
-        lines = cell.source.splitlines()
-        kept, hidden = self._hidden_lines(cell.source)
+        if not is_grade(cell) or is_solution(cell):
+            cell.outputs = []  # the trainee's own outputs: not ours to vouch for
+            return cell, resources
+        source = cell.source
+        lines = source.splitlines()
+        kept, hidden = self._hidden_lines(source)
         cell.source = "\n".join(kept)
-        outputs = []
-        for out in cell.get("outputs", []):
-            if out.output_type != "error":
-                continue  # anything printed in a cell with hidden tests might reveal them
-            text = _ANSI_RE.sub("", "\n".join(out.get("traceback", [])))
-            numbers = [int(m) for m in _LINE_RE.findall(text)]
-            line_no = numbers[-1] if numbers else None
-            message = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".rstrip(": ")
-            if line_no is None or line_no in hidden:
-                label = "隐藏检查未通过"
-                shown = [f"{label}：{out.get('evalue') or '（第 %s 行）' % line_no}"]
-            else:
-                visible = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
-                shown = [f"第 {line_no} 行的检查未通过：{visible}", message]
-            outputs.append(NotebookNode(output_type="error", ename=out.get("ename", "Error"),
-                                        evalue=out.get("evalue", ""), traceback=shown))
-        cell.outputs = outputs
+        cell.outputs = [_failed_check(out, source, lines, hidden) for out in cell.get("outputs", [])
+                        if out.output_type == "error"]
         return cell, resources
+
+
+_BUILTIN_ERRORS = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Exit", "Interrupt"))} | {
+    "NotGraded", "ExecutionError", "CellTimeoutError"}
+
+
+def _failed_check(out, source: str, lines: list[str], hidden: set[int]) -> NotebookNode:
+    """The grader's line for one error of a test cell (see StripHiddenTests)."""
+    text = _ANSI_RE.sub("", "\n".join(str(t) for t in out.get("traceback", [])))
+    numbers = [int(m) for m in _LINE_RE.findall(text)]
+    line_no = numbers[-1] if numbers else None
+    ename = out.get("ename") if out.get("ename") in _BUILTIN_ERRORS else "Error"
+    evalue = str(out.get("evalue") or "")
+    if ename in ("NotGraded", "ExecutionError"):
+        evalue = evalue if evalue in _GRADER_REASONS else ""
+    elif not evalue or evalue not in source:
+        evalue = ""  # only the author's own message, never text the kernel made up
+    known = line_no is not None and 0 < line_no <= len(lines)
+    if (known and line_no in hidden) or (not known and hidden):
+        shown = [f"隐藏检查未通过：{evalue}" if evalue else "隐藏检查未通过"]
+    elif not known:
+        shown = [f"检查未通过：{evalue}" if evalue else "检查未通过"]
+    else:
+        shown = [f"第 {line_no} 行的检查未通过：{lines[line_no - 1].strip()}"]
+        if evalue:
+            shown.append(f"{ename}: {evalue}")
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=shown)
+
+
+_GRADER_REASONS = {"评分环境被改动，此检查不计分", "内核已退出，此检查未能执行", "此检查未能正常执行", "执行未成功"}
 
 
 # -- kernel pre-warming (autograde workers only) ----------------------------------------------------
@@ -445,17 +494,11 @@ def _take_prestarted(ex: "SafeExecute", nb, resources) -> SandboxKernelManager |
         if km.kernel_name != wanted or not run_sync(km.is_alive)():
             raise RuntimeError("stale pre-started kernel")
         src = (resources or {}).get("metadata", {}).get("path")
-        if src and km.workdir:
+        if src and km.job is not None:  # written into the job by the launcher, as the job's uid
+            km.jail_client.request("files", id=km.job, files=submission_files(Path(src)))
+        elif src and km.workdir:
             for item in Path(src).iterdir():
-                if item.suffix == ".ipynb" or item.name.startswith("."):
-                    continue
-                dest = Path(km.workdir) / item.name
-                if item.is_dir():
-                    shutil.copytree(item, dest)
-                else:
-                    shutil.copy2(item, dest)
-                if km.isolation.startswith("account:"):  # readable by the kernel account
-                    _share_with_kernel(dest)
+                _copy_item(item, Path(km.workdir))
         return km
     except Exception:
         discard_prestarted(km)
@@ -479,30 +522,16 @@ def discard_prestarted(km: SandboxKernelManager | None = None) -> None:
 
 
 def remove_workdir(km) -> None:
-    """Remove a kernel's scratch directory; files the kernel account made there are removed as
-    that account first (the grader may not delete them)."""
-    import subprocess
-
-    workdir = getattr(km, "workdir", None)
-    if not workdir or not os.path.isdir(workdir):
-        return
-    if getattr(km, "isolation", "").startswith("account:"):
-        import pwd
-
+    """End a kernel's job (root mode: every process of it killed, its directory and cgroups
+    removed, its uid freed), or remove its scratch directory (single-account mode)."""
+    job, jc = getattr(km, "job", None), getattr(km, "jail_client", None)
+    if job is not None and jc is not None:
+        km.job = None
         try:
-            pw = pwd.getpwnam(km.kernel_account)
-            subprocess.run(setpriv_argv(pw, groups="clear", caps="") + ["find", workdir, "-mindepth", "1",
-                           "-user", km.kernel_account, "-delete"], capture_output=True, timeout=60)
-        except Exception:
+            jc.request("end", id=job)
+        except Exception:  # the launcher ends every job of a worker that goes away, too
             pass
-    shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _share_with_kernel(path: Path) -> None:
-    if path.is_file():
-        os.chmod(path, 0o644)
         return
-    for dirpath, dirnames, filenames in os.walk(path):
-        os.chmod(dirpath, 0o777)
-        for f in filenames:
-            os.chmod(os.path.join(dirpath, f), 0o644)
+    workdir = getattr(km, "workdir", None)
+    if workdir and os.path.isdir(workdir):
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -6,6 +6,7 @@ Interfaces:
     chown_tree(top, uid, gid)               # lchown everything below top that is not uid:gid yet
     setpriv_argv(pw, *, groups, caps)       # ["setpriv", ..., "--"] to run as pw
     run_as(pw, fn, *args, python, settings, extra_caps, **kwargs)   # fn in a fresh interpreter as pw
+    own_cgroup(controller) / cgroup_make / cgroup_kill / cgroup_remove   # cgroup v1 jobs (root)
 """
 from __future__ import annotations
 
@@ -91,3 +92,58 @@ def run_as(pw: pwd.struct_passwd, fn: Callable[..., Any], *args: Any, python: st
     if kind == "error":
         raise RuntimeError(f"as {pw.pw_name}: {value[0]}\n{value[1]}")
     return value
+
+
+# -- cgroup v1 (root only): one group per job, limits, kill all, remove --------------------------------
+CGROUP_V1 = Path("/sys/fs/cgroup")
+
+
+def own_cgroup(controller: str) -> Path | None:
+    """This process's cgroup directory of a v1 ``controller`` ("pids", "memory"), or None when the
+    controller is not mounted as v1 here. Jobs are made *below* it, so whatever limits the
+    machine already puts on us (a container, a systemd slice) still hold for them."""
+    mount = CGROUP_V1 / controller
+    if not (mount / "cgroup.procs").exists():
+        return None
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, names, rel = line.split(":", 2)
+        if controller in names.split(","):
+            return mount / rel.lstrip("/")
+    return None
+
+
+def cgroup_make(parent: Path, name: str, limits: dict[str, int]) -> Path:
+    """Create ``parent/name`` (parents too) and write its limits (file name → value, in order)."""
+    group = parent / name
+    group.mkdir(parents=True, exist_ok=True)
+    for key, value in limits.items():
+        (group / key).write_text(str(value))
+    return group
+
+
+def cgroup_kill(group: Path, tries: int = 50) -> int:
+    """SIGKILL every process in ``group`` until it is empty (a fork in flight may add one); returns
+    how many were still there at the first look (0: the job had already gone as a whole)."""
+    import signal
+    import time
+
+    first = None
+    for _ in range(tries):
+        try:
+            pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        except OSError:
+            return first or 0
+        first = len(pids) if first is None else first
+        if not pids:
+            return first
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+    return first or 0
+
+
+def cgroup_remove(group: Path) -> None:
+    """Remove an (empty) cgroup directory; a group that is already gone is fine."""
+    with contextlib.suppress(FileNotFoundError):
+        os.rmdir(group)

@@ -19,10 +19,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import random
+import re
 from datetime import date, timedelta
 from typing import Sequence
 
-__all__ = ["catalog", "population", "plausible_application", "make_plausible", "DEFECT_SHORT", "pick_citizen", "is_plausible", "NOT_LICENCES",
+__all__ = ["catalog", "population", "plausible_application", "standing_condition", "lacking_standing", "STANDING", "make_plausible", "DEFECT_SHORT", "pick_citizen", "is_plausible", "NOT_LICENCES",
            "REP_AGE", "DEFAULT_AGE", "neutral_steps", "kind_rows", "letter_hits", "LETTER_RUBRIC",
            "WINDOW_PHONE", "SUPPLY_DAYS", "my_cases", "CASES_FILE", "score_list",
            "corrected_names", "DECISION_WEIGHTS", "item_for"]
@@ -152,11 +153,39 @@ def _firm_for(r: random.Random, item, day: date):
     return firms[r.randrange(len(firms))] if firms else None
 
 
+# 行政许可法 第三十二条 allows 不予受理 only outside competence or for a matter needing no licence; a window
+# refuses an applicant who plainly lacks standing (not of this jurisdiction) under local acceptance rules.
+# Substantive conditions are judged after acceptance (不予许可, 第三十八条), so the courses build a
+# 不予受理 case only from a jurisdiction (户籍) condition. Conditions that allow applying elsewhere (异地)
+# or count residence (居住) are no such ground.
+STANDING = re.compile(r"海东市(户籍|常住户口)|在海东市有户籍")
+NOT_STANDING = ("异地", "居住")
+NO_STANDING_FINDING = "（核查：申请人户口登记在外省，不在本辖区）"
+
+
+def standing_condition(item) -> str | None:
+    """The item's jurisdiction condition an applicant can plainly fail (a 不予受理 ground), if any."""
+    for c in item.conditions:
+        if STANDING.search(c) and not any(w in c for w in NOT_STANDING):
+            return c
+    return None
+
+
+def lacking_standing(app):
+    """The application of someone plainly not of this jurisdiction (the item must have such a condition)."""
+    return dataclasses.replace(app, unmet_conditions=(standing_condition(app.item) + NO_STANDING_FINDING,))
+
+
 def plausible_application(item, r: random.Random, difficulty: str = "medium", *,
                           applied_on: date | None = None):
-    """``make_application`` with a believable applicant (see the module docstring)."""
+    """``make_application`` with a believable applicant (see the module docstring). A drawn unmet
+    condition becomes a plain lack of standing where the item has one, and is dropped otherwise:
+    substantive conditions are no acceptance matter (see STANDING)."""
     from sandbox.acceptance import make_application
-    return make_plausible(make_application(item, r, population(), difficulty, applied_on=applied_on), r)
+    app = make_application(item, r, population(), difficulty, applied_on=applied_on)
+    if app.unmet_conditions:
+        app = lacking_standing(app) if standing_condition(item) else dataclasses.replace(app, unmet_conditions=())
+    return make_plausible(app, r)
 
 
 def make_plausible(app, r: random.Random):

@@ -19,8 +19,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .cases import catalog, make_plausible, pick_citizen, population, score_list
 
-__all__ = ["score_list", "farmer_story", "path_rows", "is_delay_row", "cross_case", "CROSS_FACTS", "paper_of",
-           "paper_count", "bundle_rows", "IMPROVE_HINTS", "improve_hits", "DELAY_WAIT_MIN", "ELDER_ITEMS"]
+__all__ = ["score_list", "farmer_story", "path_rows", "is_delay_row", "cross_case", "CROSS_FACTS", "CROSS_STEPS",
+           "NATIONWIDE", "cross_items", "paper_of", "paper_count", "bundle_rows", "IMPROVE_HINTS", "improve_hits", "DELAY_WAIT_MIN", "ELDER_ITEMS"]
 
 DELAY_WAIT_MIN = 30  # a queue this long is a 迟滞 (lesson 1 says so)
 # What an elderly rural resident of 化隆 plausibly comes for (no housing fund, no firm, no retirement
@@ -157,12 +157,36 @@ def is_delay_row(row: Mapping[str, Any]) -> bool:
 
 
 # ---- 跨省通办: the facts that decide the mode ------------------------------------------------------------
-CROSS_FACTS = {  # what the matter needs, never the mode's own description
-    "全程网办": ("材料都能在网上提交", "不用采集人像、指纹，也不用当面核验", "结果是电子证照，或者邮寄到家"),
-    "异地代收代办": ("要本人到窗口采集人像和指纹", "只能由户籍地公安机关审核签发、统一制证", "只涉及户籍地一地的审批部门"),
-    "多地联办": ("两地的部门都要办手续（迁出地和迁入地，或者转出地和转入地）", "要当面核验本人或车辆",
-               "群众希望只跑一地"),
+CROSS_FACTS = {  # the three modes of 跨省通办 (the answer options); the question never shows these words
+    "全程网办": "网上就能办完",
+    "异地代收代办": "务工地收件、户籍地审批",
+    "多地联办": "两地部门都要办手续",
 }
+# Each item's own steps, in its own words (review M20): no fixed phrase per mode gives the mode away.
+CROSS_STEPS = {
+    "个人参保证明及权益记录打印": "刷脸登录社保网上服务平台，自己下载带电子印章的参保证明，和窗口打印的一样有效",
+    "住房公积金个人账户转移接续": "在转入地公积金中心的手机App上提出转移申请，两地中心通过全国转移接续平台划转账户余额",
+    "住房公积金提取（偿还住房贷款）": "在公积金App上填写提取申请，借款合同和还款明细由系统调取核对，钱直接打到本人银行卡",
+    "住房公积金提取（购买自住住房）": "在公积金App上提交申请，购房合同、契税凭证从不动产和税务部门调取，审核后钱转到本人账户",
+    "住房公积金缴存证明、个人信息查询打印": "登录公积金网站查询缴存记录，生成带电子签章的缴存证明，自己打印或直接发给银行",
+    "养老保险关系转移接续": "在国家社会保险公共服务平台向转入地申请，转出地社保机构在网上核对缴费记录后转移基金",
+    "基本医疗保险关系转移接续": "在国家医保服务平台App上申请，转出地医保经办机构在线确认参保记录后直接接续",
+    "异地就医备案": "在国家医保服务平台App上填表、在线签承诺书，当场备案，到外地看病直接结算",
+    "机动车驾驶证换证（有效期满）": "在“交管12123”App上申请，医院把体检结果传到系统，新驾驶证由车管所邮寄到家",
+    "社会保障卡启用及居民服务应用开通": "在手机上刷脸认证，激活社保卡的金融功能，开通电子社保卡",
+    "社会保障卡申领": "在网上上传电子照片、提交申请，制好的卡邮寄给本人",
+    "社会保障卡补换、挂失": "先在网上挂失原卡，再申请补卡，新卡制好后邮寄给本人",
+    "职工参保登记": "单位在社保网上经办系统为新职工填报参保信息，上传劳动合同，当天生效",
+    "补领、换领机动车行驶证": "在“交管12123”App上申请，车辆信息系统里都有，新行驶证邮寄到家",
+    "跨区域涉税事项报告": "企业在电子税务局填报到外地经营的情况，经营地税务机关在系统里直接看到，不用去税务大厅",
+    "居民身份证换领、补领": "需要现场采集人像和指纹，证件由户籍地公安机关审核签发，做好后寄到受理地领取",
+    "居民身份证申领": "首次申领要本人到场留指纹、拍照，核对户口信息后由户口所在地公安机关审核制证",
+    "户口迁移（市内及跨省迁入）": "迁入地派出所审核落户条件，迁出地派出所注销原户口，两地公安机关在网上传递迁移信息",
+    "机动车转移登记（二手车过户）": "车要开到车管所查验，原登记地车管所办理转出，现在所在地的车管所办理转入登记、换发号牌",
+}
+# 普通护照签发 has been 全国通办 since 2019 (any 出入境 office, no 户籍地 step): none of the three modes,
+# whatever the catalog's cross_province says, so it never appears in the 跨省通办 question (review M18).
+NATIONWIDE = frozenset({"普通护照签发"})
 _SITUATIONS = ("在江苏打工的化隆人", "在广州开拉面店的化隆人", "在新疆做生意的循化人", "在西宁上班的民和人",
                "在浙江务工的互助人")
 
@@ -170,15 +194,14 @@ _SITUATIONS = ("在江苏打工的化隆人", "在广州开拉面店的化隆人
 def cross_case(item, r: random.Random) -> dict[str, Any]:
     """Public facts of a 跨省通办 item (the mode itself is not shown)."""
     who = r.choice(_SITUATIONS)
-    facts = CROSS_FACTS[item.cross_province]
     return {"name": item.name, "who": who, "rows": [["事项名称", item.name], ["主管部门", item.department],
-                                                     ["这件事要怎样办", "；".join(facts)]]}
+                                                     ["这件事要怎样办", CROSS_STEPS[item.name]]]}
 
 
 def cross_items() -> dict[str, list]:
     out: dict[str, list] = {m: [] for m in CROSS_FACTS}
     for it in sorted(catalog().items.values(), key=lambda i: i.code):
-        if it.cross_province in out and it.name != "普通护照签发":  # passports: rules differ by place
+        if it.cross_province in out and it.name not in NATIONWIDE:
             out[it.cross_province].append(it)
     return out
 

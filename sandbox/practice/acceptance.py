@@ -2,7 +2,8 @@
 
 Rules (DOMAIN §2, §5, §6):
 
-1. Basic conditions not met → 不予受理, with the reasons.
+1. An applicant who plainly lacks standing (``unmet_conditions``: not of this jurisdiction, wrong age)
+   → 不予受理 under local acceptance rules, with the reasons.
 2. Each material the item needs is checked: a material submitted in good order is fine; one the
    applicant already holds as an e-licence is fetched, not asked for (免证办); one that a 告知承诺 can
    replace is covered by the pledge when the item allows 告知承诺, the applicant chose it and is not
@@ -14,8 +15,12 @@ Rules (DOMAIN §2, §5, §6):
    material marked 可容缺 (never a core or safety material), the applicant is not dishonest and
    signs the 容缺承诺书; the notice lists each missing item with its deadline, at most the promised
    time limit. Otherwise → 补正: a complete one-time list (一次性告知) of everything missing or flawed
-   (第三十二条 (四)). Bad credit excludes only 告知承诺 and 容缺, never a ground for 不予受理; 不予受理 is
-   for matters outside competence, not subject to licensing, or unmet basic conditions (第三十二条 (一)(二)).
+   (第三十二条 (四)). Bad credit excludes only 告知承诺 and 容缺, never a ground for 不予受理.
+   The law allows 不予受理 only for a matter that needs no licence (即时告知) or lies outside the
+   authority's competence (告知向有关机关申请) (行政许可法 第三十二条 (一)(二)); a plainly wrong
+   applicant is refused under local acceptance rules. Unmet *substantive* conditions are judged after
+   acceptance and end in 不予行政许可 (第三十八条: reasons, 复议/诉讼 rights), not in 不予受理, so
+   callers that teach 不予受理 must build ``unmet_conditions`` from standing conditions only.
 
 Pure Python, no I/O: the simulation engine may call :func:`decide` for every case.
 """

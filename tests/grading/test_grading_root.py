@@ -1,5 +1,5 @@
 """Root mode with real Unix accounts: trainees fetch and submit as themselves with the nbgrader
-CLI, the course root belongs to grader-<course>, submissions run as `academy-grade` and cannot
+CLI, the course root belongs to grader-<course>, submissions run as their own throwaway uid (grading.jail) and cannot
 read the gradebook, the sources or another trainee's files.
 
 Skipped (clearly) unless running as root. Root-mode settings are passed to every grading call. Uses the
@@ -150,7 +150,7 @@ def test_trainees_graded_as_real_accounts(graded):
     good, snoop = graded["trainees"]
     rows = graded["report"]
     assert rows[good]["score"] == 5 and rows[snoop]["score"] == 5, (rows, _outputs(graded, good))
-    assert rows[good]["isolation"] == "account:academy-grade", rows[good]
+    assert rows[good]["isolation"].startswith("jail:") and rows[good]["isolation"] != rows[snoop]["isolation"], rows
     assert not graded["feedback"]["failed"]
 
 

@@ -31,9 +31,11 @@ SCHEMA = {"g1": "list", "g2": "list", "g3": "list", "kind": "dict", "d1": "dict"
           "o1": "dict", "o2": "dict", "letter": "str"}
 ACCEPT_NOW = {"受理": "能", "告知承诺": "能", "容缺受理": "能（容缺受理）", "补正": "不能，补齐后再来",
               "不予受理": "不能，不予受理"}
-# The third application teaches one of the rules trainees get wrong most (issue 17): bad credit is no
-# ground for 不予受理; a correctable flaw is corrected on the spot; 不予受理 is for unmet conditions.
+# One application teaches a rule trainees get wrong most (issue 17): bad credit is no ground for
+# 不予受理; a correctable flaw is corrected on the spot; 不予受理 only for a plainly wrong applicant.
 D3_TARGETS = ("补正-失信", "当场更正", "不予受理")
+# Decision targets of 第三题, dealt to d1..d3 in a per-seed order so no answer sits at a fixed place.
+DECISION_QIDS = ("d1", "d2", "d3")
 _MAX_TRIES = 4000
 
 
@@ -74,10 +76,16 @@ def _application(seed: int, tag: int, target: str):
         items = [it for it in items if it.rongque_allowed]
     elif target in ("告知承诺", "补正-失信"):
         items = [it for it in items if it.pledge_allowed]
+    elif target == "不予受理":
+        items = [it for it in items if K.standing_condition(it)]
     for k in range(_MAX_TRIES):
         r = random.Random(f"{seed}:{tag}:{k}")
         item = r.choice(items)
         app = _acc().make_application(item, r, K.population(), "hard")
+        if target == "不予受理":  # the only ground taught: plainly not of this jurisdiction (K.STANDING)
+            app = K.lacking_standing(app)
+        elif app.unmet_conditions:  # substantive conditions are judged after acceptance, never here
+            continue
         if _wants(target, app, _acc().decide(app)):
             return K.make_plausible(app, r)
     raise RuntimeError(f"no {target} application for seed {seed}")
@@ -103,8 +111,9 @@ def build(seed: int) -> Built:
     promised = [it for it in items if not it.instant]
     kind = r.sample(instant, 2) + r.sample(promised, 2)
     r.shuffle(kind)
-    d3 = D3_TARGETS[seed % len(D3_TARGETS)]
-    targets = {"d1": "容缺受理", "d2": "告知承诺", "d3": d3, "o1": "补正", "o2": "补正+更正"}
+    decisions = ["容缺受理", "告知承诺", D3_TARGETS[seed % len(D3_TARGETS)]]
+    r.shuffle(decisions)  # graded by the decision itself, so its position may change per seed
+    targets = dict(zip(DECISION_QIDS, decisions)) | {"o1": "补正", "o2": "补正+更正"}
     apps = {q: _application(seed, i, t) for i, (q, t) in enumerate(targets.items())}
     return Built(guides, tuple(kind), apps)
 

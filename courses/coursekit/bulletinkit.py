@@ -6,7 +6,10 @@ Everything a trainee enters is saved as data (``answers.json``); the grader reco
 """
 from __future__ import annotations
 
-from typing import Sequence
+import json
+import random
+import zlib
+from typing import Any, Sequence
 
 import ipywidgets as W
 import pandas as pd
@@ -37,8 +40,18 @@ def decimal(label: str, placeholder: str = "如 92.5") -> Field:
                  lambda cb: w.observe(cb, names="value"))
 
 
-def definitions_form(qid: str = "defs"):
-    return ask(qid, "统计口径：每个指标怎么算", {k: choice(k, v) for k, v in DEFINITIONS.items()},
+def definition_options(order_key: Any) -> dict[str, tuple[str, ...]]:
+    """Each definition's options in an order drawn from ``order_key`` (the trainee's own cases): the
+    bulletin's choice is first in DEFINITIONS, so an unshuffled form would give it away by position."""
+    text = order_key if isinstance(order_key, str) else json.dumps(order_key, sort_keys=True, ensure_ascii=False)
+    rng = random.Random(zlib.crc32(text.encode("utf-8")))
+    return {k: tuple(rng.sample(v, len(v))) for k, v in DEFINITIONS.items()}
+
+
+def definitions_form(qid: str = "defs", order_key: Any = None):
+    """The definitions as radio buttons, options shuffled per trainee (``order_key``: their cases)."""
+    options = definition_options(qid if order_key is None else order_key)
+    return ask(qid, "统计口径：每个指标怎么算", {k: choice(k, v) for k, v in options.items()},
                intro="口径选定后，评分时会用你的口径去算一个你没见过的月份，和通报的数字比对。")
 
 

@@ -128,7 +128,7 @@ def deadline_calculator() -> W.VBox:
 
 
 def catalogue_lookup() -> W.VBox:
-    """The 派单目录: category and county → lead, assisting unit and the usual 改派 alternative."""
+    """The 派单目录: category and county → lead and assisting unit; a returned ticket goes to the lead."""
     cat = W.Dropdown(options=CATEGORY_OPTIONS[1:], value="物业收费", description="分类", layout=W.Layout(width="360px"))
     county = W.Dropdown(options=[c.name for c in COUNTIES], description="县区", layout=W.Layout(width="360px"))
     out = W.HTML()
@@ -136,7 +136,7 @@ def catalogue_lookup() -> W.VBox:
     def show(_=None):
         e = catalogue_entry(cat.value, county.value)
         out.value = panel("派单目录", table_html([("主办单位", e["主办"]), ("协办单位", "、".join(e["协办"]) or "无"),
-                                              ("常见改派去向", e["改派备选"])])).value
+                                              ("退单后改派", e["退单后改派"])])).value
     cat.observe(show, names="value")
     county.observe(show, names="value")
     show()

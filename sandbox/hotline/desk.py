@@ -51,9 +51,16 @@ _ROUTINE = ("物业服务质量", "物业收费", "电梯故障", "商品质量"
             "乡村道路", "学校收费", "出租车服务", "大气污染")
 # 退单 that a functional department must keep: the wrong first unit and the bad push-down target.
 _RETURNABLE = ("物业服务质量", "噪音扰民", "占道经营", "商品质量", "道路破损", "农民工工资拖欠", "灌溉用水", "食品安全")
-_EXT_REASONS_OK = ("需委托第三方检测，检测报告约需 7 个工作日", "涉及多个产权单位，需现场勘查并协调维修资金",
-                   "需与施工企业、劳务公司三方对账，核实欠薪金额")
-_EXT_REASONS_BAD = ("承办人本周休假，待其返岗后办理", "近期单位工作任务较重，人手紧张")
+# 延期 reasons: the good ones are the time the matter itself needs, so each category has its own; the bad
+# ones are about the unit, not the matter, and sound just as official (no single word gives them away).
+_EXT_REASONS_OK: dict[str, tuple[str, ...]] = {
+    "物业服务质量": ("涉及多个产权单位，需现场勘查并协调维修资金", "需组织业委会、物业公司现场核查，并征求业主意见"),
+    "农民工工资拖欠": ("需与施工企业、劳务公司三方对账，核实欠薪金额", "涉及 20 余名工人，需逐人核对考勤记录和工资表"),
+    "食品安全": ("已抽样送第三方检测，检测报告约需 7 个工作日", "需调取进货台账，追溯外市上游供货商"),
+    "老旧小区改造": ("需会同施工、监理单位现场勘查，确定整改方案", "涉及设计变更，需召开居民议事会征求意见"),
+}
+_EXT_REASONS_BAD = ("承办人本周休假，待其返岗后办理", "近期单位工作任务较重，人手紧张", "已电话联系来电人，待领导签批后答复",
+                    "待下月例会研究", "来电人不在家，无法上门")
 _FIRMS = ("海东河湟商贸有限公司", "乐都区湟水超市", "平安区驿站拉面馆", "海东鸿运建筑劳务有限公司",
           "互助县青稞餐饮有限公司", "民和县川口农产品有限公司")
 SURNAMES = "王李张刘陈马韩祁鲁赵冶何"
@@ -71,6 +78,7 @@ class Truth:
     reason: str | None = None      # 不予受理 reason
     master: str | None = None      # number of the ticket a duplicate belongs to
     extension_ok: bool | None = None
+    needs_time: bool | None = None  # 延期: the reason is time the matter itself needs (whether or not in time)
 
 
 @dataclass(frozen=True)
@@ -278,7 +286,7 @@ def _extensions(b: _Builder, n: int) -> None:
         recv = datetime.combine(working_days_back(cal, b.shift, 15), time(10, int(b.rng.integers(0, 59))))
         deadline = datetime.combine(b.shift, time(18))
         req = datetime.combine(b.shift, time(10, 30) if in_time else time(policy_cut, 25))
-        reason = str(b.rng.choice(_EXT_REASONS_OK if good else _EXT_REASONS_BAD))
-        truth = _route_truth(level2, where[1], ttype, "extension", extension_ok=in_time and good)
+        reason = str(b.rng.choice(_EXT_REASONS_OK[level2] if good else _EXT_REASONS_BAD))
+        truth = _route_truth(level2, where[1], ttype, "extension", extension_ok=in_time and good, needs_time=good)
         b.add(recv, level2, ttype, truth, stage="extension", where=where, first_unit=truth.lead,
               note=f"申请延期：{reason}。", request_at=req, deadline=deadline)

@@ -30,7 +30,7 @@ POPULATION_SEED = 2025   # one synthetic population for every exercise month (bu
 CITIZENS = 2500          # enough callers for 1,500 tickets a month; a small population builds fast
 KINDS = ("water", "property")
 
-# The choices a trainee makes, with the one the bulletin uses first.
+# The choices a trainee makes, with the one the bulletin uses first (forms show them shuffled per trainee).
 DEFINITIONS: dict[str, tuple[str, ...]] = {
     "按期办结率分母": ("派单工单", "全部受理工单", "已办结工单"),
     "按期办结时限": ("延期后的时限", "原始时限"),

@@ -27,7 +27,9 @@ from .tickets import extend, follow_up, handle, merge, refuse, reply, return_tic
 RULES = {
     "route": "派单依据《派单目录》：主办单位、协办单位按目录确定（国办函〔2025〕66号）",
     "direct": "知识库有答复口径的咨询当场解答、直接办结；需要查询个人办件情况的咨询派单",
-    "refuse": "不予受理仅限：涉诉、仲裁、纪检监察、行政复议、政府信息公开、信访事项办理中、涉密及个人隐私（国办发〔2020〕53号）",
+    "refuse": ("依法应当通过诉讼、仲裁、纪检监察、行政复议、政府信息公开等程序解决或已进入上述程序的诉求，已进入信访程序的事项，"
+               "以及涉及国家秘密、商业秘密、个人隐私和违反社会公序良俗的诉求，不予受理，告知诉求人依法依规向有关部门反映；"
+               "拿不准的先受理、按目录派单（国办发〔2020〕53号）"),
     "merge": "同一事项的重复诉求并入首个工单（并单），不重复派单",
     "return": "退单后改派给《派单目录》中的主办职能部门；属于职能部门职责的事项不得推给乡镇（街道）",
     "extend": "延期须在到期日17:00前申请，且理由须是办理本身需要的时间（检测、勘查、多方协调）",
@@ -243,7 +245,7 @@ def _extension(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, 
     if out.action not in ("同意延期", "不同意延期"):
         out.reasons.append("延期申请没有审核（同意或不同意）。" + RULES["extend"])
     out.decision_right = approve == truth.extension_ok and out.action in ("同意延期", "不同意延期")
-    needs_time = "休假" not in q.note and "人手" not in q.note
+    needs_time = bool(truth.needs_time)  # the case's own truth, never words of the note
     if approve:
         try:
             extend(desk, t, q.request_at, reason=q.note)
@@ -311,6 +313,8 @@ def reference_decisions(queue: Queue) -> dict[str, dict]:
 
 
 def catalogue_entry(level2: str, county: str) -> dict:
-    """The 派单目录 entry a trainee looks up (public rule)."""
+    """The 派单目录 entry a trainee looks up (public rule). A returned ticket goes back to the
+    catalogue's lead unit; ``Route.alternative`` is the unit tickets are commonly misrouted to (the one
+    that returns them), so it is never shown as advice."""
     r = route_for(level2, county)
-    return {"主办": r.lead, "协办": list(r.assist), "改派备选": r.alternative}
+    return {"主办": r.lead, "协办": list(r.assist), "退单后改派": r.lead}

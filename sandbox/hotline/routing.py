@@ -45,7 +45,9 @@ class Unit:
 class Route:
     lead: str
     assist: tuple[str, ...]
-    alternative: str  # where a 退单 goes
+    # the unit a ticket of this category is commonly misrouted to (and which returns it, 退单); a
+    # returned ticket is re-routed (改派) to ``lead``, so no widget shows this unit as advice
+    alternative: str
 
 
 def route_for(level2: str, county_name: str, *, with_assist: bool = True) -> Route:

@@ -29,7 +29,11 @@ CHANNELS: tuple[str, ...] = ("电话", "方言专席", "微信", "网站", "APP"
 RATINGS: tuple[str, ...] = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 BAD_RATINGS = frozenset({"不满意", "非常不满意"})
 # Matters the hotline does not accept (国办发〔2020〕53号).
-NOT_ACCEPTED: tuple[str, ...] = ("涉诉", "仲裁", "纪检监察", "行政复议", "政府信息公开", "信访事项办理中", "涉密及个人隐私")
+# The labels a 不予受理 names (国办发〔2020〕53号: matters for 诉讼、仲裁、纪检监察、行政复议、政府信息公开 *等* 程序
+# or already in them, 信访, 国家秘密/商业秘密, 个人隐私, 违反社会公序良俗). Emergencies are not refused: they are
+# transferred to 110/119/120/122 (转接) and registered.
+NOT_ACCEPTED: tuple[str, ...] = ("涉诉", "仲裁", "纪检监察", "行政复议", "政府信息公开", "信访事项办理中",
+                                 "涉密（国家秘密、商业秘密）", "涉及他人隐私", "违反公序良俗")
 
 
 class State(str, Enum):

@@ -228,8 +228,12 @@ def quarter_table(seed: int) -> tuple[list[dict], Any]:
 
 
 def eval_units(table) -> list[str]:
-    """The two units whose four figures the trainee computes."""
-    return [u for u in table["unit"] if u != "合计"][:2]
+    """The two units whose four figures the trainee computes: units with at least two 差评 to rectify,
+    so that 整改率 and 按期整改率 are defined (a unit with none has no rate, and no answer to ask for)."""
+    units = [u for u, n in zip(table["unit"], table["需整改"]) if u != "合计" and n >= 2]
+    if len(units) < 2:  # a quarter this thin still asks for two units; an undefined rate is answered 「—」
+        units += [u for u in table["unit"] if u != "合计" and u not in units]
+    return units[:2]
 
 
 def exercise_cases(seed: int) -> dict:

@@ -266,3 +266,96 @@ def test_assignment_widgets_save_answers_the_checker_grades(course, own, tmp_pat
     for i in items:
         if not i.needs_manual:
             assert i.points == i.max_points, (i.cell, i.reasons)
+
+
+# ---- review fixes (layers, B2, B3) -----------------------------------------------------------------
+@pytest.mark.parametrize("course", list(NEW_COURSES))
+def test_checkers_import_nothing_from_grading(course):
+    """Courses sit on the sandbox: a checker returns mappings with Item's fields (grading.checks.as_item)."""
+    import ast
+    path = COURSES_DIR / course / "grader" / f"{NEW_COURSES[course]}.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [n for n in names if n.split(".")[0] == "grading"], names
+    raw = checker(course).module.check({}, ctx(course, UNSEEN[0]))
+    assert raw and all(isinstance(r, dict) for r in raw)
+
+
+def test_refusal_lesson_teaches_the_open_list_and_emergency_transfer():
+    text = (COURSES_DIR / "hotline" / "lessons" / "02-routing-and-exceptions.py").read_text(encoding="utf-8")
+    assert "只限" not in text and "七种" not in text and "七类" not in text
+    assert "等程序" in text and "商业秘密" in text and "公序良俗" in text
+    assert "110/119/120/122" in text
+
+
+def test_ratings_eval_units_have_every_rate_defined_over_many_seeds():
+    """B3: a unit with no 差评 to rectify has no 整改率 (NaN): it is never one of the units asked."""
+    import math
+    from sandbox.practice import rating_batch as rb
+    for seed in range(120):
+        _, table = rb.quarter_table(seed)
+        units = rb.eval_units(table)
+        assert len(units) == 2, seed
+        for u in units:
+            row = table[table["unit"] == u].iloc[0]
+            assert row["需整改"] >= 2, (seed, u)
+            assert not any(math.isnan(float(row[m])) for m in ("差评率", "回访率", "整改率", "按期整改率")), (seed, u)
+
+
+def test_ratings_grader_accepts_a_dash_for_an_undefined_rate(monkeypatch):
+    """B3: should a unit without 需整改 be asked, 「—」 scores and the reason never says 'nan%'."""
+    spec = checker("ratings")
+    mod, seed = spec.module, 2
+    rows, table = mod._quarter_rows(seed)
+    unit = mod.eval_units(table)[0]
+    table = table.copy()
+    table.loc[table["unit"] == unit, ["整改率", "按期整改率"]] = float("nan")
+    monkeypatch.setattr(mod, "_quarter_rows", lambda s: (rows, table))
+    ans = mod.reference(spec.cases(seed), seed)
+    assert ans["eval"][f"{unit}·整改率"] == "—"
+    full = {i["cell"]: i for i in mod._eval_items(ans, seed)}
+    assert full["eval-check"]["points"] == full["eval-check"]["max_points"], full["eval-check"]["reasons"]
+    ans["eval"][f"{unit}·整改率"] = "0.0"
+    wrong = {i["cell"]: i for i in mod._eval_items(ans, seed)}
+    assert wrong["eval-check"]["points"] < 4 and "nan" not in "".join(wrong["eval-check"]["reasons"])
+
+
+def test_bulletin_grader_handles_a_missing_rate_and_a_new_category(monkeypatch):
+    """B3: no 回访 this month (满意率 None) and a hot topic absent last month (环比 None) do not crash
+    the grader; 「—」 is the right answer and is shown as such."""
+    spec = checker("bulletin")
+    mod, seed = spec.module, UNSEEN[0]
+    month, cur, prev, b = mod._truth(seed)
+    b["回访评价"]["满意率"] = None
+    b["热点分析"]["二级分类前列"][0] = {**b["热点分析"]["二级分类前列"][0], "环比": None}
+    monkeypatch.setattr(mod, "_truth", lambda s: (month, cur, prev, b))
+    ans = mod.reference(spec.cases(seed), seed)
+    assert ans["figures"]["满意率"] == "—" and ans["hot"]["第1名环比"] == "—"
+    full = {i["cell"]: i for i in mod._figure_items(ans["figures"], b) + [mod._hot_item(ans["hot"], b)]}
+    assert full["rates-check"]["points"] == 3 and full["hot-check"]["points"] == 2
+    ans["figures"]["满意率"], ans["hot"]["第1名环比"] = "90.0", "12.0"
+    wrong = {i["cell"]: i for i in mod._figure_items(ans["figures"], b) + [mod._hot_item(ans["hot"], b)]}
+    assert wrong["rates-check"]["points"] < 3 and wrong["hot-check"]["points"] < 2
+    assert any("—" in r for r in wrong["rates-check"]["reasons"] + wrong["hot-check"]["reasons"])
+
+
+def test_bulletin_lesson_defines_received_and_valid_tickets():
+    """M16: 受理量 is every registered request; 有效工单量 = 受理量 − 不予受理 − 并单 (as the bulletin counts)."""
+    from sandbox.hotline import bulletin, drill
+    text = (COURSES_DIR / "bulletin" / "lessons" / "01-figures.py").read_text(encoding="utf-8")
+    assert "有效工单量 | 受理量 − 不予受理 − 并单" in text and "含不予受理、并单、直接办结" in text
+    cur, prev, _, _ = drill.month_frames(UNSEEN[0])
+    r = bulletin.month_figures(cur, prev)["rates"]
+    assert r["有效工单"] == r["受理量"] - r["不予受理"] - r["并单"]
+
+
+def test_bulletin_definition_options_are_shuffled_per_trainee():
+    """M15: the bulletin's definition is not always the first option; same cases, same order."""
+    from coursekit.bulletinkit import definition_options
+    from sandbox.hotline.drill import BULLETIN_DEFINITIONS, DEFINITIONS
+    orders = [definition_options({"苗头": [seed]}) for seed in range(40)]
+    assert definition_options({"苗头": [1]}) == orders[1]
+    for key, right in BULLETIN_DEFINITIONS.items():
+        assert all(sorted(o[key]) == sorted(DEFINITIONS[key]) for o in orders)
+        assert 0.2 < sum(o[key][0] == right for o in orders) / len(orders) < 0.9, key

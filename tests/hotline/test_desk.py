@@ -134,3 +134,53 @@ def test_drill_figures_match_the_bulletin():
     assert m["热点"] == b["热点分析"]["二级分类前列"] and m["突增"] == b["预警"]["突增"]
     c2, p2, _, _ = drill.month_frames(6)
     assert bulletin.month_figures(c2, p2) == m
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_catalogue_lookup_never_advises_the_unit_that_returned_the_ticket(seed):
+    """B1: a returned ticket goes to the catalogue's lead; the lookup must not name the returning unit."""
+    from sandbox.hotline.handling import catalogue_entry
+    returned = [t for t in make_queue(seed).tickets if t.truth.kind == "returned"]
+    assert returned
+    for t in returned:
+        entry = catalogue_entry(t.truth.level2, t.county)
+        assert t.first_unit not in entry.values(), (t.first_unit, entry)
+        assert entry["退单后改派"] == entry["主办"] == t.truth.lead
+
+
+def test_refusal_rule_follows_guobanfa_2020_53():
+    """B2: 不予受理 is an open list (……等程序), with 商业秘密 and 公序良俗; not a closed 'only these' list."""
+    from sandbox.hotline import NOT_ACCEPTED
+    from sandbox.hotline.handling import RULES
+    from sandbox.hotline.texts import REFUSED_BODIES
+    rule = RULES["refuse"]
+    assert "仅限" not in rule and "等程序" in rule and "商业秘密" in rule and "公序良俗" in rule
+    assert "涉密及个人隐私" not in NOT_ACCEPTED and "违反公序良俗" in NOT_ACCEPTED
+    assert set(REFUSED_BODIES) == set(NOT_ACCEPTED)  # every reason can be drawn as a case
+
+
+def test_extension_reasons_fit_the_category_and_no_word_gives_a_bad_one_away():
+    """M1: a good 延期 reason is time this matter needs (its own category's reasons)."""
+    from sandbox.hotline.desk import _EXT_REASONS_BAD, _EXT_REASONS_OK
+    seen = 0
+    for seed in range(30):
+        for t in make_queue(seed).tickets:
+            if t.truth.kind == "extension":
+                reason = t.note.removeprefix("申请延期：").removesuffix("。")
+                assert reason in (_EXT_REASONS_OK[t.truth.level2] if t.truth.needs_time else _EXT_REASONS_BAD), t.note
+                seen += 1
+    assert seen >= 30
+    assert sum("休假" not in r and "人手" not in r for r in _EXT_REASONS_BAD) >= 2
+
+
+def test_extension_outcome_follows_the_case_not_words_in_the_note():
+    """M1: the unit's progress is the case's truth; rewording the note does not change what happens."""
+    import dataclasses
+    q = make_queue(3)
+    t = next(t for t in q.tickets if t.truth.kind == "extension" and t.truth.extension_ok)
+    fake = dataclasses.replace(t, note="申请延期：承办人本周休假，待其返岗后办理。")
+    q2 = dataclasses.replace(q, tickets=type(q.tickets)(fake if x is t else x for x in q.tickets))
+    dec = reference_decisions(q2)
+    dec[t.number]["处理"] = "不同意延期"
+    out = {o.number: o for o in apply(q2, dec)}[t.number]
+    assert out.handled_on_time is False  # a matter that needs the time is late when 延期 is refused

@@ -13,14 +13,25 @@ from datetime import date
 
 from sandbox.hotline import bulletin, drill
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-# A checker is grader-side code loaded by grading (never by a trainee's kernel): it returns the
-# contract's Item; Context is only a type here.
-from grading.checks import Item
+# A checker is grader-side code loaded by grading (never by a trainee's kernel). Courses sit on the
+# sandbox only, so it imports nothing from grading: each result is a mapping with Item's fields.
 
-if TYPE_CHECKING:
-    from grading.checks import Context
+
+class _Ctx(Protocol):
+    """What a checker reads of grading's Context (grading is above courses: not imported)."""
+
+    seed: int
+
+
+def _item(cell: str, points: float, max_points: float, reasons: tuple[str, ...] | list[str] = (), *,
+          expected: str | None = None, needs_manual: bool = False, answer: str | None = None,
+          title: str | None = None) -> dict[str, Any]:
+    """One graded cell as a mapping with the fields of grading's Item (grading.checks.as_item)."""
+    return {"cell": cell, "points": points, "max_points": max_points, "reasons": tuple(reasons),
+            "expected": expected, "needs_manual": needs_manual, "answer": answer, "title": title}
+
 
 SCHEMA = {"defs": "dict", "figures": "dict", "hot": "dict", "rule": "dict", "flags": "list", "brief": "str"}
 REFERENCE_RULE = {"窗口天数": "7", "倍数": "4", "最少件数": "6"}
@@ -69,11 +80,11 @@ def reference(case: dict, seed: int) -> dict:
     _, cur, prev, b = _truth(seed)
     hot = {}
     for i, h in enumerate(b["热点分析"]["二级分类前列"][:5], 1):
-        hot[f"第{i}名"], hot[f"第{i}名环比"] = h["分类"], f"{h['环比'] * 100:.1f}"
+        hot[f"第{i}名"], hot[f"第{i}名环比"] = h["分类"], _pct(h["环比"])
     spikes = {(w["县区"], w["分类"]) for w in b["预警"]["突增"]}
     return {"defs": dict(drill.BULLETIN_DEFINITIONS),
-            "figures": {"受理量": str(b["基本情况"]["受理量"]), "按期办结率": f"{b['办理情况']['按期办结率'] * 100:.1f}",
-                        "满意率": f"{b['回访评价']['满意率'] * 100:.1f}", "响应率": f"{b['办理情况']['响应率'] * 100:.1f}"},
+            "figures": {"受理量": str(b["基本情况"]["受理量"]), "按期办结率": _pct(b["办理情况"]["按期办结率"]),
+                        "满意率": _pct(b["回访评价"]["满意率"]), "响应率": _pct(b["办理情况"]["响应率"])},
             "hot": hot, "rule": dict(REFERENCE_RULE),
             "flags": [f"{c['县区']}·{c['分类']}" for c in case["苗头"] if (c["县区"], c["分类"]) in spikes],
             "brief": "（见评分要点）"}
@@ -90,56 +101,73 @@ def _num(v) -> float | None:
         return None
 
 
+def _missing(v) -> bool:
+    """A figure with no denominator (no 回访 this month, no tickets of a category last month)."""
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _pct(v) -> str:
+    """A rate as the trainee is asked to write it: percent to one decimal, 「—」 when it does not exist."""
+    return "—" if _missing(v) else f"{v * 100:.1f}"
+
+
+def _dash(v) -> bool:
+    return str(v).strip() in ("—", "-", "——")
+
+
 def _d(answers: dict, key: str) -> dict:
     v = answers.get(key)
     return v if isinstance(v, dict) and len(v) <= 50 else {}
 
 
-def check(answers: dict, ctx: Context) -> list[Item]:
+def check(answers: dict, ctx: _Ctx) -> list[dict[str, Any]]:
     _, cur, prev, b = _truth(ctx.seed)
     items = [*_figure_items(_d(answers, "figures"), b), _hot_item(_d(answers, "hot"), b),
              _defs_item(_d(answers, "defs"), ctx.seed), _rule_item(_d(answers, "rule"), ctx.seed),
              _flag_item(answers.get("flags"), cur, prev, b)]
     text = answers.get("brief")
-    items.append(Item("brief-task", 0.0, 5, ("由培训老师按评分要点评分",), needs_manual=True,
+    items.append(_item("brief-task", 0.0, 5, ("由培训老师按评分要点评分",), needs_manual=True,
                       answer=text if isinstance(text, str) else ""))
     return items
 
 
-def _figure_items(fig: dict, b: dict) -> list[Item]:
+def _figure_items(fig: dict, b: dict) -> list[dict[str, Any]]:
     want_n = b["基本情况"]["受理量"]
     got_n = _num(fig.get("受理量", ""))
-    vol = Item("volume-check", 1.0 if got_n == want_n else 0.0, 1,
-               ("受理量正确",) if got_n == want_n else (f"受理量：你填 {fig.get('受理量', '（空）')}，本月受理 {want_n} 件（含不予受理、并单）",))
+    vol = _item("volume-check", 1.0 if got_n == want_n else 0.0, 1,
+               ("受理量正确",) if got_n == want_n else (f"受理量：你填 {fig.get('受理量', '（空）')}，本月受理量（来件总量）{want_n} 件，含不予受理、并单、直接办结",))
     want = {"按期办结率": b["办理情况"]["按期办结率"], "满意率": b["回访评价"]["满意率"], "响应率": b["办理情况"]["响应率"]}
     right, why = 0, []
     for k, w in want.items():
         g = _num(fig.get(k, ""))
-        if w is not None and g is not None and abs(g - w * 100) <= TOL:
+        if (_missing(w) and _dash(fig.get(k, ""))) or (not _missing(w) and g is not None and abs(g - w * 100) <= TOL):
             right += 1
         else:
-            why.append(f"{k}：你填 {fig.get(k, '（空）')}，通报为 {w * 100:.1f}%（{b['口径'][k]}）")
-    return [vol, Item("rates-check", _pts(3, right / 3), 3, tuple(why) or ("三个率都正确",))]
+            shown = "「—」（本月没有可计算的数）" if _missing(w) else f"{_pct(w)}%"
+            why.append(f"{k}：你填 {fig.get(k, '（空）')}，通报为 {shown}（{b['口径'][k]}）")
+    return [vol, _item("rates-check", _pts(3, right / 3), 3, tuple(why) or ("三个率都正确",))]
 
 
-def _hot_item(hot: dict, b: dict) -> Item:
+def _hot_item(hot: dict, b: dict) -> dict[str, Any]:
     top = b["热点分析"]["二级分类前列"][:5]
     right, why = 0.0, []
     for i, h in enumerate(top, 1):
-        cat, mom = hot.get(f"第{i}名", ""), _num(hot.get(f"第{i}名环比", ""))
-        want_mom = None if h["环比"] is None else h["环比"] * 100
+        said = hot.get(f"第{i}名环比", "")
+        cat, mom = hot.get(f"第{i}名", ""), _num(said)
+        want_mom = None if _missing(h["环比"]) else h["环比"] * 100
         if cat == h["分类"]:
             right += 0.5
-            if want_mom is not None and mom is not None and abs(mom - want_mom) <= TOL:
+            if (want_mom is None and _dash(said)) or (want_mom is not None and mom is not None and abs(mom - want_mom) <= TOL):
                 right += 0.5
             else:
-                why.append(f"第{i}名「{cat}」环比：你填 {hot.get(f'第{i}名环比', '（空）')}，应为 {want_mom:.1f}%（与上月比）")
+                shown = "「—」（上月没有这类工单，环比不计算）" if want_mom is None else f"{want_mom:.1f}%（与上月比）"
+                why.append(f"第{i}名「{cat}」环比：你填 {said or '（空）'}，应为 {shown}")
         else:
             why.append(f"第{i}名应为「{h['分类']}」（{h['本月']} 件），你填「{cat or '未选'}」")
-    return Item("hot-check", _pts(2, right / len(top)), 2, tuple(why) or ("前五名和环比都正确",))
+    return _item("hot-check", _pts(2, right / len(top)), 2, tuple(why) or ("前五名和环比都正确",))
 
 
-def _defs_item(defs: dict, seed: int) -> Item:
+def _defs_item(defs: dict, seed: int) -> dict[str, Any]:
     """The trainee's definitions on a month they never saw, against the bulletin's own figures."""
     cur, prev, month, _ = drill.month_frames(_unseen(seed, 0), planted=False)
     want = drill.figures(cur, prev, drill.BULLETIN_DEFINITIONS)
@@ -148,13 +176,13 @@ def _defs_item(defs: dict, seed: int) -> Item:
              "响应率": got["响应率"] == want["响应率"], "环比": [h["环比"] for h in got["热点"]] == [h["环比"] for h in want["热点"]]}
     why = [f"用你的口径算另一个月（{month}）的{k}：{got[k] if k != '环比' else [h['环比'] for h in got['热点']][:2]}，"
            f"通报为 {want[k] if k != '环比' else [h['环比'] for h in want['热点']][:2]}" for k, ok in parts.items() if not ok]
-    return Item("defs-check", _pts(3, sum(parts.values()) / len(parts)), 3, tuple(why) or ("口径与通报一致",))
+    return _item("defs-check", _pts(3, sum(parts.values()) / len(parts)), 3, tuple(why) or ("口径与通报一致",))
 
 
-def _rule_item(rule_answer: dict, seed: int) -> Item:
+def _rule_item(rule_answer: dict, seed: int) -> dict[str, Any]:
     rule = drill.Rule.from_answer(rule_answer)
     if rule is None:
-        return Item("rule-check", 0.0, 4, ("预警规则没有保存或不是有效的数（窗口 1–31 天，倍数大于 0）",))
+        return _item("rule-check", 0.0, 4, ("预警规则没有保存或不是有效的数（窗口 1–31 天，倍数大于 0）",))
     # the clean months: the one the definitions were replayed on, and one more
     res = drill.replay_rule(rule, (_unseen(seed, 1), _unseen(seed, 2)), (_unseen(seed, 0), _unseen(seed, 3)))
     credit = {0: 1.0, -1: 0.5, -2: 0.25}
@@ -165,16 +193,16 @@ def _rule_item(rule_answer: dict, seed: int) -> Item:
            + f"第{i}个没见过的月份里的集中诉求" for i, lead in enumerate(res["提前天数"], 1)]
     if res["误报"]:
         why.append(f"在两个没有苗头的月份里误报 {res['误报']} 处（两处以内不扣分，其后每处扣 0.6 分）")
-    return Item("rule-check", _pts(4, share), 4, tuple(why))
+    return _item("rule-check", _pts(4, share), 4, tuple(why))
 
 
-def _flag_item(flags, cur, prev, b) -> Item:
+def _flag_item(flags, cur, prev, b) -> dict[str, Any]:
     cands = {f"{c['县区']}·{c['分类']}" for c in _candidates(cur, prev)}
     want = {f"{w['县区']}·{w['分类']}" for w in b["预警"]["突增"]} & cands
     if not isinstance(flags, list):
-        return Item("flag-check", 0.0, 2, ("没有保存答案",))
+        return _item("flag-check", 0.0, 2, ("没有保存答案",))
     got = {f for f in flags if isinstance(f, str)} & cands
     share = (len(got & want) - len(got - want)) / max(1, len(want))
     why = tuple(f"{x}：按其他县区同类变化看明显异常，应预警" for x in want - got) + \
         tuple(f"{x}：和其他县区同步的季节性增长或正常波动，不必单独预警" for x in got - want)
-    return Item("flag-check", _pts(2, share), 2, why or ("判断正确",))
+    return _item("flag-check", _pts(2, share), 2, why or ("判断正确",))

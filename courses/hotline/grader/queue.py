@@ -12,14 +12,25 @@ import math
 from sandbox.hotline.desk import make_queue
 from sandbox.hotline.handling import apply, reference_decisions, score
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-# A checker is grader-side code loaded by grading (never by a trainee's kernel): it returns the
-# contract's Item; Context is only a type here.
-from grading.checks import Item
+# A checker is grader-side code loaded by grading (never by a trainee's kernel). Courses sit on the
+# sandbox only, so it imports nothing from grading: each result is a mapping with Item's fields.
 
-if TYPE_CHECKING:
-    from grading.checks import Context
+
+class _Ctx(Protocol):
+    """What a checker reads of grading's Context (grading is above courses: not imported)."""
+
+    seed: int
+
+
+def _item(cell: str, points: float, max_points: float, reasons: tuple[str, ...] | list[str] = (), *,
+          expected: str | None = None, needs_manual: bool = False, answer: str | None = None,
+          title: str | None = None) -> dict[str, Any]:
+    """One graded cell as a mapping with the fields of grading's Item (grading.checks.as_item)."""
+    return {"cell": cell, "points": points, "max_points": max_points, "reasons": tuple(reasons),
+            "expected": expected, "needs_manual": needs_manual, "answer": answer, "title": title}
+
 
 SCHEMA = {"queue": "dict", "reply": "str"}
 POINTS = {"classify-check": 3, "route-check": 4, "direct-check": 2, "refuse-check": 3, "merge-check": 2,
@@ -42,7 +53,7 @@ def _pts(max_points: float, share: float) -> float:
     return max(0.0, min(max_points, math.floor(max_points * share * 10 + 1e-9) / 10))
 
 
-def check(answers: dict, ctx: Context) -> list[Item]:
+def check(answers: dict, ctx: _Ctx) -> list[dict[str, Any]]:
     queue = make_queue(ctx.seed)
     decisions = answers.get("queue")
     if not isinstance(decisions, dict) or len(decisions) > _LIMIT:
@@ -68,9 +79,9 @@ def check(answers: dict, ctx: Context) -> list[Item]:
     items = []
     for cell, max_points in POINTS.items():
         reasons = _why(outs, kinds[cell]) if cell != "ontime-check" else _late(outs, got)
-        items.append(Item(cell, _pts(max_points, shares[cell]), max_points, reasons or ("全部正确",)))
+        items.append(_item(cell, _pts(max_points, shares[cell]), max_points, reasons or ("全部正确",)))
     text = answers.get("reply")
-    items.append(Item("reply-task", 0.0, MANUAL["reply-task"], ("由培训老师按评分要点评分",), needs_manual=True,
+    items.append(_item("reply-task", 0.0, MANUAL["reply-task"], ("由培训老师按评分要点评分",), needs_manual=True,
                       answer=text if isinstance(text, str) else ""))
     return items
 

@@ -12,14 +12,25 @@ import math
 from sandbox.practice import rating_batch as rb
 from sandbox.practice.rectification import metrics
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-# A checker is grader-side code loaded by grading (never by a trainee's kernel): it returns the
-# contract's Item; Context is only a type here.
-from grading.checks import Item
+# A checker is grader-side code loaded by grading (never by a trainee's kernel). Courses sit on the
+# sandbox only, so it imports nothing from grading: each result is a mapping with Item's fields.
 
-if TYPE_CHECKING:
-    from grading.checks import Context
+
+class _Ctx(Protocol):
+    """What a checker reads of grading's Context (grading is above courses: not imported)."""
+
+    seed: int
+
+
+def _item(cell: str, points: float, max_points: float, reasons: tuple[str, ...] | list[str] = (), *,
+          expected: str | None = None, needs_manual: bool = False, answer: str | None = None,
+          title: str | None = None) -> dict[str, Any]:
+    """One graded cell as a mapping with the fields of grading's Item (grading.checks.as_item)."""
+    return {"cell": cell, "points": points, "max_points": max_points, "reasons": tuple(reasons),
+            "expected": expected, "needs_manual": needs_manual, "answer": answer, "title": title}
+
 
 SCHEMA = {"batch": "dict", "eval": "dict", "floor": "list", "report": "str"}
 POINTS = {"callback-check": 2, "handling-check": 2, "appeal-check": 3, "ontime-check": 3, "eval-check": 4,
@@ -46,7 +57,7 @@ def reference(case: dict, seed: int) -> dict:
     for u in eval_units(table):
         row = table[table["unit"] == u].iloc[0]
         for m in MEASURES:
-            ev[f"{u}·{m}"] = "" if row[m] is None else f"{row[m] * 100:.1f}"
+            ev[f"{u}·{m}"] = "—" if _undefined(row[m]) else f"{row[m] * 100:.1f}"
     floor = [u for u, v in zip(table["unit"], table["按期整改率"]) if u != "合计" and v is not None and v < FLOOR]
     return {"batch": rb.reference_decisions(rb.make_batch(seed)), "eval": ev, "floor": floor, "report": "（见评分要点）"}
 
@@ -55,7 +66,7 @@ def _pts(max_points: float, share: float) -> float:
     return max(0.0, min(max_points, math.floor(max_points * share * 10 + 1e-9) / 10))
 
 
-def check(answers: dict, ctx: Context) -> list[Item]:
+def check(answers: dict, ctx: _Ctx) -> list[dict[str, Any]]:
     batch = rb.make_batch(ctx.seed)
     dec = answers.get("batch") if isinstance(answers.get("batch"), dict) and len(answers["batch"]) <= 200 else {}
     cases_, why = rb.apply(batch, dec)
@@ -69,26 +80,31 @@ def check(answers: dict, ctx: Context) -> list[Item]:
     right_handling = [rid for rid, k in kinds.items() if k != "appeal" and acts.get(rid) == {"rectify": "整改", "explain": "解释说明"}[k]]
     pick = lambda words: tuple(l for ls in lines.values() for l in ls if any(w in l for w in words))[:12]  # noqa: E731
     items = [
-        Item("callback-check", _pts(2, total["回访率"] or 0), 2,
+        _item("callback-check", _pts(2, total["回访率"] or 0), 2,
              (f"回访率 {(total['回访率'] or 0):.0%}",) + pick(("没有回访核实",))),
-        Item("handling-check", _pts(2, len(right_handling) / max(1, len(kinds) - len(planted))), 2,
+        _item("handling-check", _pts(2, len(right_handling) / max(1, len(kinds) - len(planted))), 2,
              tuple(f"{rid}：回访核实后应{ {'rectify': '整改', 'explain': '解释说明'}[k]}" for rid, k in kinds.items()
                    if k != "appeal" and rid not in right_handling) or ("全部正确",)),
-        Item("appeal-check", _pts(3, (len(set(appealed) & set(planted)) - len(wrong_appeals)) / len(planted)), 3,
+        _item("appeal-check", _pts(3, (len(set(appealed) & set(planted)) - len(wrong_appeals)) / len(planted)), 3,
              tuple(f"申诉不成立：{rid} 不是误评或恶意差评" for rid in wrong_appeals)
              + tuple(f"{rid} 是误评或恶意差评，应申诉" for rid in planted if rid not in appealed) or ("全部正确",)),
-        Item("ontime-check", _pts(3, 0 if total["需整改"] == 0 else total["按期整改"] / _need(batch)), 3,
+        _item("ontime-check", _pts(3, 0 if total["需整改"] == 0 else total["按期整改"] / _need(batch)), 3,
              (f"按期整改 {int(total['按期整改'])} 件，应整改 {_need(batch)} 件",) + pick(("超过整改期限", "计划完成日", "整改"))),
     ]
     items += _eval_items(answers, ctx.seed)
     text = answers.get("report")
-    items.append(Item("report-task", 0.0, 5, ("由培训老师按评分要点评分",), needs_manual=True,
+    items.append(_item("report-task", 0.0, 5, ("由培训老师按评分要点评分",), needs_manual=True,
                       answer=text if isinstance(text, str) else ""))
     return items
 
 
 def _need(batch) -> int:
     return sum(1 for b in batch if b.kind == "rectify")
+
+
+def _undefined(v) -> bool:
+    """A rate with no denominator (metrics gives NaN or None): answered 「—」."""
+    return v is None or (isinstance(v, float) and math.isnan(v))
 
 
 def _num(v) -> float | None:
@@ -98,7 +114,7 @@ def _num(v) -> float | None:
         return None
 
 
-def _eval_items(answers: dict, seed: int) -> list[Item]:
+def _eval_items(answers: dict, seed: int) -> list[dict[str, Any]]:
     _, table = _quarter_rows(seed)
     ev = answers.get("eval") if isinstance(answers.get("eval"), dict) else {}
     right, why = 0, []
@@ -106,12 +122,16 @@ def _eval_items(answers: dict, seed: int) -> list[Item]:
     for u in units:
         row = table[table["unit"] == u].iloc[0]
         for m in MEASURES:
-            want = None if row[m] is None else round(row[m] * 100, 1)
-            got = _num(ev.get(f"{u}·{m}", ""))
-            if want is not None and got is not None and abs(got - want) <= 0.11:
+            want = None if _undefined(row[m]) else round(float(row[m]) * 100, 1)
+            said = ev.get(f"{u}·{m}", "")
+            got = _num(said)
+            if want is None and str(said).strip() in ("—", "-", "——"):
+                right += 1
+            elif want is not None and got is not None and abs(got - want) <= 0.11:
                 right += 1
             else:
-                why.append(f"{u}{m}：你填 {ev.get(f'{u}·{m}', '（空）')}，按口径应为 {want}%")
+                should = "「—」（没有需整改的差评，整改率不计算）" if want is None else f"{want}%"
+                why.append(f"{u}{m}：你填 {said or '（空）'}，按口径应为 {should}")
     floor = answers.get("floor") if isinstance(answers.get("floor"), list) else None
     want_floor = {u for u, v in zip(table["unit"], table["按期整改率"]) if u != "合计" and v is not None and v < FLOOR}
     if floor is None:
@@ -120,5 +140,5 @@ def _eval_items(answers: dict, seed: int) -> list[Item]:
         got = {x for x in floor if isinstance(x, str)}
         f_share = max(0.0, (len(got & want_floor) - len(got - want_floor)) / max(1, len(want_floor))) if want_floor else float(not got)
         f_why = tuple(f"{u} 按期整改率低于 90%，漏选" for u in want_floor - got) + tuple(f"{u} 没有低于 90%，多选" for u in got - want_floor)
-    return [Item("eval-check", _pts(4, right / (4 * len(units))), 4, tuple(why) or ("全部正确",)),
-            Item("floor-check", _pts(2, f_share), 2, f_why or ("全部正确",))]
+    return [_item("eval-check", _pts(4, right / (4 * len(units))), 4, tuple(why) or ("全部正确",)),
+            _item("floor-check", _pts(2, f_share), 2, f_why or ("全部正确",))]

@@ -46,7 +46,7 @@ bk.month_label(CASES)
 # 为本月通报选定口径。评分时用你的口径去算另一个月，和通报的数字比对。
 
 # %% nbgrader={"grade": false, "grade_id": "defs-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
-bk.definitions_form("defs")
+bk.definitions_form("defs", order_key=CASES)
 
 # %% nbgrader={"grade": true, "grade_id": "defs-check", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} academy={"competence": "数据分析与技术应用"} jupyter={"source_hidden": true}
 # 检查：统计口径
@@ -56,7 +56,7 @@ _a = ck.saved("defs")
 # ## 第二题：本月主要指标和热点（6 分）
 #
 # 用透视表单从 **本月** 明细算出受理量和三个率（百分数保留一位小数，如 91.5），再找出件数最多的五个二级分类，
-# 用 **上月** 明细算出它们的环比（百分数保留一位小数，下降填负数）。
+# 用 **上月** 明细算出它们的环比（百分数保留一位小数，下降填负数；上月没有这类工单的，环比不计算，填“—”）。
 
 # %% nbgrader={"grade": false, "grade_id": "figures-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 display(tables.PivotForm(CASES["本月"], "本月工单透视"))

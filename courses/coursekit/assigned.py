@@ -27,5 +27,5 @@ def cases(practice: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         if mine:
             return mine
     display(note((why + "<br>" if why else "") + "在此之前，下面显示的是<b>练习数据</b>，可以先熟悉操作；"
-                 "请等专属数据生成后重新运行全部单元格再作答，用练习数据作答的答案不会得分。", "error"))
+                 "请等专属数据生成后刷新本页（在 JupyterLab 中为“运行所有单元格”）再作答，用练习数据作答的答案不会得分。", "error"))
     return practice()

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import answers, charts, testing
 from .display import badge_html, card, esc, masked_person, note, panel, table_html
-from .questions import REGISTRY, render_answer
+from .questions import REGISTRY, render_answer, state_html
 from .stories import DELAY_WAIT_MIN, ELDER_ITEMS, path_rows
 from .timeline import Step, draw, steps_table_html, summary_html
 
@@ -460,6 +460,7 @@ class ProposalForm(W.VBox):
         self.save_button = W.Button(description="保存答案", button_style="primary", icon="save")
         self.status = W.HTML()
         self.saved_view = W.HTML()
+        self.state_views: list[W.HTML] = []  # live 已保存 lines of check cells (questions.saved)
         self.out = W.Output()
         self.try_button.on_click(self._on_try)
         self.save_button.on_click(self._on_save)
@@ -496,6 +497,8 @@ class ProposalForm(W.VBox):
             return
         answers.save(self.qid, v)
         self._show_saved(v)
+        for view in self.state_views:
+            view.value = state_html(v)
 
     def _show_saved(self, v) -> None:
         self.status.value = '<span style="color:#2f855a;">已保存，提交作业时会一起交上去。</span>'

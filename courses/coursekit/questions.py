@@ -193,7 +193,7 @@ def saved(qid: str) -> Any:
     """A check cell's save state that follows the form: a live line when the form of ``qid`` is on
     the page (it changes the moment 保存答案 is clicked), plain text elsewhere (grading, formgrader)."""
     question = REGISTRY.get(qid)
-    if question is None:
+    if question is None or not hasattr(question, "state_views"):
         return answers_saved(qid)
     from IPython.display import display
 

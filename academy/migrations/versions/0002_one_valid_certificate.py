@@ -43,6 +43,10 @@ def _revoke_later_duplicates() -> None:
 
 def upgrade() -> None:
     _revoke_later_duplicates()
+    # A database made by the models' create_all before it was put under migrations has it already.
+    existing = {ix["name"] for ix in sa.inspect(op.get_bind()).get_indexes("certificates")}
+    if "uq_certificates_valid" in existing:
+        return
     op.create_index("uq_certificates_valid", "certificates", ["account", "course"], unique=True,
                     sqlite_where=sa.text("revoked = 0"), postgresql_where=sa.text("revoked = false"))
 

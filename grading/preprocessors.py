@@ -265,11 +265,7 @@ class SafeExecute(Execute):
     def _graded_by_checker(self, resources) -> bool:
         """An assignment graded as data by a checker (grading.formgrade) must never be executed —
         not even through the formgrader's autograde button or a plain ``nbgrader autograde``."""
-        from .formgrade import load_manifest
-
-        root = self.config.get("CourseDirectory", {}).get("root")
-        assignment = (resources or {}).get("nbgrader", {}).get("assignment")
-        return bool(root and assignment and assignment in load_manifest(Path(root)))
+        return _graded_by_checker(self.config, resources)
 
     def preprocess(self, nb, resources=None, km=None):
         if self._graded_by_checker(resources):
@@ -360,6 +356,15 @@ _LINE_RE = re.compile(r"line (\d+)")
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def _graded_by_checker(config, resources) -> bool:
+    """Whether the assignment is in the course root's checker manifest (grading.formgrade)."""
+    from .formgrade import load_manifest
+
+    root = config.get("CourseDirectory", {}).get("root")
+    assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+    return bool(root and assignment and assignment in load_manifest(Path(root)))
+
+
 class StripHiddenTests(NbGraderPreprocessor):
     """Build a feedback notebook from what the grader wrote, never from what the kernel printed.
 
@@ -376,7 +381,11 @@ class StripHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         notes = nb.metadata.get("academy", {}).get(NOTES_KEY) or []
-        nb, resources = super().preprocess(nb, resources)
+        # A checker assignment's autograded notebook was built by the grader from the released notebook
+        # (grading.form_notebook) — no kernel ever ran; its annotations are the checker's reasons. Known
+        # from the course's checker manifest, never from metadata a submission could carry.
+        if not _graded_by_checker(self.config, resources):
+            nb, resources = super().preprocess(nb, resources)
         if notes:
             text = "**评分说明：**\n\n" + "\n".join(f"- {n.split(': ', 1)[-1]}" for n in notes)
             nb.cells.insert(0, NotebookNode(cell_type="markdown", source=text, metadata={}))

@@ -265,7 +265,7 @@ def html_to_pdf(html: Path, pdf: Path) -> bool:
     import shutil
     import subprocess
 
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    exe = shutil.which("chromium")  # Debian's package chromium (scripts/system-packages.txt)
     if exe is None:
         return False
     subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",

@@ -12,24 +12,11 @@ import math
 from sandbox.hotline.desk import make_queue
 from sandbox.hotline.handling import apply, reference_decisions, score
 
-from typing import Any, Protocol
+from typing import Any
 
-# A checker is grader-side code loaded by grading (never by a trainee's kernel). Courses sit on the
-# sandbox only, so it imports nothing from grading: each result is a mapping with Item's fields.
-
-
-class _Ctx(Protocol):
-    """What a checker reads of grading's Context (grading is above courses: not imported)."""
-
-    seed: int
-
-
-def _item(cell: str, points: float, max_points: float, reasons: tuple[str, ...] | list[str] = (), *,
-          expected: str | None = None, needs_manual: bool = False, answer: str | None = None,
-          title: str | None = None) -> dict[str, Any]:
-    """One graded cell as a mapping with the fields of grading's Item (grading.checks.as_item)."""
-    return {"cell": cell, "points": points, "max_points": max_points, "reasons": tuple(reasons),
-            "expected": expected, "needs_manual": needs_manual, "answer": answer, "title": title}
+# Results are mappings with grading's Item fields (coursekit.checking): no import of grading.
+from coursekit.checking import CheckContext as _Ctx  # noqa: E402
+from coursekit.checking import result as _item  # noqa: E402
 
 
 SCHEMA = {"queue": "dict", "reply": "str"}

@@ -114,7 +114,8 @@ def new_revision(message: str) -> Path:
     models (Alembic autogenerate against a scratch SQLite database). Review it before committing:
     autogenerate misses renames and data moves, and SQLite batch operations need a name for every
     constraint."""
-    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40] or "change"
+    # "NNNN_" + 27 = 32: alembic_version.version_num is VARCHAR(32) on PostgreSQL.
+    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:27].rstrip("_") or "change"
     numbers = [int(p.name[:4]) for p in (HERE / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")]
     rev_id = f"{max(numbers, default=0) + 1:04d}_{slug}"
     with tempfile.TemporaryDirectory() as tmp:

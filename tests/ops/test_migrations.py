@@ -93,6 +93,17 @@ def test_columns_added_before_migrations_existed_are_kept(release0_root):
     assert table_rows(f"sqlite:///{db}") == expected_after_upgrade()
 
 
+def test_every_revision_id_fits_alembic_version_on_postgresql():
+    """alembic_version.version_num is VARCHAR(32) on PostgreSQL: a longer id passes on SQLite (which
+    ignores lengths) and fails the upgrade on PostgreSQL (CI failed this way on 0004)."""
+    from alembic.script import ScriptDirectory
+
+    from academy import migrations
+
+    ids = [s.revision for s in ScriptDirectory.from_config(migrations.config("")).walk_revisions()]
+    assert ids and all(len(i) <= 32 for i in ids), [i for i in ids if len(i) > 32]
+
+
 def test_revisions_build_exactly_the_models(tmp_path):
     """Every schema change needs its revision: a column added to a model without one fails here."""
     from alembic.autogenerate import compare_metadata

@@ -3,7 +3,7 @@
 Only what is missing is created: grading.rubric / grading.cohorts create their tables on first use
 (create_all) on databases made before this revision.
 
-Revision ID: 0004_rubric_marks_and_cohort_rules
+Revision ID: 0004_rubric_marks_cohort_rules
 Revises: 0003_checker_attempts_and_items
 Create Date: 2026-12-01 20:17:04.547818
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0004_rubric_marks_and_cohort_rules'
+revision: str = '0004_rubric_marks_cohort_rules'
 down_revision: Union[str, Sequence[str], None] = '0003_checker_attempts_and_items'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

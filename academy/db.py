@@ -75,16 +75,26 @@ def move_busy_ports(db_url: str, is_free) -> list[str]:
     return moved
 
 
+# Formgrader ports come from a fixed band below Linux's ephemeral range (32768-60999): a port taken
+# with bind(0) is itself ephemeral, so a kernel's ZMQ socket or any outgoing connection could hold
+# it by the time the hub (re)starts the course's service, which then exits (seen in CI).
+COURSE_PORTS = range(18100, 19000)
+
+
 def _free_port(avoid: Iterable[int]) -> int:
     import socket
 
     avoid = set(avoid)
-    while True:
+    for port in COURSE_PORTS:
+        if port in avoid:
+            continue
         with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port not in avoid:
-            return port
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free formgrader port in {COURSE_PORTS.start}-{COURSE_PORTS.stop - 1}")
 
 
 def registered_courses(paths: Paths) -> list[CourseRecord]:

@@ -274,6 +274,8 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
                 break
             runner.restart_requested = False
             print("重启 hub 以加载新课程 / restarting the hub for a new course", flush=True)
+            for course in adb.move_busy_ports(paths.academy_db_url, port_is_free):
+                print(f"  course {course}: its formgrader port was taken, moved to a free one", flush=True)
     finally:
         runner.stop()
         paths.running_file.unlink(missing_ok=True)

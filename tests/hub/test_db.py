@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,11 @@ def test_busy_course_port_is_moved(tmp_path):
         sock.listen()
         assert adb.move_busy_ports(url, port_is_free) == ["demo"]
     assert adb.courses(url)[0].port != course.port
+
+
+def test_course_ports_stay_out_of_the_ephemeral_range(tmp_path):
+    """A port from bind(0) is ephemeral: a kernel's socket could hold it when the hub restarts."""
+    low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    ports = [adb.register_course(url, f"c{i}", "课", "", None).port for i in range(3)]
+    assert len(set(ports)) == 3 and not any(low <= p <= high for p in ports), ports

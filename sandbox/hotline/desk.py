@@ -297,15 +297,20 @@ def _refused(b: _Builder, n: int) -> None:
 
 # How a repeat call sounds: the same caller chasing it up, or a neighbour in their own words. Matters that
 # concern one person only (a purchase, wages, a taxi ride…) are repeated by that person alone.
-_TOPIC = {"物业服务质量": "物业不管事、坏了没人修的问题", "物业收费": "物业乱收费的问题", "电梯故障": "电梯老出故障的问题",
-          "商品质量": "商品质量问题", "预付卡退费": "预付卡退费的事", "噪音扰民": "噪音扰民的问题",
-          "环境卫生": "环境卫生问题", "占道经营": "占道经营的问题", "老旧小区改造": "老旧小区改造的问题",
-          "农民工工资拖欠": "工钱拖欠的事", "道路破损": "路面破损的问题", "灌溉用水": "浇地用水的问题",
-          "食品安全": "食品安全问题", "停水": "停水的问题", "供暖不热": "暖气不热的问题", "医疗服务": "看病的事",
-          "乡村道路": "村道的问题", "学校收费": "学校收费的事", "出租车服务": "坐出租车的事", "大气污染": "烟熏呛人的问题"}
+_TOPIC = {"物业服务质量": "物业不管事、坏了没人修的问题", "物业收费": "物业乱收费问题", "电梯故障": "电梯老出故障的事",
+          "商品质量": "商品质量问题", "预付卡退费": "预付卡退费问题", "噪音扰民": "噪音扰民问题",
+          "环境卫生": "环境卫生问题", "占道经营": "占道经营问题", "老旧小区改造": "老旧小区改造问题",
+          "农民工工资拖欠": "拖欠工钱的事", "道路破损": "路面破损问题", "灌溉用水": "浇地用水问题",
+          "食品安全": "食品安全问题", "停水": "停水问题", "供暖不热": "暖气不热问题", "医疗服务": "看病遇到的问题",
+          "乡村道路": "村道问题", "学校收费": "学校收费问题", "出租车服务": "打车遇到的问题", "大气污染": "烟熏呛人问题"}
 _PERSONAL = ("商品质量", "预付卡退费", "农民工工资拖欠", "医疗服务", "出租车服务", "学校收费")
 _AGAIN_SAME = ("我{hh}点多打过电话，反映{place}的{topic}，到现在还没人联系我，麻烦再催一下。",
                "还是{place}的{topic}，{hh}点多已经打过一次了，想问问转给哪个部门了？")
+
+
+def spoken_hour(h: int) -> str:
+    """An hour as a caller says it (上午10点, 下午4点), not a 24-hour clock."""
+    return f"上午{h}" if h < 12 else "中午12" if h == 12 else f"下午{h - 12}"
 _AGAIN_OTHER = ("{place}的{topic}，我家也受影响，{impact}", "我也想反映一下{place}的{topic}，{impact}")
 _IMPACT = ("好几户都有意见，希望尽快处理。", "一直没人管，请有关部门抓紧解决。", "情况跟大家说的一样，请尽快派人来看看。")
 
@@ -334,7 +339,7 @@ def _duplicates(b: _Builder, masters: list[QueueTicket], n: int) -> None:
         caller = (m.caller_name, m.caller_mobile) if same_caller else None
         pool = _AGAIN_SAME if same_caller else _AGAIN_OTHER
         text = pool[int(b.rng.integers(len(pool)))].format(
-            hh=m.received_at.hour, place=place, topic=_TOPIC.get(m.truth.level2, "那件事"),
+            hh=spoken_hour(m.received_at.hour), place=place, topic=_TOPIC.get(m.truth.level2, "那件事"),
             impact=_IMPACT[int(b.rng.integers(len(_IMPACT)))])
         b.add(at, m.truth.level2, m.truth.ticket_type,
               Truth("duplicate", m.truth.ticket_type, m.truth.level2, m.truth.lead, m.truth.assist, master=m.number),

@@ -216,7 +216,9 @@ def build_context(s: Scenario, seed: int, start: date, days: int, catalog=None) 
     items = item_table(catalog)
     people = build_population(s.population.seed, s.population.citizens, s.population.firms)
     work = WorkIndex(start, days)
-    county_people = tuple(np.flatnonzero(people.county_index == i) for i in range(len(COUNTIES)))
+    # Items without a profile are filed by adults; children (pids after the adults) apply only where
+    # their item's profile admits them (a first 居民身份证 at 16).
+    county_people = tuple(np.flatnonzero(people.county_index[:people.adults] == i) for i in range(len(COUNTIES)))
     firm_county = np.array([COUNTY_BY_NAME[f.county] is c for f in people.firms for c in COUNTIES]).reshape(
         len(people.firms), len(COUNTIES)) if people.firms else np.zeros((0, len(COUNTIES)), bool)
     county_firms = tuple(np.flatnonzero(firm_county[:, i]) if len(firm_county) else np.zeros(0, np.int64)

@@ -280,7 +280,7 @@ def _birth_window(ctx: Context, rng: np.random.Generator, item: np.ndarray, day:
     n = len(item)
     sex = el.sex[item].astype(np.int64)
     lo = day - ((el.max_age[item] + 1) * _YEAR).astype(np.int64) + 1
-    hi = day - (el.min_age[item] * _YEAR).astype(np.int64)
+    hi = day - np.ceil(el.min_age[item] * _YEAR).astype(np.int64)  # ceil: never a day short of min_age
     ret = np.flatnonzero(el.retire[item])
     if len(ret):
         u = rng.random(len(ret))

@@ -108,3 +108,19 @@ def test_catalogue_rows_a_trainer_corrected():
     names = [m.name for m in idcard.materials]
     assert not any("授权委托书" in n for n in names)  # in person: photo and fingerprints at the window
     assert any("监护人" in n and not m.required for n, m in zip(names, idcard.materials))
+
+
+def test_birth_window_never_a_day_short_of_the_minimum_age():
+    """A 9-year-old applied for a first ID card (profile: 10–17) when the window rounded 10 years down
+    to 3,652 days; every birth inside the window is of age on every day of a year."""
+    from types import SimpleNamespace
+    from sandbox.hall.context import _birth_window
+    el = SimpleNamespace(sex=np.zeros(1, np.int8), min_age=np.array([10]), max_age=np.array([17]),
+                         retire=np.zeros(1, bool), retire_tables={})
+    days = np.arange(date(2025, 1, 1).toordinal(), date(2026, 1, 1).toordinal())
+    _, lo, hi = _birth_window(SimpleNamespace(eligible=el), np.random.default_rng(0), np.zeros(len(days), np.int64), days)
+    for d, a, b in zip(days.tolist(), lo.tolist(), hi.tolist()):
+        day = date.fromordinal(d)
+        for born in (date.fromordinal(a), date.fromordinal(b)):
+            age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+            assert 10 <= age <= 17, (day, born, age)

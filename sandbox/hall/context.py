@@ -326,7 +326,11 @@ def pick_people(ctx: Context, rng: np.random.Generator, item: np.ndarray, county
         b = np.searchsorted(births, hi[sel], "right")
         ok = b > a
         pick = a + (u[sel] * np.maximum(b - a, 1)).astype(np.int64)
-        chosen = np.where(ok, pids[np.minimum(pick, len(pids) - 1)], out[idx[sel]])
+        # Nobody of the county and sex fits exactly (a small synthetic pool): the person nearest in
+        # birth date (the next younger one, else the oldest), not anyone at all — a retirement claim
+        # by a 19-year-old came from that fallback.
+        near = pids[np.clip(a, 0, len(pids) - 1)] if len(pids) else out[idx[sel]]
+        chosen = np.where(ok, pids[np.minimum(pick, len(pids) - 1)], near)
         if used is not None and el.once[item[idx[sel]]].any():
             chosen = _once(el, item[idx[sel]], chosen, pids, a, b, ok, used)
         out[idx[sel]] = chosen

@@ -124,3 +124,19 @@ def test_birth_window_never_a_day_short_of_the_minimum_age():
         for born in (date.fromordinal(a), date.fromordinal(b)):
             age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
             assert 10 <= age <= 17, (day, born, age)
+
+
+def test_nobody_fits_then_the_nearest_in_age_not_anyone():
+    """With a small synthetic pool an age window is often empty: the applicant is then the person
+    nearest in birth date, not a random adult (a 19-year-old claimed a pension that way)."""
+    s = sb.default_scenario().only_hall(CITY).evolve({"population.citizens": 300})
+    rec = sb.simulate(s, 10, 4, start=date(2025, 6, 2), online=False)
+    pop = build_population(s.population.seed, s.population.citizens, s.population.firms)
+    c = rec.cases
+    code = {x: i for i, x in enumerate(rec.item_codes)}
+    age = pop.ages_on(c["person"], c["t_arrive"] // 86400 + 719163)
+    ret = (c["item"] == code["630200-GF-09004"]) & (c["visit_no"] == 1) & (c["bundle"] < 0)
+    old = (c["item"] == code["630200-GF-08010"]) & (c["visit_no"] == 1)
+    assert ret.sum() > 20 and old.sum() > 3
+    assert (age[ret] >= 40).all() and (age[ret] <= 70).all()
+    assert (age[old] >= 70).all()  # the oldest people of the county when nobody is 80 yet

@@ -271,6 +271,20 @@ def reference_proposal() -> dict[str, Any]:
     return {"增加窗口": {k: 1 for k, _ in top}, "延时服务": "延时到19:00", "预约比例（%）": 40, "绿色通道": True}
 
 
+def proposal_for(seed: int) -> dict[str, Any]:
+    """The worked answer for one trainee: the reference combination, or — on the few sets of grading
+    days where it falls just short of the target (2 of 30 seeds: 33–34%) — the same combination with
+    a lower appointment share, which there reaches 43–44%. The first that reaches the target wins;
+    if none did, the reference stays and the course's tests report it."""
+    jr = _jr()
+    ref = reference_proposal()
+    for appointments in (ref["预约比例（%）"], 20, 30):
+        candidate = {**ref, "预约比例（%）": appointments}
+        if jr.compare_levers(jr.proposal_levers(candidate), grading_seeds(seed))["reduction"] >= TARGET_REDUCTION:
+            return candidate
+    return ref
+
+
 def model_improvement(seed: int) -> str:
     """The model 改进建议书, with the figures the simulation really shows (never typed by hand)."""
     jr = _jr()
@@ -302,6 +316,6 @@ def solution(seed: int) -> dict[str, Any]:
         "xsheng": {it.name: it.cross_province for it in b["cross"]},
         "bundle": {"分开办": separately, "打包办": together},
         "roles": {p: ROLE_BANK[p] for p in b["roles"]},
-        "proposal": reference_proposal(),
+        "proposal": proposal_for(seed),
         "improve": model_improvement(seed),
     }

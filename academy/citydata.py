@@ -149,6 +149,11 @@ def build(paths: Paths, *, seed: int = DEFAULT_SEED, months: int = DEFAULT_MONTH
 def ensure(paths: Paths, *, months: int = DEFAULT_MONTHS, log: Callable[[str], None] = print) -> City | None:
     """`make up`: reuse the city if it exists (fast), else build it; ``months=0`` builds nothing.
     The training part of the read model is the dashboards-data service's (it starts with the hub)."""
+    from academy import readmodel
+
+    # The hub starts the dashboards service as `academy-dash` (root mode) with its home as HOME:
+    # both must exist before the hub does, also when the city is reused or none is built.
+    readmodel.prepare_dir(paths)
     city = load(paths)
     if city is None and months > 0:
         log(f"  city: building {months} months of synthetic city data (once; reused on later starts)")

@@ -14,6 +14,7 @@ Routes (under the service prefix):
     page/assets/plotly.min.js     the chart library, from the installed plotly package (cached)
     page/download/bulletin/<YYYY-MM>.(html|pdf)   the month's 12345 bulletin files
     voila/render/一把手进大厅.ipynb  the what-if, the only notebook Voila runs (preheated kernels)
+    voila/labextensions/...       the widget front end only (EXTENSIONS), content-named files cached
 The service reads only the masked read model (<root>/dashboards-data); in root mode it runs as
 the unprivileged account `academy-dash` (hub_config/services.py), which cannot open the academy
 database or the raw city runs.
@@ -23,12 +24,13 @@ database or the raw city runs.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
 from urllib.parse import unquote
 
-from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.handlers import FileFindHandler, JupyterHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
 from voila.app import Voila
@@ -41,6 +43,18 @@ TITLES = {"大厅运行": "大厅运行：到访、等候、补正与不予受�
           "12345月度通报": "12345 热线月度通报：数据、热点、预警、预测与单位排名，可下载",
           "培训与能力": "培训与能力：参训、完成、学时、通过与结业，五个能力维度",
           "一把手进大厅": "一把手进大厅：选大厅和日子，调整措施，看前后对比并保存体验记录"}
+
+
+# The front-end extensions the what-if needs: the widget controls and Voila's widget manager.
+# Voila loads every installed JupyterLab extension into its page by default (plotly's 4.8 MB
+# bundle, nbgrader, jupytext, …), which a widgets-only page parses for nothing on every visit.
+EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
+# webpack names an extension's files by their content (remoteEntry.<hash>.js, <n>.<hash>.js), so
+# a name can be cached for good; Voila serves them "no-cache", one revalidation each per visit.
+HASHED = re.compile(r"\.[0-9a-f]{16,20}\.js$")
+# Voila's lab template links Font Awesome from a CDN: nothing is fetched from the internet (no
+# icons are used), and a leader's browser must not tell a third party which page it opened.
+CDN_LINK = re.compile(r'<link[^>]*href="https?://cdn\.jsdelivr\.net/[^"]*"[^>]*>\s*')
 
 
 class Forbidden(web.RequestHandler):
@@ -145,6 +159,20 @@ class WhatIfOnly(TornadoVoilaHandler):
             raise web.HTTPError(403)
         await super().prepare()
 
+    def write(self, chunk) -> None:
+        if isinstance(chunk, str):
+            chunk = CDN_LINK.sub("", chunk)
+        super().write(chunk)
+
+
+class LabExtensions(FileFindHandler):
+    """Voila's extension files, with content-named ones cached by the browser (no round trip)."""
+
+    def set_headers(self) -> None:
+        super().set_headers()
+        if HASHED.search(self.request.path):
+            self.set_header("Cache-Control", "private, max-age=31536000, immutable")
+
 
 class DashboardsApp(Voila):
     def init_handlers(self):
@@ -157,6 +185,8 @@ class DashboardsApp(Voila):
                 continue  # no file listing: the index above lists the dashboards
             if handler is TornadoVoilaHandler:
                 spec = (pattern, WhatIfOnly, *spec[2:])
+            if handler is FileFindHandler and "labextensions" in str(pattern):
+                spec = (pattern, LabExtensions, *spec[2:])
             # The identity provider's /oauth_callback and /logout come without the service prefix.
             if isinstance(pattern, str) and not pattern.startswith(prefix.rstrip("/")):
                 spec = (url_path_join(prefix, pattern),) + tuple(spec[1:])
@@ -187,6 +217,11 @@ def main(argv: list[str] | None = None) -> None:
         # The what-if's kernel is started and its notebook run before anyone asks (one waiting).
         "--VoilaConfiguration.preheat_kernel=True",
         "--VoilaConfiguration.default_pool_size=1",
+        # The next kernel (a Python start-up, imports, a simulation: seconds of CPU) is started 5 s
+        # after a visit took the waiting one, not Voila's 1 s: by then the visitor's page has drawn,
+        # instead of sharing a small machine's cores with it.
+        "--VoilaKernelManager.fill_delay=5",
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in EXTENSIONS),
     ]
     DashboardsApp.launch_instance(args + argv)
 

@@ -30,14 +30,14 @@ class Citizen:
     id_number: str
     gender: str  # 男 / 女
     birth_date: date
-    age: int  # at the population's reference date; at a case date use :meth:`age_on`
+    age: int  # at the population's reference date (0 for a child born that year); at a case date use :meth:`age_on`
     county: str
     ethnicity: str
     language: str  # home language besides Mandarin
     speaks_mandarin: bool  # False → needs the dialect desk / a helper
     elderly: bool  # 60 and over
     disabled: bool
-    mobile: str
+    mobile: str  # a child's is the guardian's contact number, as the household register keeps it
     address: str
     works_elsewhere: str | None  # province where they work (跨省通办), or None
 
@@ -62,7 +62,7 @@ class Firm:
 class Population:
     seed: int
     reference_date: date
-    citizens: tuple[Citizen, ...]
+    citizens: tuple[Citizen, ...]  # adults first (pids 0..n_adults-1), then the minors
     firms: tuple[Firm, ...]
     # Columnar views for fast sampling inside simulations.
     county_index: np.ndarray  # int, index into COUNTIES per citizen
@@ -72,6 +72,12 @@ class Population:
     works_elsewhere: np.ndarray  # bool
     birth_year: np.ndarray  # int16
     birth_md: np.ndarray  # int16: month * 100 + day
+    n_adults: int = -1  # citizens 18 and over at the reference date (they come first); -1: all
+
+    @property
+    def adults(self) -> int:
+        """How many citizens were adults at the reference date: pids below this are adults."""
+        return len(self.citizens) if self.n_adults < 0 else self.n_adults
 
     def ages_on(self, person: np.ndarray, day: np.ndarray | int) -> np.ndarray:
         """Full years of ``person`` (indices) on ``day`` (date ordinals, one per person, or one for all)."""
@@ -89,6 +95,12 @@ class Population:
         if not idx:
             raise KeyError(county_name)
         return np.flatnonzero(self.county_index == idx[0])
+
+    def adults_of(self, county_name: str) -> np.ndarray:
+        """Indices of the citizens of a county who were adults at the reference date (callers, filers
+        of ordinary matters); children apply only for what their eligibility profile allows."""
+        pids = self.citizens_of(county_name)
+        return pids[pids < self.adults]
 
 
 def _year_md(ordinals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -181,7 +193,13 @@ def _age(rng: np.random.Generator) -> int:
     return int(rng.integers(18, 60))
 
 
-def _citizen(rng: np.random.Generator, pid: int, ref: date, county_weights: np.ndarray) -> tuple[Citizen, int]:
+# Children per adult of the pool (unconfirmed: Qinghai's 2020 census has 20.8% aged 0–14, so 0–17 are
+# about a quarter of all residents; 0.3 children per adult gives 23%).
+MINORS_PER_ADULT = 0.3
+
+
+def _citizen(rng: np.random.Generator, pid: int, ref: date, county_weights: np.ndarray,
+             minor: bool = False) -> tuple[Citizen, int]:
     ci = int(np.searchsorted(np.cumsum(county_weights), rng.random(), side="right"))
     ci = min(ci, len(COUNTIES) - 1)
     county = COUNTIES[ci]
@@ -191,7 +209,7 @@ def _citizen(rng: np.random.Generator, pid: int, ref: date, county_weights: np.n
     else:
         ethnicity = "汉族"
     male = bool(rng.random() < 0.51)
-    age = _age(rng)
+    age = int(rng.integers(0, 18)) if minor else _age(rng)
     birth_year = ref.year - age - 1
     birth = date(birth_year, 1, 1).fromordinal(
         date(birth_year, 1, 1).toordinal() + int(rng.integers(0, 365)))
@@ -200,8 +218,13 @@ def _citizen(rng: np.random.Generator, pid: int, ref: date, county_weights: np.n
     else:
         age = ref.year - birth.year - 1
     elderly = age >= 60
-    # Older people in minority communities are likelier to need a dialect or language helper.
-    p_no_mandarin = 0.02 + (0.25 if elderly else 0.0) + (0.15 if ethnicity in ("藏族", "撒拉族", "土族") else 0.0)
+    # Older people in minority communities are likelier to need a dialect or language helper; children
+    # learn Mandarin at school (the youngest of minority families may not speak it yet).
+    minority = ethnicity in ("藏族", "撒拉族", "土族")
+    if minor:
+        p_no_mandarin = 0.01 + (0.2 if minority and age < 7 else 0.0)
+    else:
+        p_no_mandarin = 0.02 + (0.25 if elderly else 0.0) + (0.15 if minority else 0.0)
     mobile = _pick(rng, _MOBILE_PREFIXES) + f"{int(rng.integers(0, 10**8)):08d}"
     works = None
     if 20 <= age <= 55 and rng.random() < county.out_of_province_share:
@@ -219,7 +242,7 @@ def _citizen(rng: np.random.Generator, pid: int, ref: date, county_weights: np.n
         language=LANGUAGE_BY_ETHNICITY[ethnicity],
         speaks_mandarin=bool(rng.random() >= p_no_mandarin),
         elderly=elderly,
-        disabled=bool(rng.random() < (0.09 if elderly else 0.03)),
+        disabled=bool(rng.random() < (0.09 if elderly else 0.01 if minor else 0.03)),
         mobile=mobile,
         address=_address(rng, county),
         works_elsewhere=works,
@@ -269,37 +292,46 @@ def _firm(rng: np.random.Generator, fid: int, citizens: tuple[Citizen, ...]) -> 
 
 @lru_cache(maxsize=8)
 def build_population(seed: int = 42, n_citizens: int = 20_000, n_firms: int = 3_000,
-                     reference_date: date = date(2024, 1, 1)) -> Population:
+                     reference_date: date = date(2024, 1, 1), n_minors: int | None = None) -> Population:
     """Build (once per argument set, then cached) a synthetic population.
 
-    Counties are weighted by their 2020 census population. Same seed → the same people.
+    ``n_citizens`` adults (18–90 at ``reference_date``, pids 0..n_citizens-1) and then ``n_minors``
+    children aged 0–17 (default ``MINORS_PER_ADULT`` per adult) from their own random stream, so the
+    adults are the same with or without children. Counties are weighted by their 2020 census
+    population. Same seed → the same people.
     """
-    if n_citizens < 1 or n_firms < 0:
-        raise ValueError("n_citizens must be >= 1 and n_firms >= 0")
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xC171]))
+    if n_minors is None:
+        n_minors = round(n_citizens * MINORS_PER_ADULT)
+    if n_citizens < 1 or n_firms < 0 or n_minors < 0:
+        raise ValueError("n_citizens must be >= 1, n_firms and n_minors >= 0")
     weights = np.array([c.population for c in COUNTIES], dtype=float)
     weights /= weights.sum()
+    total = n_citizens + n_minors
     citizens = []
-    county_idx = np.empty(n_citizens, dtype=np.int16)
-    for pid in range(n_citizens):
-        c, ci = _citizen(rng, pid, reference_date, weights)
+    county_idx = np.empty(total, dtype=np.int16)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xC171]))
+    kid_rng = np.random.default_rng(np.random.SeedSequence([seed, 0xC4D5]))
+    for pid in range(total):
+        minor = pid >= n_citizens
+        c, ci = _citizen(kid_rng if minor else rng, pid, reference_date, weights, minor)
         citizens.append(c)
         county_idx[pid] = ci
     citizens_t = tuple(citizens)
     firm_rng = np.random.default_rng(np.random.SeedSequence([seed, 0xF1A3]))
-    firms = tuple(_firm(firm_rng, fid, citizens_t) for fid in range(n_firms))
+    firms = tuple(_firm(firm_rng, fid, citizens_t[:n_citizens]) for fid in range(n_firms))
     return Population(
         seed=seed,
         reference_date=reference_date,
         citizens=citizens_t,
         firms=firms,
+        n_adults=n_citizens,
         county_index=county_idx,
-        elderly=np.fromiter((c.elderly for c in citizens_t), dtype=bool, count=n_citizens),
-        disabled=np.fromiter((c.disabled for c in citizens_t), dtype=bool, count=n_citizens),
-        speaks_mandarin=np.fromiter((c.speaks_mandarin for c in citizens_t), dtype=bool, count=n_citizens),
+        elderly=np.fromiter((c.elderly for c in citizens_t), dtype=bool, count=total),
+        disabled=np.fromiter((c.disabled for c in citizens_t), dtype=bool, count=total),
+        speaks_mandarin=np.fromiter((c.speaks_mandarin for c in citizens_t), dtype=bool, count=total),
         works_elsewhere=np.fromiter((c.works_elsewhere is not None for c in citizens_t), dtype=bool,
-                                    count=n_citizens),
-        birth_year=np.fromiter((c.birth_date.year for c in citizens_t), dtype=np.int16, count=n_citizens),
+                                    count=total),
+        birth_year=np.fromiter((c.birth_date.year for c in citizens_t), dtype=np.int16, count=total),
         birth_md=np.fromiter((c.birth_date.month * 100 + c.birth_date.day for c in citizens_t), dtype=np.int16,
-                             count=n_citizens),
+                             count=total),
     )

@@ -216,7 +216,9 @@ def build_context(s: Scenario, seed: int, start: date, days: int, catalog=None) 
     items = item_table(catalog)
     people = build_population(s.population.seed, s.population.citizens, s.population.firms)
     work = WorkIndex(start, days)
-    county_people = tuple(np.flatnonzero(people.county_index == i) for i in range(len(COUNTIES)))
+    # Items without a profile are filed by adults; children (pids after the adults) apply only where
+    # their item's profile admits them (a first 居民身份证 at 16).
+    county_people = tuple(np.flatnonzero(people.county_index[:people.adults] == i) for i in range(len(COUNTIES)))
     firm_county = np.array([COUNTY_BY_NAME[f.county] is c for f in people.firms for c in COUNTIES]).reshape(
         len(people.firms), len(COUNTIES)) if people.firms else np.zeros((0, len(COUNTIES)), bool)
     county_firms = tuple(np.flatnonzero(firm_county[:, i]) if len(firm_county) else np.zeros(0, np.int64)
@@ -278,7 +280,7 @@ def _birth_window(ctx: Context, rng: np.random.Generator, item: np.ndarray, day:
     n = len(item)
     sex = el.sex[item].astype(np.int64)
     lo = day - ((el.max_age[item] + 1) * _YEAR).astype(np.int64) + 1
-    hi = day - (el.min_age[item] * _YEAR).astype(np.int64)
+    hi = day - np.ceil(el.min_age[item] * _YEAR).astype(np.int64)  # ceil: never a day short of min_age
     ret = np.flatnonzero(el.retire[item])
     if len(ret):
         u = rng.random(len(ret))
@@ -324,7 +326,11 @@ def pick_people(ctx: Context, rng: np.random.Generator, item: np.ndarray, county
         b = np.searchsorted(births, hi[sel], "right")
         ok = b > a
         pick = a + (u[sel] * np.maximum(b - a, 1)).astype(np.int64)
-        chosen = np.where(ok, pids[np.minimum(pick, len(pids) - 1)], out[idx[sel]])
+        # Nobody of the county and sex fits exactly (a small synthetic pool): the person nearest in
+        # birth date (the next younger one, else the oldest), not anyone at all — a retirement claim
+        # by a 19-year-old came from that fallback.
+        near = pids[np.clip(a, 0, len(pids) - 1)] if len(pids) else out[idx[sel]]
+        chosen = np.where(ok, pids[np.minimum(pick, len(pids) - 1)], near)
         if used is not None and el.once[item[idx[sel]]].any():
             chosen = _once(el, item[idx[sel]], chosen, pids, a, b, ok, used)
         out[idx[sel]] = chosen

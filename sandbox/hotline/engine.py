@@ -190,7 +190,7 @@ def _frequent_calls(sc: HotlineScenario, seed: int, m0: date, ndays: int, pop,
     """Frequent callers: the same few people every month (their own stream picks them)."""
     n_cat = len(CATEGORIES)
     fc_rng = np.random.default_rng(np.random.SeedSequence([seed, 0xFCA11]))
-    fc_pids = fc_rng.choice(len(pop.citizens), size=sc.frequent_callers, replace=False)
+    fc_pids = fc_rng.choice(pop.adults, size=sc.frequent_callers, replace=False)  # adults call
     fc_cats = fc_rng.integers(0, n_cat, size=sc.frequent_callers)
     fc_counts = rng.poisson(3.5, size=sc.frequent_callers)
     extra, fc_pid_col = [], []
@@ -232,7 +232,7 @@ def _callers(m: dict, pop, rng: np.random.Generator) -> None:
     n, county_idx, cat_idx, n_base = m["n"], m["county_idx"], m["cat_idx"], m["n_base"]
     caller_pid = np.empty(n, dtype=np.int64)
     caller_key = np.empty(n, dtype=np.int64)
-    per_county = [pop.citizens_of(c.name) for c in COUNTIES]
+    per_county = [pop.adults_of(c.name) for c in COUNTIES]  # adults call (children through them)
     for i, members in enumerate(per_county):
         mask = county_idx == i
         caller_pid[mask] = members[rng.integers(0, len(members), size=int(mask.sum()))]

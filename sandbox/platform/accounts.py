@@ -41,7 +41,8 @@ def build_accounts(ctx: Context, ps: PlatformScenario, seed: int, c: dict) -> di
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 0xACC])))
     start_s = (ctx.start.toordinal() - 719163) * DAY
     people = ctx.people
-    n_p, n_f = len(people.citizens), len(people.firms)
+    n_all, n_f = len(people.citizens), len(people.firms)
+    n_p = people.adults  # natural-person accounts: the adults, then any minor who filed (a 16-year-old)
     # Firms: the legal representative and 0..k agents from the same county may file for the firm.
     rep = np.array([f.legal_rep_pid for f in people.firms], np.int64)
     lo, hi = ps.identity.agents_per_firm
@@ -67,10 +68,14 @@ def build_accounts(ctx: Context, ps: PlatformScenario, seed: int, c: dict) -> di
     f = np.where(firm >= 0, firm, 0)
     filer = np.where(firm >= 0, flat[begin[f] + pick % count[f]], person) if n_f else person.copy()
     ent = np.flatnonzero(firm >= 0)
-    first_app = np.full(n_p, np.iinfo(np.int64).max)
+    first_app = np.full(n_all, np.iinfo(np.int64).max)
     np.minimum.at(first_app, filer, c["t_arrive"])
     first_app[first_app == np.iinfo(np.int64).max] = -1
-    t_p, lvl_p = _registered_people(ctx, ps, rng, first_app, start_s)
+    t_p, lvl_p = _registered_people(ctx, ps, rng, first_app[:n_p], start_s)
+    # Children hold no account of their own until they file (at 16 and over, level 2 for filing).
+    kids = n_p + np.flatnonzero(first_app[n_p:] >= 0)
+    t_p, lvl_p = np.r_[t_p, first_app[kids] - 600], np.r_[lvl_p, np.full(len(kids), 2, np.int8)]
+    persons = np.r_[np.arange(n_p), kids].astype(np.int64)
     # Firm accounts exist from the start with p_firm_account, else from the firm's first application.
     f_first = np.full(n_f, np.iinfo(np.int64).max)
     if len(ent):
@@ -80,10 +85,10 @@ def build_accounts(ctx: Context, ps: PlatformScenario, seed: int, c: dict) -> di
                    np.where(f_first < np.iinfo(np.int64).max, f_first - 600, -1))
     t_a = t_f[agent_firm] + rng.integers(0, 30, len(agent_firm)) * DAY
     t_a = np.where(t_f[agent_firm] < 0, -1, t_a)
-    kind = np.r_[np.zeros(n_p, np.int8), np.ones(n_f, np.int8), np.full(len(agent_firm), 2, np.int8)]
+    kind = np.r_[np.zeros(len(persons), np.int8), np.ones(n_f, np.int8), np.full(len(agent_firm), 2, np.int8)]
     return dict(
         account_id=np.arange(1, len(kind) + 1, dtype=np.int64), kind=kind,
-        person=np.r_[np.arange(n_p), rep, agent_pid].astype(np.int32),
-        firm=np.r_[np.full(n_p, -1), np.arange(n_f), agent_firm].astype(np.int32),
+        person=np.r_[persons, rep, agent_pid].astype(np.int32),
+        firm=np.r_[np.full(len(persons), -1), np.arange(n_f), agent_firm].astype(np.int32),
         level=np.r_[lvl_p, np.full(n_f, 3, np.int8), np.full(len(agent_firm), 2, np.int8)],
         t_registered=np.r_[t_p, t_f, t_a].astype(np.int64), filer=filer)

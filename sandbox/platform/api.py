@@ -184,7 +184,7 @@ def exercise_queue(scenario: PlatformScenario, seed: int, n: int = 50) -> tuple[
     out = []
     for k, i in enumerate(picks.tolist()):
         it = w.items[i]
-        pid = int(rng.integers(0, len(w.population.citizens)))
+        pid = int(rng.integers(0, w.population.adults))  # an adult files (children only via a profile)
         firm = int(rng.integers(0, len(firms))) if it.block in ("市场主体登记", "企业开办", "工程建设项目审批") and firms else -1
         if firm >= 0:
             pid = firms[firm].legal_rep_pid

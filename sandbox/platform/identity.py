@@ -90,13 +90,19 @@ def build_registry(population) -> Registry:
 
 
 def _make_registry(population) -> Registry:
-    n = len(population.citizens)
+    n, n_a = len(population.citizens), population.adults
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([population.seed, 0x1D])))
     ids = tuple(c.id_number for c in population.citizens)  # issued with the code of their time
     adult = np.array([c.age >= 16 for c in population.citizens])
-    has = {"社保卡": adult & (rng.random(n) < 0.92), "银行卡": adult & (rng.random(n) < 0.85),
-           "公积金账号": adult & (rng.random(n) < 0.25), "驾驶证档案号": adult & (rng.random(n) < 0.35)}
-    digits = rng.integers(0, 10, (n, 18))
+    # Draws for the adults first, so adding the children (pids after them) changes no adult's factors;
+    # children under 16 hold none of these, 16- and 17-year-olds the odd bank or social-security card.
+    kid = np.random.Generator(np.random.PCG64(np.random.SeedSequence([population.seed, 0x1D, 1])))
+
+    def draw(p: float) -> np.ndarray:
+        return np.r_[rng.random(n_a), kid.random(n - n_a)] < p
+    has = {"社保卡": adult & draw(0.92), "银行卡": adult & draw(0.85),
+           "公积金账号": adult & draw(0.25), "驾驶证档案号": adult & draw(0.35)}
+    digits = np.r_[rng.integers(0, 10, (n_a, 18)), kid.integers(0, 10, (n - n_a, 18))]
     cards = ["".join(map(str, row)) for row in digits]
     factors = {
         "mobile": tuple(c.mobile for c in population.citizens),

@@ -144,17 +144,20 @@ def _draw_holdings(library: LicenceLibrary, population, scenario: PlatformScenar
     lic = scenario.licences
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(population.seed), 0x11C])))
     nt = len(library.names)
-    n_p, n_f = len(population.citizens), len(population.firms)
+    n_p, n_f = population.adults, len(population.firms)
     ps = _status(rng, (n_p, nt), lic)
     ps[:, library.firm] = 0
     fs = _status(rng, (n_f, nt), lic)
     fs[:, ~library.firm] = 0
-    away = population.works_elsewhere[:, None] & (rng.random((n_p, nt)) < lic.p_issued_elsewhere) & (ps > 0)
+    away = population.works_elsewhere[:n_p, None] & (rng.random((n_p, nt)) < lic.p_issued_elsewhere) & (ps > 0)
     start = scenario.start_date.toordinal()
     span = 365 * 10
     # Expired holdings were issued more than ten years ago; valid ones within the last ten.
     pi = np.where(ps == 2, start - span - rng.integers(1, 900, (n_p, nt)), start - rng.integers(1, span, (n_p, nt)))
     fi = np.where(fs == 2, start - span - rng.integers(1, 900, (n_f, nt)), start - rng.integers(1, span, (n_f, nt)))
+    # Children (pids after the adults) hold no e-licence in this model: their guardians apply for them.
+    kids = len(population.citizens) - n_p
+    ps, away, pi = (np.r_[x, np.zeros((kids, nt), x.dtype)] for x in (ps, away, pi))
     return Holdings(ps, fs, away, np.where(ps > 0, pi, 0).astype(np.int32), np.where(fs > 0, fi, 0).astype(np.int32))
 
 

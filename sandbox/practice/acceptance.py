@@ -37,7 +37,9 @@ import numpy as np
 from ..base.catalog import Material, ServiceItem
 from ..base.ids import SYNTHETIC_MARK, mask_id, mask_name
 from ..base.rng import as_random
+from ..base.eligibility import Profile, load_profiles
 from ..base.population import Citizen, Firm, Population
+from ..base.retirement import EARLY, retirement_date
 from ..base.calendar import WorkCalendar, default_calendar
 
 __all__ = ["MATERIAL_STATES", "DECISION_KINDS", "ACCEPTED_KINDS", "SubmittedMaterial", "Application",
@@ -72,6 +74,7 @@ class Application:
     item: ServiceItem
     applicant: Citizen | None = None
     firm: Firm | None = None
+    subject: Citizen | None = None  # the child a guardian applies for (教育入学), else None
     materials: tuple[SubmittedMaterial, ...] = ()
     elicences: frozenset[str] = frozenset()  # material names the applicant holds as e-licences
     pledge_signed: bool = False  # the applicant chooses 告知承诺
@@ -114,8 +117,12 @@ class Application:
                  f"申请日期：{self.applied_on:%Y年%m月%d日}"]
         if self.applicant is not None:
             a = self.applicant
-            lines.append(f"申请人：{mask_name(a.name)}，{a.gender}，{a.age}岁，{a.county}，"
-                         f"身份证号 {mask_id(a.id_number)}")
+            lines.append(f"申请人：{mask_name(a.name)}，{a.gender}，{a.age_on(self.applied_on)}岁，{a.county}，"
+                         f"身份证号 {mask_id(a.id_number)}" + ("（监护人）" if self.subject is not None else ""))
+        if self.subject is not None:
+            k = self.subject
+            lines.append(f"办理对象：{mask_name(k.name)}，{k.gender}，{k.age_on(self.applied_on)}岁（未成年人，由监护人申请），"
+                         f"身份证号 {mask_id(k.id_number)}")
         if self.firm is not None:
             lines.append(f"申请单位：{self.firm.name}（{self.firm.kind}）")
         lines.append("提交材料：")
@@ -375,14 +382,64 @@ def _needs_firm(item: ServiceItem) -> bool:
     return item.block in _FIRM_BLOCKS or any(m.name in _FIRM_MATERIALS for m in item.materials)
 
 
-def _pick_citizen(r: random.Random, pop: Population, item: ServiceItem) -> Citizen:
-    n = len(pop.citizens)
-    min_age = 80 if "高龄" in item.name else 58 if ("养老保险待遇" in item.name or "退休" in item.name) else 18
-    for _ in range(200):
-        c = pop.citizens[r.randrange(n)]
-        if c.age >= min_age:
-            return c
-    return max(pop.citizens[:2000], key=lambda c: c.age)
+# Applicants of items without an eligibility profile: adults at the case date (the hall draws the same).
+DEFAULT_AGE = (18, 80)
+# New pensioners as the hall engine draws them (hall.context): 55% men, women 30% cadres; early
+# retirement 10% special jobs, 3% illness, at the unchanged early ages (base.retirement.EARLY).
+_RETIRE_SHARES = (("特殊工种", 0.10), ("病退", 0.03))
+
+
+def _fits(c: Citizen, day: date, prof: Profile | None) -> bool:
+    """Does ``c`` fit the item's eligibility profile on ``day`` (age range and sex)?"""
+    if prof is None:
+        return DEFAULT_AGE[0] <= c.age_on(day) <= DEFAULT_AGE[1]
+    if prof.sex and c.gender != prof.sex:
+        return False
+    return prof.min_age <= c.age_on(day) <= prof.max_age
+
+
+def _retiree(r: random.Random, pop: Population, day: date) -> list[Citizen]:
+    """People who retire around ``day`` by one drawn route: the statutory age in force (the 2025 rise
+    by birth month; pension from the month after, applied for up to two months before or one after)
+    or early retirement at exactly the early age."""
+    male = r.random() < 0.55
+    category = "男职工" if male else ("女干部" if r.random() < 0.3 else "女职工")
+    u, cut, route = r.random(), 0.0, ""
+    for name, share in _RETIRE_SHARES:
+        if cut <= u < cut + share:
+            route = name
+        cut += share
+    sex = "男" if male else "女"
+    if route:
+        age = EARLY[route][0 if male else 1]
+        return [c for c in pop.citizens if c.gender == sex and c.age_on(day) == age]
+    return [c for c in pop.citizens if c.gender == sex and 44 <= c.age_on(day) <= 64
+            and -60 <= (day - retirement_date(category, c.birth_date)).days <= 30]
+
+
+def _pick_citizen(r: random.Random, pop: Population, item: ServiceItem, day: date) -> Citizen:
+    """An applicant who fits the item on ``day`` by the profiles the hall engine uses
+    (``data/eligibility.toml``): a pensioner at the statutory age in force, a 高龄补贴 applicant of 80
+    and over, a 16-year-old for a first 居民身份证; adults for items without a profile."""
+    prof = load_profiles().get(item.code)
+    if prof is not None and prof.retirement:
+        fits = _retiree(r, pop, day)
+    else:
+        fits = [c for c in pop.citizens if _fits(c, day, prof)]
+    if not fits:  # a tiny population without anyone fitting: an adult, never a child
+        fits = [c for c in pop.citizens[:pop.adults] if c.age_on(day) >= DEFAULT_AGE[0]] or list(pop.citizens)
+    return fits[r.randrange(len(fits))]
+
+
+def _subject(r: random.Random, pop: Population, item: ServiceItem, applicant: Citizen, day: date
+             ) -> Citizen | None:
+    """The child a guardian applies for (教育入学): a child of the applicant's county of the profile's age."""
+    prof = load_profiles().get(item.code)
+    if prof is None or not prof.child_age:
+        return None
+    lo, hi = prof.child_age
+    kids = [c for c in pop.citizens[pop.adults:] if c.county == applicant.county and lo <= c.age_on(day) <= hi]
+    return kids[r.randrange(len(kids))] if kids else None
 
 
 def make_application(item: ServiceItem, rng: random.Random | np.random.Generator, population: Population,
@@ -404,12 +461,16 @@ def make_application(item: ServiceItem, rng: random.Random | np.random.Generator
     cal = calendar if calendar is not None else default_calendar()
     p_miss, p_flaw, p_elic, p_cond, p_credit, p_false = _PROFILE[difficulty]
 
+    if applied_on is None:  # first: who may apply depends on the date (ages, retirement ages)
+        applied_on = cal.add_working_days(date(2024, 1, 1), r.randrange(1, 240))
     firm = None
+    subject = None
     if _needs_firm(item) and population.firms:
         firm = _pick_firm(r, population, item)
         applicant = population.citizens[firm.legal_rep_pid]
     else:
-        applicant = _pick_citizen(r, population, item)
+        applicant = _pick_citizen(r, population, item, applied_on)
+        subject = _subject(r, population, item, applicant, applied_on)
 
     subs: list[SubmittedMaterial] = []
     elicences: set[str] = set()
@@ -441,10 +502,8 @@ def make_application(item: ServiceItem, rng: random.Random | np.random.Generator
     unmet = ()
     if r.random() < p_cond:
         unmet = (r.choice(item.conditions),)
-    if applied_on is None:
-        applied_on = cal.add_working_days(date(2024, 1, 1), r.randrange(1, 240))
     return Application(
-        item=item, applicant=applicant, firm=firm, materials=tuple(subs), elicences=frozenset(elicences),
+        item=item, applicant=applicant, subject=subject, firm=firm, materials=tuple(subs), elicences=frozenset(elicences),
         pledge_signed=pledge, rongque_consent=r.random() < 0.9, unmet_conditions=unmet,
         serious_bad_credit=r.random() < p_credit, false_pledge_before=r.random() < p_false,
         applied_on=applied_on,

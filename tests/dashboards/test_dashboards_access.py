@@ -6,8 +6,13 @@ Voila rendering of any notebook but the what-if.
 """
 from __future__ import annotations
 
+import json
+import re
+import uuid
+
 import pytest
 import requests
+import websocket
 
 from tests.dashboards.conftest import unmasked
 
@@ -80,3 +85,43 @@ def test_bulletin_downloads(dash_hub, sessions):
     pdf = _get(dash_hub, s, "page/download/bulletin/2026-11.pdf")
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
     assert _get(dash_hub, s, "page/download/bulletin/2031-01.pdf").status_code == 404
+
+
+def _shell(msg_type: str, content: dict) -> tuple[str, str]:
+    msg_id = uuid.uuid4().hex
+    return msg_id, json.dumps({
+        "header": {"msg_id": msg_id, "username": "lead_city", "session": uuid.uuid4().hex,
+                   "msg_type": msg_type, "version": "5.3", "date": ""},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [], "content": content})
+
+
+def test_whatif_kernel_runs_no_code_a_leader_sends(dash_hub, sessions, tmp_path):
+    """The what-if's own kernel, reached through its websocket as the page does: an execute_request
+    never runs (no reply, no file), while kernel-info (allowed) still answers after it — the kernel
+    handles shell messages in order, so code that ran would have answered first."""
+    s = sessions["lead_city"]
+    page = _get(dash_hub, s, "voila/render/一把手进大厅.ipynb")
+    kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.text)
+    assert page.status_code == 200 and kernel, page.status_code
+    url = dash_hub.url.replace("http://", "ws://") + f"services/dashboards/api/kernels/{kernel.group(1)}/channels"
+    cookies = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+    ws = websocket.create_connection(url, header=[f"Cookie: {cookies}"], timeout=120)
+    marker = tmp_path / "ran.txt"
+    try:
+        code_id, code = _shell("execute_request", {
+            "code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False, "store_history": False,
+            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        info_id, info = _shell("kernel_info_request", {})
+        ws.send(code)
+        ws.send(info)
+        seen = []
+        while True:
+            msg = json.loads(ws.recv())
+            parent = msg.get("parent_header", {}).get("msg_id")
+            seen.append((parent == code_id, msg["header"]["msg_type"]))
+            if parent == info_id and msg["header"]["msg_type"] == "kernel_info_reply":
+                break
+    finally:
+        ws.close()
+    assert not [m for mine, m in seen if mine], seen
+    assert not marker.exists()

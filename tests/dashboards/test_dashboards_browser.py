@@ -40,6 +40,8 @@ class Seen:
 
     def __init__(self, page):
         self.texts: list[str] = []
+        self.urls: list[str] = []
+        page.on("request", lambda r: self.urls.append(r.url))
         page.on("response", self._response)
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
@@ -59,6 +61,9 @@ class Seen:
         assert self.texts, "nothing was received"
         found = [where(t, x) for t in self.texts for x in unmasked(t)]
         assert not found, found[:5]
+        # Nothing asked of any other host (no CDN): the page works offline and tells no third party.
+        foreign = [u for u in self.urls if not u.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:"))]
+        assert not foreign, foreign[:5]
 
 
 def login(browser, hub, account: str, viewport=(1280, 900)):
@@ -165,6 +170,12 @@ def test_training_by_scope(dash_hub, training_ready, browser, tmp_path):
     assert "平安区政务服务中心税务窗口" in page.locator("#groups").inner_text()
     shot(page, tmp_path, "training-county")
     seen.assert_masked()
+    phone = page.context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(page.url)
+    phone.wait_for_selector("#levels .main-svg")
+    no_sideways_scroll(phone, 390)
+    shot(phone, tmp_path, "training-phone")
     page.context.close()
 
 
@@ -190,4 +201,10 @@ def test_whatif_lever_and_record(dash_hub, training_ready, browser, city_paths, 
     records = list((city_paths.root / "dashboards-home" / "体验记录").glob("*.md"))
     assert records and "午间综合窗口不足" in records[-1].read_text(encoding="utf-8")
     seen.assert_masked()
+    phone = page.context.new_page()  # on a phone: levers and tables in one column, no sideways scroll
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(page.url)
+    phone.wait_for_selector("#whatif", timeout=180_000)
+    no_sideways_scroll(phone, 390)
+    shot(phone, tmp_path, "whatif-phone")
     page.context.close()

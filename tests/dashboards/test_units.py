@@ -52,3 +52,16 @@ def test_hall_figures_are_the_sandbox_summary():
                              ("abandonment_rate", "abandonment_rate"), ("correction_rate", "correction_rate"),
                              ("refusal_rate", "refusal_rate"), ("one_visit_rate", "one_visit_rate")):
             assert row[mine] == pytest.approx(s[theirs], nan_ok=True), (m, mine)
+
+
+def test_up_prepares_the_service_home_and_read_model_folder_without_a_city(tmp_path):
+    """The hub starts the dashboards service with HOME=dashboards-home (root mode: as academy-dash):
+    `up` must make them even when no city is built (ACADEMY_CITY_MONTHS=0) or the city is reused."""
+    from academy import citydata
+    from academy.readmodel import data_dir
+    from runtime.settings import Settings
+
+    paths = Settings.single_account(tmp_path / "root").paths
+    assert citydata.ensure(paths, months=0, log=lambda s: None) is None
+    assert (paths.root / "dashboards-home").is_dir()
+    assert (data_dir(paths) / "pages").is_dir()

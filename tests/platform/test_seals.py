@@ -17,7 +17,8 @@ SEED = 11
 
 @pytest.fixture(scope="module")
 def subjects() -> tuple[str, ...]:
-    return tuple(c.id_number for c in build_population(42, 300, 10).citizens)
+    pop = build_population(42, 300, 10)
+    return tuple(c.id_number for c in pop.citizens[:pop.adults])  # the adults: seals are about grown-ups
 
 
 @pytest.fixture(scope="module")

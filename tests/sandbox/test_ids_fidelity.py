@@ -10,9 +10,12 @@ from sandbox.base.ids import county_code_of, is_valid_id_number
 
 def test_ids_keep_the_code_of_their_time():
     pop = sb.get_population()
-    codes = Counter(c.id_number[:6] for c in pop.citizens)
+    adults = pop.citizens[:pop.adults]
+    codes = Counter(c.id_number[:6] for c in adults)
     old = sum(v for k, v in codes.items() if k.startswith("6321"))
-    assert old > 0.9 * len(pop.citizens)  # adults today were born before 2013: 6321xx numbers
+    assert old > 0.9 * len(adults)  # adults today were born before 2013: 6321xx numbers
+    kids = pop.citizens[pop.adults:]
+    assert kids and sum(c.id_number.startswith("6302") for c in kids) > 0.5 * len(kids)  # born since 2013
     for c in pop.citizens:
         assert is_valid_id_number(c.id_number)
         assert county_code_of(c.id_number) == county(c.county).code  # county readable from any code

@@ -17,7 +17,7 @@ from sandbox.hotline import DEFAULT_POLICY, NOT_ACCEPTED, TICKET_TYPES, Hotline,
 from sandbox.hotline import tickets as api
 from sandbox.hotline.desk import ACTIONS, KB_TITLES, make_queue, township_unit
 from sandbox.hotline.handling import apply, catalogue_entry, score
-from sandbox.hotline.routing import all_unit_names, county_prefix
+from sandbox.hotline.routing import TOWNSHIP, all_unit_names, county_prefix
 from sandbox.hotline.taxonomy import BY_LEVEL2, CATEGORIES
 
 from . import hotterms  # noqa: F401 - adds the hotline terms to the glossary
@@ -35,7 +35,7 @@ def unit_options(county: str, town: str = "") -> list[str]:
     """Units a ticket in ``county`` may go to: the county's and the city's, and its township government."""
     c = next(c for c in COUNTIES if c.name == county)
     prefix = county_prefix(c)
-    names = [n for n in all_unit_names() if n.startswith(prefix) or n.startswith("海东市")]
+    names = [n for n in all_unit_names() if (n.startswith(prefix) or n.startswith("海东市")) and not n.endswith(TOWNSHIP)]
     names += [township_unit(county, t) for t in c.townships]
     return sorted(set(names))
 
@@ -136,7 +136,7 @@ def catalogue_lookup() -> W.VBox:
     def show(_=None):
         e = catalogue_entry(cat.value, county.value)
         out.value = panel("派单目录", table_html([("主办单位", e["主办"]), ("协办单位", "、".join(e["协办"]) or "无"),
-                                              ("退单后改派", e["退单后改派"])])).value
+                                              ("退单审核", f"原承办单位不是{e['主办']}的，改派给它；就是它的，驳回退单")])).value
     cat.observe(show, names="value")
     county.observe(show, names="value")
     show()
@@ -208,7 +208,7 @@ class QueueDesk(W.VBox):
         if not self.cat.value:
             self.status.value = note("请先选分类，再查派单目录。", "warn").value
             return
-        e = catalogue_entry(self.cat.value, t["县区"])
+        e = catalogue_entry(self.cat.value, t["县区"], t.get("乡镇", ""))
         self.lead.value = e["主办"] if e["主办"] in self.lead.options or any(
             o[1] == e["主办"] for o in self.lead.options) else ""
         self.assist.value = tuple(a for a in e["协办"] if a in self.assist.options)

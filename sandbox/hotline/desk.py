@@ -23,7 +23,7 @@ import numpy as np
 from ..base.calendar import WorkCalendar, default_calendar
 from ..base.geography import COUNTIES, STREETS, VILLAGE_STEMS
 from ..base.ids import mask_name, mask_phone
-from .routing import HOTLINE_CENTRE, county_prefix, route_for
+from .routing import HOTLINE_CENTRE, county_prefix, route_for, township_unit
 from .taxonomy import BY_LEVEL2, CATEGORIES, TICKET_TYPES
 from .texts import CLOSERS, ESTATES, REFUSED_BODIES, generate
 from .tickets import NOT_ACCEPTED, Hotline, TransitionError, classify, close, close_direct, extend, follow_up
@@ -49,16 +49,17 @@ KB_TITLES = tuple(KNOWLEDGE)
 # Consultations whose answer depends on the caller's own file: no ready answer, they go to the unit.
 _OWN_FILE = ("惠农补贴", "不动产登记", "宅基地", "公租房", "工伤认定")
 _ROUTINE = ("物业服务质量", "物业收费", "电梯故障", "商品质量", "预付卡退费", "噪音扰民", "环境卫生", "占道经营",
-            "老旧小区改造", "农民工工资拖欠", "道路破损", "灌溉用水", "食品安全", "停水", "供暖不热", "医疗服务",
-            "乡村道路", "学校收费", "出租车服务", "大气污染")
-# 退单 that a functional department must keep: the wrong first unit and the bad push-down target.
-_RETURNABLE = ("物业服务质量", "噪音扰民", "占道经营", "商品质量", "道路破损", "农民工工资拖欠", "灌溉用水", "食品安全")
+            "老旧小区改造", "农民工工资拖欠", "城市道路破损", "公路（县道）破损", "灌溉用水", "食品安全", "停水",
+            "供暖不热", "医疗服务", "乡道、村道破损", "学校收费", "出租车服务", "大气污染")
+# 退单 that a functional department must keep (it may not push them down to the township): the wrong first
+# unit and the bad push-down target. Never a matter the township itself answers for (乡道村道, 村级渠道).
+_RETURNABLE = ("物业服务质量", "噪音扰民", "占道经营", "商品质量", "城市道路破损", "农民工工资拖欠", "食品安全")
 # 延期 reasons: the good ones are the time the matter itself needs, so each category has its own; the bad
 # ones are about the unit, not the matter, and sound just as official (no single word gives them away).
 _EXT_REASONS_OK: dict[str, tuple[str, ...]] = {
     "物业服务质量": ("涉及多个产权单位，需现场勘查并协调维修资金", "需组织业委会、物业公司现场核查，并征求业主意见"),
     "农民工工资拖欠": ("需与施工企业、劳务公司三方对账，核实欠薪金额", "涉及 20 余名工人，需逐人核对考勤记录和工资表"),
-    "食品安全": ("已抽样送第三方检测，检测报告约需 7 个工作日", "需调取进货台账，追溯外市上游供货商"),
+    "食品安全": ("已抽样送第三方检测，检测报告约需 5 个工作日", "需调取进货台账，追溯外市上游供货商"),
     "老旧小区改造": ("需会同施工、监理单位现场勘查，确定整改方案", "涉及设计变更，需召开居民议事会征求意见"),
 }
 _EXT_REASONS_BAD = ("承办人本周休假，待其返岗后办理", "近期单位工作任务较重，人手紧张", "已电话联系来电人，待领导签批后答复",
@@ -137,12 +138,6 @@ class Queue:
         return next(t for t in self.tickets if t.number == number)
 
 
-def township_unit(county: str, town: str) -> str:
-    """The township government a wrong 改派 pushes a matter down to."""
-    c = next(c for c in COUNTIES if c.name == county)
-    return f"{county_prefix(c)}{town}人民政府"
-
-
 def working_days_back(cal: WorkCalendar, d: date, n: int) -> date:
     """The working day ``n`` working days before ``d`` (so that adding ``n`` working days gives ``d``)."""
     x = d
@@ -200,7 +195,8 @@ def _text(rng: np.random.Generator, level2: str, ttype: str, county_i: int, town
         if c and body.endswith(c):
             body = body[: -len(c)]
             break
-    closers = [c for c in CLOSERS.get(ttype, ()) if c]
+    # 「需要带什么材料？」 only where the matter has materials to bring (not already asked, not an app payment)
+    closers = [c for c in CLOSERS.get(ttype, ()) if c and not ("材料" in c and ("材料" in body or "手机上" in body))]
     return body + (closers[int(rng.integers(len(closers)))] if closers else "")
 
 
@@ -248,8 +244,8 @@ class _Builder:
         return t
 
 
-def _route_truth(level2: str, county: str, ttype: str, kind: str, **kw) -> Truth:
-    r = route_for(level2, county)
+def _route_truth(level2: str, county: str, ttype: str, kind: str, town: str = "", **kw) -> Truth:
+    r = route_for(level2, county, town=town)
     return Truth(kind, ttype, level2, r.lead, r.assist, **kw)
 
 
@@ -259,7 +255,8 @@ def make_queue(seed: int, *, n_dispatch: int = 14, n_direct: int = 4, n_refuse: 
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xDE5C]))
     cal = cal or default_calendar(True)
     b = _Builder(rng, cal, _shift_day(rng, cal))
-    masters = _new_tickets(b, n_dispatch)
+    masters = _new_tickets(b, n_dispatch - 1)
+    _chase_earlier(b)
     _direct(b, n_direct)
     _refused(b, n_refuse)
     _duplicates(b, masters, n_duplicate)
@@ -276,14 +273,14 @@ def _new_tickets(b: _Builder, n: int) -> list[QueueTicket]:
     for level2 in cats:
         ttype = "咨询" if level2 in _OWN_FILE else _type_for(level2, b.rng)
         where = b.where(level2)
-        out.append(b.add(b.moment(), level2, ttype, _route_truth(level2, where[1], ttype, "new-dispatch"), where=where))
+        out.append(b.add(b.moment(), level2, ttype, _route_truth(level2, where[1], ttype, "new-dispatch", where[2]), where=where))
     return out
 
 
 def _direct(b: _Builder, n: int) -> None:
     for level2 in b.rng.choice(KB_TITLES, size=n, replace=False):
         where = b.where(str(level2))
-        b.add(b.moment(), str(level2), "咨询", _route_truth(str(level2), where[1], "咨询", "direct", kb=str(level2)),
+        b.add(b.moment(), str(level2), "咨询", _route_truth(str(level2), where[1], "咨询", "direct", where[2], kb=str(level2)),
               where=where)
 
 
@@ -300,12 +297,19 @@ def _refused(b: _Builder, n: int) -> None:
 _TOPIC = {"物业服务质量": "物业不管事、坏了没人修的问题", "物业收费": "物业乱收费问题", "电梯故障": "电梯老出故障的事",
           "商品质量": "商品质量问题", "预付卡退费": "预付卡退费问题", "噪音扰民": "噪音扰民问题",
           "环境卫生": "环境卫生问题", "占道经营": "占道经营问题", "老旧小区改造": "老旧小区改造问题",
-          "农民工工资拖欠": "拖欠工钱的事", "道路破损": "路面破损问题", "灌溉用水": "浇地用水问题",
-          "食品安全": "食品安全问题", "停水": "停水问题", "供暖不热": "暖气不热问题", "医疗服务": "看病遇到的问题",
-          "乡村道路": "村道问题", "学校收费": "学校收费问题", "出租车服务": "打车遇到的问题", "大气污染": "烟熏呛人问题"}
+          "农民工工资拖欠": "拖欠工钱的事", "城市道路破损": "路面破损问题", "公路（县道）破损": "县道破损问题",
+          "灌溉用水": "浇地用水问题",
+          "食品安全": "食品安全问题", "停水": "停水问题", "供暖不热": "暖气不热问题", "医疗服务": "看病的事",
+          "乡道、村道破损": "村道问题", "学校收费": "学校收费问题", "出租车服务": "打车的事", "大气污染": "烟熏呛人问题"}
 _PERSONAL = ("商品质量", "预付卡退费", "农民工工资拖欠", "医疗服务", "出租车服务", "学校收费")
 _AGAIN_SAME = ("我{hh}点多打过电话，反映{place}的{topic}，到现在还没人联系我，麻烦再催一下。",
                "还是{place}的{topic}，{hh}点多已经打过一次了，想问问转给哪个部门了？")
+# A personal matter is chased up without a place (the caller's own purchase, wages, ride, visit).
+_AGAIN_MINE = ("我{hh}点多打过电话，说的是{topic}，到现在还没人联系我，麻烦再催一下。",
+               "还是我那个{topic}，{hh}点多已经打过一次了，想问问转给哪个部门了？")
+# A caller chasing a ticket of an earlier day: not in this shift's queue, so nothing here to merge it into.
+_CHASE_OLD = ("我{day}打过12345，反映{place}的{topic}，到现在没人联系我，麻烦帮我催一下。",
+              "{day}反映过{place}的{topic}，说是转给部门了，一直没有回音，我再问问。")
 
 
 def spoken_hour(h: int) -> str:
@@ -337,7 +341,7 @@ def _duplicates(b: _Builder, masters: list[QueueTicket], n: int) -> None:
         place = place_of(m.text, ci, m.town)
         same_caller = m.truth.level2 in _PERSONAL or bool(b.rng.random() < 0.4)
         caller = (m.caller_name, m.caller_mobile) if same_caller else None
-        pool = _AGAIN_SAME if same_caller else _AGAIN_OTHER
+        pool = _AGAIN_MINE if m.truth.level2 in _PERSONAL else _AGAIN_SAME if same_caller else _AGAIN_OTHER
         text = pool[int(b.rng.integers(len(pool)))].format(
             hh=spoken_hour(m.received_at.hour), place=place, topic=_TOPIC.get(m.truth.level2, "那件事"),
             impact=_IMPACT[int(b.rng.integers(len(_IMPACT)))])
@@ -348,9 +352,27 @@ def _duplicates(b: _Builder, masters: list[QueueTicket], n: int) -> None:
             continue
         decoy_at = m.received_at + timedelta(minutes=int(b.rng.integers(10, 120)))
         words = _text(b.rng, m.truth.level2, m.truth.ticket_type, ci, m.town, avoid=place)
+        other = place_of(words, ci, m.town)
+        if other not in (m.town, place) and b.rng.random() < 0.5:  # a neighbour's words, about another place
+            words = _AGAIN_OTHER[int(b.rng.integers(len(_AGAIN_OTHER)))].format(
+                place=other, topic=_TOPIC.get(m.truth.level2, "那件事"), impact=_IMPACT[int(b.rng.integers(len(_IMPACT)))])
         b.add(decoy_at, m.truth.level2, m.truth.ticket_type,
-              _route_truth(m.truth.level2, m.county, m.truth.ticket_type, "new-dispatch"), text=words,
+              _route_truth(m.truth.level2, m.county, m.truth.ticket_type, "new-dispatch", m.town), text=words,
               where=(ci, m.county, m.town))
+
+
+def _chase_earlier(b: _Builder) -> None:
+    """A caller chasing a ticket from an earlier day: the first ticket is not in this queue, so the call
+    is 派单 by the catalogue (催办 of the old one), never 并单 into a ticket of this shift."""
+    level2 = str(b.rng.choice([c for c in _ROUTINE if c not in _PERSONAL and in_season(c, b.shift)]))
+    ttype = _type_for(level2, b.rng)
+    where = b.where(level2)
+    place = place_of(_text(b.rng, level2, ttype, where[0], where[2]), where[0], where[2])
+    day = working_days_back(b.cal, b.shift, int(b.rng.integers(3, 8)))
+    text = _CHASE_OLD[int(b.rng.integers(len(_CHASE_OLD)))].format(
+        day=f"{day.month}月{day.day}日", place=place, topic=_TOPIC.get(level2, "那件事"))
+    b.add(b.moment(), level2, ttype, _route_truth(level2, where[1], ttype, "new-dispatch", where[2]), text=text,
+          where=where)
 
 
 # A unit's 退单 words: the same official phrases whether the return is founded or not, so the trainee
@@ -367,8 +389,8 @@ def _returned(b: _Builder, n: int) -> None:
         ttype = _type_for(level2, b.rng)
         where = b.where(level2)
         founded = i != 1  # the second returned ticket of a shift is the unfounded one (the queue is sorted by time)
-        truth = _route_truth(level2, where[1], ttype, "returned", return_ok=founded)
-        first = route_for(level2, where[1]).alternative if founded else truth.lead
+        truth = _route_truth(level2, where[1], ttype, "returned", where[2], return_ok=founded)
+        first = route_for(level2, where[1], town=where[2]).alternative if founded else truth.lead
         at = datetime.combine(working_days_back(b.cal, b.shift, 1), time(15, int(b.rng.integers(0, 59))))
         note = _RETURN_NOTES[int(b.rng.integers(len(_RETURN_NOTES)))].format(town=where[2])
         b.add(at, level2, ttype, truth, stage="returned", where=where, first_unit=first, note=note,
@@ -387,6 +409,6 @@ def _extensions(b: _Builder, n: int) -> None:
         deadline = datetime.combine(b.shift, time(18))
         req = datetime.combine(b.shift, time(10, 30) if in_time else time(policy_cut, 25))
         reason = str(b.rng.choice(_EXT_REASONS_OK[level2] if good else _EXT_REASONS_BAD))
-        truth = _route_truth(level2, where[1], ttype, "extension", extension_ok=in_time and good, needs_time=good)
+        truth = _route_truth(level2, where[1], ttype, "extension", where[2], extension_ok=in_time and good, needs_time=good)
         b.add(recv, level2, ttype, truth, stage="extension", where=where, first_unit=truth.lead,
               note=f"申请延期：{reason}。", request_at=req, deadline=deadline)

@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 from ..base.calendar import WorkCalendar, default_calendar
 from .desk import KNOWLEDGE, Queue, QueueTicket, township_unit
-from .routing import route_for
+from .routing import TOWNSHIP, route_for, unit_name
 from .tickets import NOT_ACCEPTED, Hotline, Ticket, TransitionError, advance_to, classify, close, close_direct
 from .tickets import extend, follow_up, handle, merge, refuse, reply, return_ticket, route, sign
 
@@ -33,7 +33,8 @@ RULES = {
     "merge": "同一事项的重复诉求并入首个工单（并单），不重复派单",
     "return": ("审核退单理由：原承办单位不是《派单目录》的主办单位的，改派给目录中的主办职能部门，属于职能部门职责的事项"
                "不得推给乡镇（街道）；原承办单位就是目录主办单位的，退单理由不成立，驳回退单，由原单位继续办理"),
-    "extend": "延期须在到期日17:00前申请，且理由须是办理本身需要的时间（检测、勘查、多方协调）",
+    "extend": ("延期须在到期日17:00前申请，且理由须是办理本身需要的时间（检测、勘查、多方协调）"
+               "（17:00截止、只能申请一次、最多延长5个工作日为本培训口径，各地以本地规定为准）"),
 }
 
 
@@ -198,7 +199,9 @@ def _direct(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, at:
 
 def _merge(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, done: dict, at: datetime) -> None:
     into = _s(d, "并入")
-    merge(desk, t, at, into=into)  # an unknown or closed-out master raises
+    if into not in desk.tickets:  # a later (or unknown) ticket: nothing received yet to merge into
+        raise ValueError(f"工单 {into or '（未选）'} 不是本工单之前受理的工单，不能并入")
+    merge(desk, t, at, into=into)  # a closed-out master raises
     right = q.truth.kind == "duplicate" and into == q.truth.master
     out.decision_right = right
     master = done.get(into)
@@ -223,6 +226,12 @@ def _returned(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, d
         out.handled_on_time = False
         out.reasons.append("退单工单没有审核（改派或驳回退单）。" + RULES["return"])
         return
+    if out.action == "改派" and lead == q.first_unit:
+        # the system would refuse it; the trainee is told the rule, not the state machine's message
+        out.handled_on_time = False
+        out.reasons.append(f"「{lead}」就是派单目录的主办单位，不能改派给它自己：退单理由不成立的应驳回退单。"
+                           + RULES["return"])
+        return
     if out.action == "驳回退单":
         route(desk, t, at, assist=(), reject_return=True)
     else:
@@ -234,7 +243,8 @@ def _returned(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, d
                            + RULES["return"])
     elif founded and out.action == "驳回退单":
         out.reasons.append(f"退单理由成立：「{q.first_unit}」不是派单目录的主办单位，应改派「{truth.lead}」。" + RULES["return"])
-    elif lead == township_unit(q.county, q.town) or lead.endswith("人民政府") or "乡镇" in lead:
+    elif lead != truth.lead and (lead == township_unit(q.county, q.town) or lead.endswith("人民政府")) \
+            and not truth.lead.endswith("人民政府"):
         out.reasons.append(f"把职能部门的事项推给了乡镇（街道）：应改派「{truth.lead}」。" + RULES["return"])
     elif lead != truth.lead:
         out.reasons.append(f"改派单位应为「{truth.lead}」，你改派给「{lead}」。" + RULES["return"])
@@ -324,9 +334,13 @@ def reference_decisions(queue: Queue) -> dict[str, dict]:
     return out
 
 
-def catalogue_entry(level2: str, county: str) -> dict:
+def catalogue_entry(level2: str, county: str, town: str = "") -> dict:
     """The 派单目录 entry a trainee looks up (public rule). A returned ticket goes back to the
     catalogue's lead unit; ``Route.alternative`` is the unit tickets are commonly misrouted to (the one
-    that returns them), so it is never shown as advice."""
-    r = route_for(level2, county)
-    return {"主办": r.lead, "协办": list(r.assist), "退单后改派": r.lead}
+    that returns them), so it is never shown as advice. Without ``town`` a township lead reads as
+    「工单所在乡镇人民政府」."""
+    r = route_for(level2, county, town=town)
+
+    def shown(unit: str) -> str:
+        return unit if town else unit.replace(unit_name(TOWNSHIP, county), unit_name("", county) + "工单所在乡镇人民政府")
+    return {"主办": shown(r.lead), "协办": [shown(a) for a in r.assist], "退单后改派": shown(r.lead)}

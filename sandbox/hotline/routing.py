@@ -17,6 +17,9 @@ from ..base.geography import CITY, COUNTIES, County
 from .taxonomy import CATEGORIES, Category, category
 
 HOTLINE_CENTRE = "海东市12345热线中心"
+# The catalogue's word for "the township (town) government where the matter is": 乡道村道 are the
+# township's (「县道县管、乡道乡管、村道村管」, 国办发〔2019〕45号), 村级渠道 are kept by village and township.
+TOWNSHIP = "属地乡镇"
 
 
 def county_prefix(county: County) -> str:
@@ -24,7 +27,16 @@ def county_prefix(county: County) -> str:
     return county.name if county.name.endswith("区") and len(county.name) == 3 else county.short + "县"
 
 
-def unit_name(dept: str, county_name: str | None) -> str:
+def township_unit(county: str, town: str) -> str:
+    """A township government as a unit (乐都区碾伯镇人民政府)."""
+    c = next(c for c in COUNTIES if c.name == county)
+    return f"{county_prefix(c)}{town}人民政府"
+
+
+def unit_name(dept: str, county_name: str | None, town: str = "") -> str:
+    """A department's unit name; ``属地乡镇`` is the ticket's own township government when ``town`` is known."""
+    if dept == TOWNSHIP and town and county_name is not None:
+        return township_unit(county_name, town)
     if county_name is None:
         return CITY + dept
     c = next(c for c in COUNTIES if c.name == county_name)
@@ -50,15 +62,16 @@ class Route:
     alternative: str
 
 
-def route_for(level2: str, county_name: str, *, with_assist: bool = True) -> Route:
-    """The catalogue entry for a category in a county."""
+def route_for(level2: str, county_name: str, *, town: str = "", with_assist: bool = True) -> Route:
+    """The catalogue entry for a category in a county (``town``: the ticket's township, which names
+    the township government where the catalogue says 属地乡镇)."""
     cat: Category = category(level2)
     where = None if cat.level == "city" else county_name
-    lead = unit_name(cat.dept, where)
-    alt = unit_name(cat.alt_dept, where)
+    lead = unit_name(cat.dept, where, town)
+    alt = unit_name(cat.alt_dept, where, town)
     if alt == lead:
         alt = unit_name(cat.dept, None) if where is not None else unit_name(cat.dept, county_name)
-    assist = (unit_name(cat.assist, county_name),) if (with_assist and cat.assist) else ()
+    assist = (unit_name(cat.assist, county_name, town),) if (with_assist and cat.assist) else ()
     return Route(lead, assist, alt)
 
 

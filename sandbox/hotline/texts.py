@@ -24,7 +24,7 @@ WHEN = ("昨天晚上", "今天早上", "前天下午", "这几天", "从上周�
 BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "物业服务质量": (("我们{estate}换了新物业，想问一下物业服务合同到期后业主怎么选新物业？",),
                 ("我是{cs}{estate}{bldg}号楼的住户，{when}楼道灯坏了一直没人修，垃圾也{n}天没清运了，找物业就说等着。",
-                 "{estate}的物业{when}就不怎么管事，单元门禁坏了{n}天，外面的人随便进出，老人孩子不安全。")),
+                 "{estate}的物业一直不怎么管事，单元门禁坏了{n}天了，外面的人随便进出，老人孩子不安全。")),
     "物业收费": (("{estate}物业费今年说要从每平米每月{fee}元涨价，想问一下物业涨价要走什么程序？",),
              ("{estate}物业不给开发票，还把物业费和停车费捆在一起收，一年多收了{money}元，我们业主不认可。",
               "物业{when}拿断水断电威胁我们交费，{bldg}号楼有{n}户都被停了水，这合法吗？")),
@@ -67,7 +67,7 @@ BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "不动产登记": (("我在{cs}买的二手房，想问一下办不动产证需要带哪些材料，能不能网上办？",),
               ("我们{estate}交房{n}年了还办不下来房产证，开发商说在等验收，我们孩子上学都受影响。",
                "去办不动产转移登记，窗口说还缺材料，可上次没一次性告知，我已经跑了{n}趟了。")),
-    "公租房": (("想咨询一下{cs}公租房怎么申请，家里{n}口人，月收入不到{money}元，符合条件吗？",),
+    "公租房": (("想咨询一下{cs}公租房怎么申请，家里{n}口人，人均月收入不到{income}元，符合条件吗？",),
             ("申请公租房已经{months}个月了，一直说在审核，也不告诉我排到第几了。",
              "分的公租房{when}暖气片漏水，报修{n}次了没人来修。")),
     "商品房延期交付": ((),
@@ -95,37 +95,41 @@ BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
               "给孩子报的培训班收了{money}元学费，{when}机构跑路了，几十个家长都联系不上老板。")),
     "校车安全": ((),
              ("{town}{village}村接送学生的面包车核载{n}人，每天塞了十几个孩子，太危险了。",)),
-    "道路破损": ((),
-             ("{cs}{street}靠近{street2}那一段路面塌了一个大坑，{when}有电动车摔倒了，晚上看不清特别危险。",
-              "{town}到{village}村的路开春冻胀裂了好几处，农用车过不去。")),
+    "城市道路破损": ((),
+               ("{cs}{street}靠近{street2}那一段路面塌了一个大坑，{when}有电动车摔倒了，晚上看不清特别危险。",
+                "{cs}城区{street}的人行道砖{when}翘起来好几块，下水井盖也松了，老人走路差点绊倒。")),
+    "公路（县道）破损": ((),
+                  ("从{cs}城区到{town}的县道{when}塌了一段路基，只剩半幅路能走，大车小车挤在一起很危险。",
+                   "{town}往县城走的县道上坑槽一个接一个，{when}有小车底盘都刮坏了，晚上根本看不清。")),
     "公交线路": ((),
              ("建议开通{cs}城区到{town}的公交，现在只能坐私家车，一趟要{price}元。",
               "{n}路公交{when}经常不按点发车，早上七点多等了四十分钟才来。")),
     "出租车服务": ((),
-              ("{when}在{cs}坐出租车，司机不打表，{n}公里的路要了{price}元，还拒载老人。",
+              ("{when}在{cs}坐出租车，司机不打表，{km}公里的路，打表应该十几块，他要了{taxi}元。",
                "出租车司机绕路，本来{n}分钟的路开了半小时，跟他理论还骂人。")),
     "交通信号与标志": ((),
                 ("{street}和{street2}路口的红绿灯{when}坏了，早晚高峰很乱，差点出事故。",
                  "{street}学校门口没有减速带和斑马线，孩子过马路很危险，建议加装。")),
     "农民工工资拖欠": ((),
-                 ("我们{n}个人跟着包工头在{cs}的工地干了{months}个月，工钱一共{money}元到现在没结，快过年了要回家，老板一直躲着。",
-                  "我在{firm}干活，{months}个月工资{money}元没发，去要就说项目款没到，家里等着用钱。")),
+                 ("我们{n}个人跟着包工头在{cs}的工地干了{months}个月，工钱一共{wages_all}元到现在没结，家里等着这笔钱用，老板一直躲着。",
+                  "我在{firm}干活，{months}个月工资{wages_one}元没发，去要就说项目款没到，家里等着用钱。")),
     "劳动合同纠纷": (("在{firm}上班{n}年了，没签劳动合同，想问一下可以要求双倍工资吗？",),
                ("公司{when}突然把我辞退了，没有任何补偿，也不给开离职证明。",)),
     "工伤认定": (("我在工地上干活摔伤了腿，老板不给申报工伤，想问一下自己怎么申请工伤认定？",),
              ("工伤认定材料{when}交上去了，过了{n}个月还没结果，医药费都是自己垫的。",)),
     "灌溉用水": ((),
              ("{town}{village}村的水渠{when}堵了，下游{n10}亩地浇不上水，麦子等不了了。",
-              "今年春灌轮到我们{village}村的时候水就没了，上游有人私自截水，地都干了。")),
+              "这一轮浇水轮到我们{village}村的时候水就没了，上游有人私自截水，地都干了。")),
     "惠农补贴": (("想问一下今年的耕地地力保护补贴什么时候发？我家{n}亩地，标准是多少？",),
              ("我家{n}亩地的种粮补贴别人家都到了，就我家没有，村里说是名单报错了。",
               "{town}{village}村的惠农补贴发放名单没有公示，有人怀疑冒领。")),
     "农资质量": ((),
              ("在{town}农资店买的化肥，撒了地里庄稼反而发黄，一共买了{n}袋，花了{money}元。",
               "买的洋芋种子出苗率不到一半，{village}村好几户都是这样。")),
-    "乡村道路": ((),
-             ("{town}{village}村的村道{when}被山洪冲断了，娃娃上学要绕{n}公里。",
-              "建议把{village}村到{town}的砂石路硬化一下，一下雨就走不成。")),
+    "乡道、村道破损": ((),
+                ("{town}{village}村的村道{when}被山洪冲断了，娃娃上学要绕{n}公里。",
+                 "{town}到{village}村的路有好几处塌陷开裂，农用车过不去。",
+                 "建议把{village}村到{town}的砂石路硬化一下，一下雨就走不成。")),
     "宅基地": (("我们家在{village}村的老房子想翻建，想问宅基地审批要什么手续？",),
             ("邻居盖房占了我家宅基地{n}米，村里调解了{n2}次都没用。",)),
     "食品安全": ((),
@@ -137,7 +141,7 @@ BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "无证经营": ((),
              ("{cs}{street}有一家小作坊没有营业执照，在居民楼里加工食品，卫生很差。",)),
     "大气污染": ((),
-             ("{town}有家砖厂{when}晚上偷偷冒黑烟，刺鼻的味道整个{village}村都能闻到。",
+             ("{town}有家砖厂{when}偷偷冒黑烟，刺鼻的味道整个{village}村都能闻到。",
               "{village}村这几天有人在地里烧秸秆，烟大得很，孩子一直咳嗽。")),
     "水污染": ((),
               ("{town}附近的湟水河支流里有人偷排污水，水面上一层白沫，还有死鱼。",)),
@@ -178,7 +182,7 @@ BODIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                ("政务服务网上的申报系统{when}一直登录不上，提交材料的时候总是报错，截止日期快到了。",
                 "手机上办业务的人脸识别一直通不过，老人根本用不了。")),
     "医疗服务": ((),
-             ("{when}带孩子去{cs}医院看急诊，等了{n}个小时没人管，护士态度也不好。",
+             ("{when}带孩子去{hospital}看急诊，等了{n}个小时没人管，护士态度也不好。",
               "在{town}卫生院看病，开的药比外面药店贵了一倍。")),
     "疫苗接种": (("孩子{age2}岁了，想问在{town}哪里可以打疫苗，需要预约吗？",),
              ("去{town}接种点打疫苗，说疫苗没货了，来回跑了{n}次。",)),
@@ -212,7 +216,7 @@ REFUSED_BODIES = {
     "仲裁": "我的劳动争议仲裁已经开过庭了，想问你们能不能让仲裁委改一下结果。",
     "纪检监察": "我要举报{town}的一个干部违纪，收受好处。",
     "行政复议": "对罚款决定不服，已经申请了行政复议，想让你们帮忙催一下。",
-    "政府信息公开": "我想申请公开{cs}去年征地补偿的全部文件和名单。",
+    "政府信息公开": "我想申请公开{cs}县（区）去年征地补偿的全部文件和名单。",
     "信访事项办理中": "我的事情已经在信访局登记办理了，再来反映一下，想让热线也管一下。",
     "涉密（国家秘密、商业秘密）": "{firm}的进货渠道和成本价你们肯定有，帮我查一下，我也想做这个生意。",
     "涉及他人隐私": "想查一下我邻居家的户口信息和收入情况。",
@@ -265,8 +269,11 @@ def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarr
         m = county_idx == i
         town[m] = arr[rng.integers(0, len(arr), size=int(m.sum()))]
     short = np.array([c.short for c in COUNTIES], dtype=object)[county_idx]
+    # the county hospital as people name it: 乐都区人民医院, 化隆县人民医院
+    hospital = np.array([(c.name if c.name.endswith("区") and len(c.name) == 3 else c.short + "县") + "人民医院"
+                         for c in COUNTIES], dtype=object)[county_idx]
     slots = {
-        "town": town, "cs": short,
+        "town": town, "cs": short, "hospital": hospital,
         "village": _choice(rng, VILLAGE_STEMS, n), "street": _choice(rng, STREETS, n),
         "street2": _choice(rng, STREETS, n), "estate": _choice(rng, ESTATES, n), "when": _choice(rng, WHEN, n),
         "firm": _fitting_firms(rng, cat_idx, firms), "thing": _choice(rng, THINGS, n),
@@ -275,6 +282,10 @@ def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarr
         "money": (np.round(np.exp(rng.normal(8.2, 0.9, size=n)) / 10) * 10).astype(int),
         "price": rng.integers(2, 60, size=n), "age": rng.integers(62, 91, size=n), "age2": rng.integers(3, 8, size=n),
         "temp": rng.integers(8, 15, size=n), "time": rng.integers(12, 14, size=n),
+        # a builder's monthly pay (5,000–8,000 元), a metered 5–10 km taxi ride (十几块) and what an
+        # unmetered driver asks for it, a 公租房 applicant's monthly income per head
+        "wage": rng.integers(50, 81, size=n) * 100, "km": rng.integers(5, 11, size=n),
+        "taxi": rng.integers(3, 9, size=n) * 10, "income": rng.integers(15, 26, size=n) * 100,
     }
     for k, v in (overrides or {}).items():
         v = np.asarray(v, dtype=object)
@@ -282,6 +293,9 @@ def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarr
         col = np.asarray(slots[k], dtype=object).copy()
         col[keep] = v[keep]
         slots[k] = col
+    wage, months = np.asarray(slots["wage"], dtype=object), np.asarray(slots["months"], dtype=object)
+    slots["wages_all"] = np.asarray(slots["n"], dtype=object) * months * wage  # 工钱 of n workers for months
+    slots["wages_one"] = months * wage
     slots["n10"] = np.asarray(slots["n"], dtype=object) * 10
     slots["n100"] = np.asarray(slots["n"], dtype=object) * 100
     slots["fee"] = np.array([f"{0.5 + (p % 16) / 10:.1f}" for p in slots["price"]], dtype=object)

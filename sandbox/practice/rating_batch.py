@@ -24,7 +24,12 @@ from .rectification import (Case, RectificationError, Rating, RectificationConfi
 
 # The department a hotline rating's item belongs to (the 派单目录's lead, kept here: practice imports no part).
 HOTLINE_DEPT = {"物业服务质量": "住建局", "农民工工资拖欠": "人社局", "不动产登记": "自然资源局", "餐饮服务": "市场监管局",
-                "噪音扰民": "综合行政执法局", "停水": "住建局"}
+                "噪音扰民": "综合行政执法局", "停水": "住建局", "个体工商户登记": "市场监管局"}
+# An online 一事一评 is about the item's department (who reviews and decides it); only a fault of the
+# platform itself (a blank page, a broken interface) is charged to the 网上政务服务平台.
+ONLINE_DEPT = {"不动产登记": "自然资源局", "居民医保缴费": "医保局", "公租房申请": "住建局", "个体工商户登记": "市场监管局",
+               "养老保险": "人社局"}
+PLATFORM_FAULTS = ("白屏", "接口故障")
 SOURCE_LABEL = {"hall": "大厅一次一评", "online": "网上一事一评", "hotline": "12345回访评价"}
 ACTIONS = ("整改", "解释说明", "申诉")
 UNITS = ("乐都区政务服务中心", "平安区政务服务中心", "民和县政务服务中心", "互助县人社局", "化隆县市场监管局",
@@ -79,7 +84,8 @@ EXPLAIN = (("hall", "身份证办理", "要我本人来拍照，家里人替我�
            ("hotline", "不动产登记", "问了三次都说要等公示期满，到底要等多久？",
             "查办件：该首次登记正在公告，公告期不少于 15 个工作日，距期满还有 6 个工作日；前三次答复内容一致。"),
            ("online", "居民医保缴费", "交了医保，去医院说还不能用。",
-            "查缴费记录：评价人12月缴的是次年城乡居民医保，待遇自次年1月1日起享受，现在还没有到待遇期。"),
+            ("查参保记录：评价人上年度断缴，今年3月在集中参保期外补缴；按规定，未在集中参保期内参保的设置固定待遇等待期，"
+             "等待期内费用不予报销，评价人就诊时仍在等待期内。")),
            ("hall", "个体工商户登记", "指南上说要租房合同，我带了，还让我带房东身份证复印件。",
             "查办事指南：材料清单第4项写明“租赁合同及出租方身份证明复印件”，窗口要求与指南一致，评价人没有看到后半句。"),
            ("online", "公租房申请", "申请公租房还要查我家的存款，侵犯隐私。",
@@ -99,7 +105,8 @@ PLANTED = (("hall", "社保卡补换", "点错了，本来想点非常满意。"
            ("hotline", "餐饮服务", "点错工单了，我本来要评的是另一家饭馆的投诉。",
             "回访时评价人说：想评的是另一张反映其他饭馆的工单，对本工单的办理没有意见。", None),
            ("hall", "不动产登记", "算的税不对。",
-            "查窗口设置：计税、缴税由驻厅税务窗口办理，评价器绑定的是不动产登记窗口，评价内容与不动产登记服务无关。", None),
+            "查评价器和回访：评价人当天只在驻厅税务窗口缴税，评价器误绑在相邻的不动产登记窗口；评价人说“我说的是税务那边，"
+            "不动产这边办得没问题”。计税疑问已转税务窗口核实答复。", None),
            ("online", "居民医保缴费", "我对医院的服务不满意。",
             "回访核实：评价内容是对定点医院诊疗服务的意见；评价人确认网上缴费当时一次就成功了。", None),
            ("hall", "身份证办理", "垃圾",
@@ -109,8 +116,8 @@ PLANTED = (("hall", "社保卡补换", "点错了，本来想点非常满意。"
             "回访时评价人说：孩子帮忙操作时点成了“不满意”，自己对办理过程和结果都满意。", "不满意"),
            ("hotline", "农民工工资拖欠", "钱早就拿到了。",
             "回访时评价人说：工资已经全部拿到，回访短信里按错了键。", None),
-           ("online", "个体工商户登记", "审核的人故意刁难。",
-            "查评价记录：该账号当天没有在平台申办任何事项，却对同一审核人员经办的 5 个事项打差评；账号注册人与其中一家企业有经营纠纷。",
+           ("hotline", "个体工商户登记", "审核的人故意刁难。",
+            "查评价记录：评价人当天没有申办任何事项，却通过12345对同一审核人员经办的 5 个事项打差评；回访时评价人说与其中一家企业有经营纠纷。",
             None))
 
 
@@ -136,15 +143,16 @@ def _moment(rng: np.random.Generator, start: date, cal: WorkCalendar) -> datetim
     return datetime.combine(d, time(int(rng.integers(9, 17)), int(rng.integers(0, 59))))
 
 
-def _unit(rng: np.random.Generator, source: str, item: str, halls: list[str]) -> str:
-    """Who a rating is about: the online platform, a hall, or the hotline item's county department."""
-    if source == "online":
+def _unit(rng: np.random.Generator, source: str, item: str, halls: list[str], finding: str = "") -> str:
+    """Who a rating is about: a hall, the online platform (its own faults only), or the item's county
+    department (online and hotline ratings)."""
+    if source == "online" and any(f in finding for f in PLATFORM_FAULTS):
         return "网上政务服务平台"
     if source == "hall":
         return halls[int(rng.integers(len(halls)))]
     c = COUNTIES[int(rng.integers(len(COUNTIES)))]
     prefix = c.name if c.name.endswith("区") else c.short + "县"
-    return prefix + HOTLINE_DEPT[item]
+    return prefix + (ONLINE_DEPT if source == "online" else HOTLINE_DEPT)[item]
 
 
 def _draw(rng: np.random.Generator) -> list[tuple]:
@@ -168,7 +176,7 @@ def make_batch(seed: int, cal: WorkCalendar | None = None) -> list[BadRating]:
     halls = [u for u in UNITS if u.endswith("政务服务中心")]
     out: list[BadRating] = []
     for kind, source, item, words, finding, need, fixed_level in _draw(rng):
-        unit = _unit(rng, source, item, halls)
+        unit = _unit(rng, source, item, halls, finding)
         level = fixed_level or ("非常不满意" if rng.random() < 0.5 else "不满意")
         r = Rating(f"CP{seed % 10000:04d}-{len(out) + 1:02d}", source, unit, item, level, _moment(rng, start, cal))
         out.append(BadRating(r, kind, words, finding, int(need) if kind == "rectify" else 0))

@@ -383,3 +383,24 @@ def test_queue_form_offers_both_answers_to_a_return():
     from sandbox.hotline.desk import STAGES
     assert set(STAGE_ACTIONS[STAGES["returned"]]) == {"改派", "驳回退单"}
     assert "改派" not in STAGES["returned"]
+
+
+def test_second_review_wording_in_lessons_rubric_and_terms():
+    """F4/F10/F11/m-a/m-b (second review): 回访 distinguishes reasonable and unreasonable unsolved matters;
+    退单 review rests on the catalogue and statutory duties; 90% is the training's own line; 培训口径 marked."""
+    import re
+    l1 = (COURSES_DIR / "hotline" / "lessons" / "01-ticket-life.py").read_text(encoding="utf-8")
+    l2 = (COURSES_DIR / "hotline" / "lessons" / "02-routing-and-exceptions.py").read_text(encoding="utf-8")
+    asg = (COURSES_DIR / "hotline" / "assignments" / "queue" / "queue.py").read_text(encoding="utf-8")
+    ev = (COURSES_DIR / "ratings" / "lessons" / "02-evaluation.py").read_text(encoding="utf-8")
+    rect = (COURSES_DIR / "ratings" / "assignments" / "rectify" / "rectify.py").read_text(encoding="utf-8")
+    assert "没有解决的，重新交办" not in l2 and "如实记录“未解决”并说明理由，不重复交办" in l2
+    assert "只看一点" not in l2 and "报请本级政府确定牵头单位" in l2
+    assert asg.count("并说明未解决时的处理（合理诉求重新交办）") == 2  # the table and the nbgrader rubric
+    assert "延期只能申请一次、最多延长 5 个工作日，都是本培训采用的口径" in l1
+    assert "尚有 1 条未整改" in ev and "本培训设定的 90% 考核线" in ev and "国办发〔2019〕51号" in ev
+    assert not re.search(r"低于 90% 的目标", ev) and "90%（本培训考核线）" in rect
+    from coursekit import hotterms
+    from sandbox.hotline.handling import RULES
+    assert "培训口径" in hotterms.HOTLINE_TERMS["延期"] and "培训口径" in RULES["extend"]
+    assert "不予改派" in hotterms.HOTLINE_TERMS["驳回退单"]

@@ -112,8 +112,8 @@ def test_files_are_written_marked_and_masked(small_run, june, tmp_path):
     for section in ("基本情况", "办理情况", "回访评价", "热点分析", "单位排名", "预警", "下步工作", "合成数据"):
         assert section in html
     assert html.count("data:image/png;base64,") == 3
-    assert not re.search(r"1[3-9]\d{9}", html), "an unmasked mobile number in the report"
-    assert not re.search(r"1[3-9]\d{9}", json_path.read_text(encoding="utf-8"))
+    assert not re.search(r"(?<![\d.])1[3-9]\d{9}(?!\d)", html), "an unmasked mobile number in the report"
+    assert not re.search(r"(?<![\d.])1[3-9]\d{9}(?!\d)", json_path.read_text(encoding="utf-8"))
     assert "满意率" in html and "MAPE" in html and "不足24个月" in html
 
 

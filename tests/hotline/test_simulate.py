@@ -117,7 +117,7 @@ def test_seasonality_heating_in_winter_arrears_before_spring_festival():
     assert share(jan, "供暖不热") > 5 * share(jul, "供暖不热")
     assert share(jan, "农民工工资拖欠") > 2 * share(jul, "农民工工资拖欠")
     assert share(apr, "灌溉用水") > 2 * share(jan, "灌溉用水")
-    assert share(apr, "道路破损") > share(jan, "道路破损")
+    assert share(apr, "城市道路破损") > share(jan, "城市道路破损")
 
 
 def test_default_volume_and_county_rates():

@@ -189,7 +189,8 @@ def _flag_item(flags, cur, prev, b) -> dict[str, Any]:
     if not isinstance(flags, list):
         return _item("flag-check", 0.0, 2, ("没有保存答案",))
     got = {f for f in flags if isinstance(f, str)} & cands
-    share = (len(got & want) - len(got - want)) / max(1, len(want))
+    # no real spike among the 苗头: ticking none is the right answer (each false alarm costs half the points)
+    share = (len(got & want) - len(got - want)) / len(want) if want else 1.0 - 0.5 * len(got)
     why = tuple(f"{x}：按其他县区同类变化看明显异常，应预警" for x in want - got) + \
         tuple(f"{x}：和其他县区同步的季节性增长或正常波动，不必单独预警" for x in got - want)
     return _item("flag-check", _pts(2, share), 2, why or ("判断正确",))

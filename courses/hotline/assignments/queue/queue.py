@@ -100,7 +100,7 @@ _a = ck.saved("queue")
 # |---|---|
 # | 写明工单编号，称呼得体，来电人信息不外泄（不写全名、全号码） | 1 |
 # | 说清承办单位做了什么、依据是什么，和诉求一一对应 | 2 |
-# | 询问是否解决、是否满意，未解决的说明会重新交办 | 1 |
+# | 询问是否解决、是否满意，并说明未解决时的处理（合理诉求重新交办） | 1 |
 # | 语言通俗、态度诚恳，告知后续反映渠道 | 1 |
 
 # %% nbgrader={"grade": false, "grade_id": "reply-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
@@ -108,7 +108,7 @@ _q = ck.ask("reply", "回访答复", ck.text("", rows=10, placeholder="您好，
 display(_q)
 ck.show_saved_text("reply", "已保存的回访答复（培训老师据此评分）")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "reply-task", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "rubric": [{"criterion": "写明工单编号，称呼得体，来电人信息不外泄", "points": 1}, {"criterion": "说清承办单位做了什么、依据是什么，与诉求对应", "points": 2}, {"criterion": "询问是否解决、是否满意，未解决的重新交办", "points": 1}, {"criterion": "语言通俗、态度诚恳，告知后续反映渠道", "points": 1}]}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "reply-task", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": true} academy={"competence": "服务意识与流程优化", "rubric": [{"criterion": "写明工单编号，称呼得体，来电人信息不外泄", "points": 1}, {"criterion": "说清承办单位做了什么、依据是什么，与诉求对应", "points": 2}, {"criterion": "询问是否解决、是否满意，并说明未解决时的处理（合理诉求重新交办）", "points": 1}, {"criterion": "语言通俗、态度诚恳，告知后续反映渠道", "points": 1}]}
 # **第二题（5 分，培训老师评分）** 培训老师根据上面“已保存”的内容评分。
 #
 # 评分要点：工单编号、称呼得体、信息不外泄 1 分；说清办理结果和依据 2 分；询问是否解决和满意 1 分；语言通俗、告知后续渠道 1 分。

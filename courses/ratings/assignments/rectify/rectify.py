@@ -66,7 +66,7 @@ _a = ck.saved("batch")
 # ## 第二题：季度评估（共 6 分）
 #
 # 下面是本季度全部评价（每行一条）。用透视表单计算 **指定两个单位** 的四个指标，按百分数填写、保留一位小数（如 87.5；没有需整改的差评时整改率不计算，填“—”），
-# 再勾选 **按期整改率低于 90%** 的全部单位。口径见第二课。
+# 再勾选 **按期整改率低于 90%（本培训考核线）** 的全部单位。口径见第二课。
 
 # %% nbgrader={"grade": false, "grade_id": "eval-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 display(tables.PivotForm(CASES["季度评价"], "本季度评价透视"))

@@ -83,7 +83,7 @@ def test_feedback_shows_only_what_the_checker_produced(code_graded):
         html = files[0].read_text(encoding="utf-8")
         assert PRINTED not in html and "ACADEMY-EXPORT" not in html and "['B', 'C']" not in html
     hooker = (code_graded["root"] / "feedback" / "hooker" / "ps1").glob("*.html")
-    assert "没有办件时应返回 0.0" in next(hooker).read_text(encoding="utf-8")  # the checker's own reason
+    assert "实际用时等于承诺时限算按时" in next(hooker).read_text(encoding="utf-8")  # the checker's own reason
 
 
 def test_code_demo_validates():

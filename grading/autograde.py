@@ -296,7 +296,8 @@ def autograde(course_id: str, assignment: str, root: Path, workers: int | None =
     entry = checker_run.manifest(course_id, root, settings).get(assignment)
     if entry is not None:
         rows = checker_run.autograde(course_id, assignment, root, entry, students, resubmit_until, on_result,
-                                     settings=settings, db_url=db_url, per_student=per_student, workers=workers)
+                                     settings=settings, db_url=db_url, per_student=per_student, workers=workers,
+                                     runner=run_workers)
         return {"course": course_id, "assignment": assignment, "workers": 1, "graded_by": "checker",
                 "seconds": round(time.perf_counter() - started, 3), "submissions": rows}
     prechecks = privileges.run_as_grader(course_id, precheck, root, assignment, students, settings=settings)

@@ -84,7 +84,10 @@ def plan(course_id: str, assignment: str, entry: dict, stamps: dict[str, str | N
 def autograde(course_id: str, assignment: str, root: Path, entry: dict, students: list[str],
               resubmit_until: str | None, on_result: Callable[[dict], None] | None = None,
               settings: Settings | None = None, db_url: str | None = None,
-              per_student: dict[str, dict] | None = None, workers: int = 1) -> list[dict]:
+              per_student: dict[str, dict] | None = None, workers: int = 1,
+              runner: Callable[..., dict[str, dict]] | None = None) -> list[dict]:
+    """``runner``: grading.autograde.run_workers, for a code assignment (passed in, not imported:
+    autograde dispatches here)."""
     from .reasons import REASONS_ZH
 
     db_url = db_url or paths.academy_db_url(settings)
@@ -95,7 +98,9 @@ def autograde(course_id: str, assignment: str, root: Path, entry: dict, students
     if not jobs:
         rows = []
     elif entry.get("kind") == "code":
-        rows = code_rows(course_id, assignment, root, jobs, until, workers, settings)
+        if runner is None:
+            raise ValueError("a code assignment needs grading.autograde.run_workers as runner")
+        rows = code_rows(course_id, assignment, root, jobs, until, workers, settings, runner)
     else:
         rows = privileges.run_as_grader(course_id, formgrade.grade_submissions, root, course_id, assignment, jobs,
                                         until, settings=settings)
@@ -113,10 +118,9 @@ def autograde(course_id: str, assignment: str, root: Path, entry: dict, students
 
 
 def code_rows(course_id: str, assignment: str, root: Path, jobs: list[dict], until: str | None, workers: int,
-              settings: Settings | None) -> list[dict]:
+              settings: Settings | None, run_workers: Callable[..., dict[str, dict]]) -> list[dict]:
     """A code assignment: N workers (grader account; each submission's kernel a jail job of its own)
     export each submission's values and grade them with the checker (grading.code_grade)."""
-    from .autograde import run_workers
     from .reasons import REASONS_ZH
 
     by_student = {j["student"]: j for j in jobs}

@@ -117,9 +117,20 @@ def _execute(client, deadline: float) -> None:
     run_sync(_bounded)()
 
 
-def run_export(kernels: Kernels, folder: Path, notebooks: list[str], exports: dict) -> tuple[dict | None, list[str], str]:
+MAX_SOURCE_CHARS = 100_000  # one answer cell as shown to the trainer
+
+
+def answer_sources(nb) -> dict[str, str]:
+    """grade_id → what the trainee wrote in each answer cell (code or written answer)."""
+    return {c.metadata["nbgrader"]["grade_id"]: str(c.source)[:MAX_SOURCE_CHARS] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("solution") and c.metadata["nbgrader"].get("grade_id")}
+
+
+def run_export(kernels: Kernels, folder: Path, notebooks: list[str], exports: dict,
+               sources: dict[str, dict[str, str]]) -> tuple[dict | None, list[str], str]:
     """(values or None, reason tags, isolation) of one submission: its notebooks (the released
-    names, in order) run in one kernel, then the export step."""
+    names, in order) run in one kernel, then the export step. Fills ``sources`` (notebook →
+    answer cells) for the autograded notebook."""
     import nbformat
 
     cells = []
@@ -127,6 +138,7 @@ def run_export(kernels: Kernels, folder: Path, notebooks: list[str], exports: di
         nb, problem = read_submitted(folder, name)
         if problem:
             return None, [problem], ""
+        sources[Path(name).stem] = answer_sources(nb)
         cells += [nbformat.v4.new_code_cell(c.source) for c in cells_to_run(nb)]
     cells.append(nbformat.v4.new_code_cell(export_source(exports, kernels.timeout)))
     run = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python",
@@ -180,11 +192,12 @@ def grade_jobs(job: dict, emit) -> None:
                 ctx = Context(course=course_id, assignment=assignment, account=student, attempt=attempt,
                               seed=case_seed(key, course_id, assignment, student, attempt),
                               reuse_cases=bool(one.get("reuse_cases", True)))
+                sources: dict[str, dict[str, str]] = {}
                 try:
                     values, tags, isolation = run_export(kernels, root / "submitted" / student / assignment,
-                                                         notebooks, exports)
+                                                         notebooks, exports, sources)
                     row = grade_one(gb, root, spec, ctx, layout, one | {"isolation": isolation}, deadline,
-                                    given=(values, tags))
+                                    given=(values, tags), sources=sources)
                 except Exception as exc:  # noqa: BLE001 - this one fails, the others go on
                     gb.db.rollback()
                     row = _failed(one, ctx, exc)

@@ -13,10 +13,10 @@ Q1_GOOD = ("def on_time_rate(records):\n    if not records:\n        return 0.0\
 Q2_GOOD = "def overdue_ids(records):\n    return [c for c, p, u in records if u > p]\n"
 # right on the sample data (the visible check), wrong on every other input
 Q1_WRONG = "def on_time_rate(records):\n    return 0.0 if not records else 0.6\n"
-PRINTED = "TRAINEE-PRINTED-7f3a"  # something the trainee's code prints: must never reach feedback
+PRINTED = "TRAINEE-PRINTED-7f3a"  # what the trainee's code prints (not in its source): never in feedback
 
 SCENARIOS: dict[str, tuple[str, str]] = {
-    "honest": (Q1_GOOD + f"print({PRINTED!r})\n", Q2_GOOD),
+    "honest": (Q1_GOOD + "print('TRAINEE-' + 'PRINTED-7f3a')\n", Q2_GOOD),
     # the checking helpers monkeypatched: abs, round, math.isclose answer whatever passes a check
     "patcher": ("import builtins, math\n"
                 "builtins.abs = lambda x: 0.0\n"

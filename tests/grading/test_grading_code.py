@@ -7,6 +7,7 @@ per-submission jail: test_grading_code_root.py.
 from __future__ import annotations
 
 import json
+import shutil
 
 import nbformat
 import pytest
@@ -65,7 +66,8 @@ def test_too_large_export_is_refused_with_a_chinese_reason(code_graded):
 
 def test_broken_submission_does_not_stop_the_others(code_graded):
     rows = code_graded["rows"]
-    assert rows["broken"]["score"] == 0 and "kernel-died" in rows["broken"]["reasons"], rows["broken"]
+    assert rows["broken"]["score"] == 0, rows["broken"]
+    assert {"export-missing", "kernel-died"} <= set(rows["broken"]["reasons"]), rows["broken"]
     assert rows["honest"]["status"] == "graded" and rows["honest"]["score"] == 5, rows["honest"]
 
 
@@ -78,6 +80,7 @@ def test_feedback_shows_only_what_the_checker_produced(code_graded):
         text = json.dumps(nbformat.read(path, as_version=4), ensure_ascii=False)
         assert PRINTED not in text and "ACADEMY-EXPORT" not in text
         assert "【自动评分】" in text
+        assert "def on_time_rate" in text and "raise NotImplementedError" not in text  # their own code
         files = sorted((code_graded["root"] / "feedback" / scenario / "ps1").glob("*.html"))
         assert files, scenario
         html = files[0].read_text(encoding="utf-8")
@@ -86,8 +89,18 @@ def test_feedback_shows_only_what_the_checker_produced(code_graded):
     assert "实际用时等于承诺时限算按时" in next(hooker).read_text(encoding="utf-8")  # the checker's own reason
 
 
-def test_code_demo_validates():
-    """validate runs the demo's source through the real dispatch: full marks; the blank release: none."""
+def test_code_demo_validates(tmp_path):
+    """validate runs the demo's source through the real dispatch (full marks) and the blank release
+    (none); a checker whose expected value is wrong is caught."""
+    from grading.course import load_course
     from grading.validate import validate
 
+    assert load_course(CODE_DEMO).assignment("ps1").kind == "code"
     assert validate(CODE_DEMO) == []
+    broken = tmp_path / "demo"
+    shutil.copytree(CODE_DEMO, broken)
+    checker = broken / "grader" / "ps1.py"
+    checker.write_text(checker.read_text(encoding="utf-8").replace("_is_rate(sample, 0.6)", "_is_rate(sample, 0.7)"),
+                       encoding="utf-8")
+    problems = validate(broken)
+    assert any("q1-check" in p.where and "参考答案只得 0/2" in p.message for p in problems), problems

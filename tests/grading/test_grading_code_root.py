@@ -118,3 +118,4 @@ def test_fetched_feedback_shows_only_what_the_checker_produced(code_graded):
     text = html_text(code_graded["html"][-1].read_text(encoding="utf-8"))
     assert "【自动评分】2 / 2 分" in text and "【自动评分】3 / 3 分" in text, text[-2000:]
     assert PRINTED not in text and "ACADEMY-EXPORT" not in text
+    assert "def on_time_rate" in text and "NotImplementedError" not in text  # their own code, not the stub

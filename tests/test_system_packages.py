@@ -199,6 +199,32 @@ def test_listed_packages_that_are_installed_provide_what_the_list_says():
         pytest.skip("no listed package is installed by dpkg here")
 
 
+# What a `debootstrap --variant=minbase` Debian 12 already has of the libraries a program may link.
+MINBASE_LIBRARY_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6"}
+
+
+def test_libraries_of_playwrights_driver_come_from_a_listed_package():
+    """Playwright runs its browser through a bundled Node binary: each library it links must be on a
+    minimal Debian already or come from a listed package (libatomic was missing on the fresh root)."""
+    import playwright
+
+    node = Path(playwright.__file__).parent / "driver" / "node"
+    if not node.exists() or not shutil.which("ldd") or not shutil.which("dpkg-query"):
+        pytest.skip("no Playwright driver, ldd or dpkg here")
+    ldd = subprocess.run(["ldd", str(node)], capture_output=True, text=True, check=True).stdout
+    libs = re.findall(r"=> (/\S+)", ldd)
+    assert libs, ldd
+    packages = {e.package for e in read_list()}
+    outside = {}
+    for lib in libs:
+        # by file name: with merged /usr, dpkg knows a library under /lib or /usr/lib, not both
+        owner = subprocess.run(["dpkg-query", "-S", f"*/{Path(lib).name}"], capture_output=True, text=True)
+        package = owner.stdout.split(":")[0].strip() if owner.returncode == 0 else "?"
+        if package not in packages | MINBASE_LIBRARY_PACKAGES:
+            outside[lib] = package
+    assert outside == {}, f"libraries of {node} from packages not in {LIST.name}: {outside}"
+
+
 def _satisfies(version: tuple[int, int, int], spec: str) -> bool:
     """npm `engines` ranges as they occur in the lock: `>=X.Y`, `>= X`, `^X || >=Y`, `*`, `X.x`."""
     for alt in spec.split("||"):

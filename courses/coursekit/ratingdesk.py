@@ -50,8 +50,7 @@ class RatingDesk(W.VBox):
         b, d = self.items[self.picker.value], self.saved().get(self.picker.value, {})
         rows = [(k, b[k]) for k in ("编号", "来源", "单位", "事项", "评价", "评价时间", "评价内容", "整改期限")]
         if d.get("回访"):
-            rows += [("回访核实时间", b["回访核实时间"]), ("回访核实情况", b["回访核实情况"]),
-                     ("整改所需工作日（自回访核实次日起算）", b["整改所需工作日"] or "—")]
+            rows += [("回访核实时间", b["回访核实时间"]), ("回访核实情况", b["回访核实情况"])]
         self.card.value = panel(f"差评 {b['编号']}", table_html(rows)).value
         self.called.value = bool(d.get("回访"))
         self.action.value = d.get("处理", "") if d.get("处理", "") in ACTIONS else ""

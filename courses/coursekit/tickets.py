@@ -26,7 +26,7 @@ from .answers import save as save_answer
 from .display import badge_html, esc, note, panel, table_html
 from .testing import register
 
-STAGE_ACTIONS = {"新工单": ("派单", "直接办结", "并单", "不予受理"), "退单待改派": ("改派",),
+STAGE_ACTIONS = {"新工单": ("派单", "直接办结", "并单", "不予受理"), "退单待审核": ("改派", "驳回退单"),
                  "延期申请": ("同意延期", "不同意延期")}
 CATEGORY_OPTIONS = [("（未选）", "")] + [(f"{c.level1} / {c.level2}", c.level2) for c in CATEGORIES]
 

@@ -14,28 +14,30 @@ No I/O: plain data in, plain data out.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
 from ..base.calendar import WorkCalendar, default_calendar
-from ..base.geography import COUNTIES
+from ..base.geography import COUNTIES, STREETS, VILLAGE_STEMS
 from ..base.ids import mask_name, mask_phone
 from .routing import HOTLINE_CENTRE, county_prefix, route_for
 from .taxonomy import BY_LEVEL2, CATEGORIES, TICKET_TYPES
-from .texts import CLOSERS, REFUSED_BODIES, generate
+from .texts import CLOSERS, ESTATES, REFUSED_BODIES, generate
 from .tickets import NOT_ACCEPTED, Hotline, TransitionError, classify, close, close_direct, extend, follow_up
 from .tickets import handle, merge, refuse, reply, return_ticket, route, sign
 
 # What a decision may say (the form's options).
-ACTIONS = ("派单", "直接办结", "不予受理", "并单", "改派", "同意延期", "不同意延期")
-STAGES = {"new": "新工单", "returned": "退单待改派", "extension": "延期申请"}
+ACTIONS = ("派单", "直接办结", "不予受理", "并单", "改派", "驳回退单", "同意延期", "不同意延期")
+STAGES = {"new": "新工单", "returned": "退单待审核", "extension": "延期申请"}
 
 # The 知识库 at the desk: consultations with a ready answer (口径) are closed during the call.
 KNOWLEDGE: dict[str, str] = {
     "社保卡": "社保卡可在各县区人社服务大厅或合作银行网点办理，补换卡携带身份证，即时制卡的网点当场领取。",
-    "身份证办理": "首次申领、换领、补领居民身份证到户籍所在地或居住地派出所办理，可异地受理，承诺 5 个工作日内制证。",
+    "身份证办理": ("首次申领居民身份证到户籍所在地派出所办理；换领、补领可在居住地公安机关异地办理。本地办理承诺 5 个工作日制证，"
+              "异地办理的制证和邮寄时间以受理地告知为准。"),
     "户口迁移": "户口迁移可在迁入地派出所“一站式”办理，携带身份证、户口簿及迁入条件证明，无需回迁出地开证明。",
     "居民医保缴费": "城乡居民医保每年集中征缴期内通过“青海税务”、银行或村（社区）代收点缴纳，缴费后次年 1 月 1 日起享受待遇。",
     "办事指南咨询": "事项的申请条件、材料和时限以青海政务服务网公布的办事指南为准，也可到政务服务中心综合窗口现场咨询。",
@@ -61,8 +63,20 @@ _EXT_REASONS_OK: dict[str, tuple[str, ...]] = {
 }
 _EXT_REASONS_BAD = ("承办人本周休假，待其返岗后办理", "近期单位工作任务较重，人手紧张", "已电话联系来电人，待领导签批后答复",
                     "待下月例会研究", "来电人不在家，无法上门")
-_FIRMS = ("海东河湟商贸有限公司", "乐都区湟水超市", "平安区驿站拉面馆", "海东鸿运建筑劳务有限公司",
-          "互助县青稞餐饮有限公司", "民和县川口农产品有限公司")
+# Synthetic firms, named after the county they trade in (a 乐都 supermarket is never met in 互助).
+_FIRM_STEMS = ("河湟商贸有限公司", "湟水超市", "驿站拉面馆", "鸿运建筑劳务有限公司", "青稞餐饮有限公司", "农产品有限公司")
+# Urban matters (物业, 电梯, 供暖, 老旧小区, 城管 street issues…) happen in the county seat; farm matters
+# in the rural townships (Category.urban: >1 more urban, <1 more rural).
+_URBAN, _RURAL = 1.5, 0.9
+# The heating season in Haidong (taxonomy's "heating" profile): mid-October to mid-April.
+_HEATING_ENDS, _HEATING_STARTS = (4, 15), (10, 15)
+# Sums the caller names for matters whose realistic size is known (yuan): a year's 暖气费 for a flat,
+# a year's 物业费, what a 物业 overcharged in a year.
+_MONEY = {"供暖不热": (1500, 3000), "物业撤场": (800, 2400), "物业收费": (200, 900)}
+# 食品安全 cases of routine weight (a 15-day 投诉 may be extended); 病死畜禽 is an emergency 举报, not one of these.
+_FOOD_ROUTINE = ("{when}在{firm}买的牦牛肉干，包装上没有生产日期和厂家，标签不全，商家说是散装的不用标。",
+                 "{firm}卖的酸奶过期两天了还摆在货架上，我买回去才发现，找商家只肯换一盒。",
+                 "{when}在{firm}买的熟食有异味，怀疑是过期的，商家不承认。")
 SURNAMES = "王李张刘陈马韩祁鲁赵冶何"
 GIVEN = ("建华", "秀兰", "玉梅", "国强", "海军", "文英", "永福", "德明", "桂花", "成林", "占鳌", "晓燕")
 
@@ -79,6 +93,7 @@ class Truth:
     master: str | None = None      # number of the ticket a duplicate belongs to
     extension_ok: bool | None = None
     needs_time: bool | None = None  # 延期: the reason is time the matter itself needs (whether or not in time)
+    return_ok: bool | None = None   # 退单: the returning unit is not the catalogue's lead (so 改派), or it is (驳回退单)
 
 
 @dataclass(frozen=True)
@@ -141,17 +156,46 @@ def _shift_day(rng: np.random.Generator, cal: WorkCalendar) -> date:
     return cal.next_working_day(d) if not cal.is_working_day(d) else d
 
 
+def in_heating_season(d: date) -> bool:
+    """Whether ``d`` falls in Haidong's heating season (no 供暖不热 complaints outside it)."""
+    return (d.month, d.day) <= _HEATING_ENDS or (d.month, d.day) >= _HEATING_STARTS
+
+
+def in_season(level2: str, d: date) -> bool:
+    return level2 != "供暖不热" or in_heating_season(d)
+
+
+def firms_of(county_i: int) -> tuple[str, ...]:
+    c = COUNTIES[county_i]
+    return tuple(f"{county_prefix(c)}{stem}" for stem in _FIRM_STEMS)
+
+
 def _caller(rng: np.random.Generator) -> tuple[str, str]:
     name = SURNAMES[int(rng.integers(len(SURNAMES)))] + GIVEN[int(rng.integers(len(GIVEN)))]
     mobile = "1" + str(int(rng.choice([38, 39, 50, 58, 77, 87]))) + f"{int(rng.integers(0, 10**8)):08d}"
     return name, mobile
 
 
-def _text(rng: np.random.Generator, level2: str, ttype: str, county_i: int, town: str) -> str:
-    """The caller's words, ending with a closer that shows the ticket type (never an empty one)."""
+def _text(rng: np.random.Generator, level2: str, ttype: str, county_i: int, town: str,
+          avoid: str = "") -> str:
+    """The caller's words, ending with a closer that shows the ticket type (never an empty one);
+    ``avoid``: a place (estate, firm, street, village) the words must not name (a decoy's other place)."""
     cat_i = [c.level2 for c in CATEGORIES].index(level2)
+    over = {"town": np.array([town], dtype=object)}
+    if avoid:
+        pools = {"estate": ESTATES, "firm": firms_of(county_i), "street": STREETS, "village": VILLAGE_STEMS}
+        for slot, pool in pools.items():
+            left = [x for x in pool if x not in avoid and avoid not in x]
+            over[slot] = np.array([left[int(rng.integers(len(left)))]], dtype=object)
+    if level2 in _MONEY:
+        lo, hi = _MONEY[level2]
+        over["money"] = np.array([int(rng.integers(lo // 10, hi // 10)) * 10], dtype=object)
     body = generate(rng, np.array([cat_i]), np.array([county_i]), np.array([TICKET_TYPES.index(ttype)]),
-                    np.array(["APP"], dtype=object), _FIRMS, overrides={"town": np.array([town], dtype=object)})[0]
+                    np.array(["APP"], dtype=object), firms_of(county_i), overrides=over)[0]
+    if level2 == "食品安全" and "病死" in body:  # an emergency 举报, never a routine desk case
+        firm = [f for f in firms_of(county_i) if "超市" in f or "商贸" in f]
+        body = _FOOD_ROUTINE[int(rng.integers(len(_FOOD_ROUTINE)))].format(
+            when=str(rng.choice(["昨天", "前天", "上周"])), firm=firm[int(rng.integers(len(firm)))])
     for c in sorted(CLOSERS.get(ttype, ()), key=len, reverse=True):
         if c and body.endswith(c):
             body = body[: -len(c)]
@@ -184,14 +228,18 @@ class _Builder:
         minutes = int(self.rng.integers(8 * 60 + 30, 17 * 60 + 30))
         return datetime.combine(self.shift, time()) + timedelta(minutes=minutes)
 
-    def where(self) -> tuple[int, str, str]:
+    def where(self, level2: str | None = None) -> tuple[int, str, str]:
+        """A county and a township that fit the matter: urban matters in the county seat (the first
+        township), farm matters in a rural township, the rest anywhere."""
         i = int(self.rng.integers(len(COUNTIES)))
         towns = COUNTIES[i].townships
-        return i, COUNTIES[i].name, towns[int(self.rng.integers(len(towns)))]
+        urban = BY_LEVEL2[level2].urban if level2 in BY_LEVEL2 else 1.0
+        pool = towns[:1] if urban >= _URBAN else towns[1:] if urban <= _RURAL else towns
+        return i, COUNTIES[i].name, pool[int(self.rng.integers(len(pool)))]
 
     def add(self, at: datetime, level2: str, ttype: str, truth: Truth, stage: str = "new", text: str | None = None,
             where: tuple[int, str, str] | None = None, caller: tuple[str, str] | None = None, **kw) -> QueueTicket:
-        ci, county, town = where or self.where()
+        ci, county, town = where or self.where(level2)
         name, mobile = caller or _caller(self.rng)
         words = text if text is not None else _text(self.rng, level2, ttype, ci, town)
         t = QueueTicket(self.number(at), at, str(self.rng.choice(["电话", "电话", "微信", "APP", "网站"])), name, mobile,
@@ -222,18 +270,19 @@ def make_queue(seed: int, *, n_dispatch: int = 14, n_direct: int = 4, n_refuse: 
 
 
 def _new_tickets(b: _Builder, n: int) -> list[QueueTicket]:
-    cats = list(b.rng.choice(_ROUTINE + _OWN_FILE, size=n, replace=False))
+    pool = [c for c in _ROUTINE + _OWN_FILE if in_season(c, b.shift)]
+    cats = list(b.rng.choice(pool, size=n, replace=False))
     out = []
     for level2 in cats:
         ttype = "咨询" if level2 in _OWN_FILE else _type_for(level2, b.rng)
-        where = b.where()
+        where = b.where(level2)
         out.append(b.add(b.moment(), level2, ttype, _route_truth(level2, where[1], ttype, "new-dispatch"), where=where))
     return out
 
 
 def _direct(b: _Builder, n: int) -> None:
     for level2 in b.rng.choice(KB_TITLES, size=n, replace=False):
-        where = b.where()
+        where = b.where(str(level2))
         b.add(b.moment(), str(level2), "咨询", _route_truth(str(level2), where[1], "咨询", "direct", kb=str(level2)),
               where=where)
 
@@ -241,37 +290,88 @@ def _direct(b: _Builder, n: int) -> None:
 def _refused(b: _Builder, n: int) -> None:
     for reason in b.rng.choice(NOT_ACCEPTED, size=n, replace=False):
         where = b.where()
-        text = REFUSED_BODIES[str(reason)].format(firm=_FIRMS[0], town=where[2], cs=COUNTIES[where[0]].short)
+        text = REFUSED_BODIES[str(reason)].format(firm=firms_of(where[0])[0], town=where[2], cs=COUNTIES[where[0]].short)
         b.add(b.moment(), "其他事项", "其他", Truth("refuse", "其他", "其他事项", "", reason=str(reason)),
               text=text, where=where)
 
 
+# How a repeat call sounds: the same caller chasing it up, or a neighbour in their own words. Matters that
+# concern one person only (a purchase, wages, a taxi ride…) are repeated by that person alone.
+_TOPIC = {"物业服务质量": "物业不管事、坏了没人修的问题", "物业收费": "物业乱收费问题", "电梯故障": "电梯老出故障的事",
+          "商品质量": "商品质量问题", "预付卡退费": "预付卡退费问题", "噪音扰民": "噪音扰民问题",
+          "环境卫生": "环境卫生问题", "占道经营": "占道经营问题", "老旧小区改造": "老旧小区改造问题",
+          "农民工工资拖欠": "拖欠工钱的事", "道路破损": "路面破损问题", "灌溉用水": "浇地用水问题",
+          "食品安全": "食品安全问题", "停水": "停水问题", "供暖不热": "暖气不热问题", "医疗服务": "看病遇到的问题",
+          "乡村道路": "村道问题", "学校收费": "学校收费问题", "出租车服务": "打车遇到的问题", "大气污染": "烟熏呛人问题"}
+_PERSONAL = ("商品质量", "预付卡退费", "农民工工资拖欠", "医疗服务", "出租车服务", "学校收费")
+_AGAIN_SAME = ("我{hh}点多打过电话，反映{place}的{topic}，到现在还没人联系我，麻烦再催一下。",
+               "还是{place}的{topic}，{hh}点多已经打过一次了，想问问转给哪个部门了？")
+
+
+def spoken_hour(h: int) -> str:
+    """An hour as a caller says it (上午10点, 下午4点), not a 24-hour clock."""
+    return f"上午{h}" if h < 12 else "中午12" if h == 12 else f"下午{h - 12}"
+_AGAIN_OTHER = ("{place}的{topic}，我家也受影响，{impact}", "我也想反映一下{place}的{topic}，{impact}")
+_IMPACT = ("好几户都有意见，希望尽快处理。", "一直没人管，请有关部门抓紧解决。", "情况跟大家说的一样，请尽快派人来看看。")
+
+
+def place_of(text: str, county_i: int, town: str) -> str:
+    """The place a caller's words name (estate and building, firm, street or village), else the township."""
+    for e in ESTATES:
+        if e in text:
+            m = re.search(re.escape(e) + r"(\d+号楼)", text)
+            return e + (m.group(1) if m else "")
+    for x in (*firms_of(county_i), *STREETS):
+        if x in text:
+            return x
+    return next((v + "村" for v in VILLAGE_STEMS if v + "村" in text), town)
+
+
 def _duplicates(b: _Builder, masters: list[QueueTicket], n: int) -> None:
-    """The same caller, or a neighbour, calls again about the same open matter later in the shift."""
+    """The same caller chases the matter up, or a neighbour reports it in their own words, later in the
+    shift; beside each, a decoy of the same category and township about another place (a new ticket)."""
     picks = [m for m in masters if m.truth.ticket_type != "咨询"][:n]
     for m in picks:
         at = m.received_at + timedelta(minutes=int(b.rng.integers(20, 90)))
-        same_caller = bool(b.rng.random() < 0.5)
-        caller = (m.caller_name, m.caller_mobile) if same_caller else None
-        again = "我刚才已经打过电话反映了：" if same_caller else "我也是那边的，反映同一件事："
-        text = again + m.text.removeprefix("您好，")
         ci = next(i for i, c in enumerate(COUNTIES) if c.name == m.county)
+        place = place_of(m.text, ci, m.town)
+        same_caller = m.truth.level2 in _PERSONAL or bool(b.rng.random() < 0.4)
+        caller = (m.caller_name, m.caller_mobile) if same_caller else None
+        pool = _AGAIN_SAME if same_caller else _AGAIN_OTHER
+        text = pool[int(b.rng.integers(len(pool)))].format(
+            hh=spoken_hour(m.received_at.hour), place=place, topic=_TOPIC.get(m.truth.level2, "那件事"),
+            impact=_IMPACT[int(b.rng.integers(len(_IMPACT)))])
         b.add(at, m.truth.level2, m.truth.ticket_type,
               Truth("duplicate", m.truth.ticket_type, m.truth.level2, m.truth.lead, m.truth.assist, master=m.number),
               text=text, where=(ci, m.county, m.town), caller=caller)
+        if m.truth.level2 in _PERSONAL or place == m.town:
+            continue
+        decoy_at = m.received_at + timedelta(minutes=int(b.rng.integers(10, 120)))
+        words = _text(b.rng, m.truth.level2, m.truth.ticket_type, ci, m.town, avoid=place)
+        b.add(decoy_at, m.truth.level2, m.truth.ticket_type,
+              _route_truth(m.truth.level2, m.county, m.truth.ticket_type, "new-dispatch"), text=words,
+              where=(ci, m.county, m.town))
+
+
+# A unit's 退单 words: the same official phrases whether the return is founded or not, so the trainee
+# decides by the 派单目录 (is the returning unit the catalogue's lead?), never by the note.
+_RETURN_NOTES = ("该事项不属于本单位职责，建议交属地{town}处理。", "该事项涉及属地管理，建议交{town}人民政府协调处理。",
+                 "经核实，该事项不在本单位职责范围内，请中心重新派单。")
 
 
 def _returned(b: _Builder, n: int) -> None:
-    """A colleague routed it to the wrong department yesterday; that department returned it."""
-    for level2 in b.rng.choice(_RETURNABLE, size=n, replace=False):
+    """A colleague routed it yesterday and the unit returned it this morning: to the wrong department
+    (退单理由成立 → 改派 to the catalogue's lead), or to the right one (理由不成立 → 驳回退单), one a shift."""
+    for i, level2 in enumerate(b.rng.choice(_RETURNABLE, size=n, replace=False)):
         level2 = str(level2)
         ttype = _type_for(level2, b.rng)
-        where = b.where()
-        truth = _route_truth(level2, where[1], ttype, "returned")
-        wrong = route_for(level2, where[1]).alternative
+        where = b.where(level2)
+        founded = i != 1  # the second returned ticket of a shift is the unfounded one (the queue is sorted by time)
+        truth = _route_truth(level2, where[1], ttype, "returned", return_ok=founded)
+        first = route_for(level2, where[1]).alternative if founded else truth.lead
         at = datetime.combine(working_days_back(b.cal, b.shift, 1), time(15, int(b.rng.integers(0, 59))))
-        b.add(at, level2, ttype, truth, stage="returned", where=where, first_unit=wrong,
-              note=f"该事项不属于本单位职责，建议交属地{where[2]}处理。",
+        note = _RETURN_NOTES[int(b.rng.integers(len(_RETURN_NOTES)))].format(town=where[2])
+        b.add(at, level2, ttype, truth, stage="returned", where=where, first_unit=first, note=note,
               request_at=datetime.combine(b.shift, time(8, 40)))
 
 
@@ -282,7 +382,7 @@ def _extensions(b: _Builder, n: int) -> None:
     for in_time, good in kinds:
         level2 = str(b.rng.choice(("物业服务质量", "农民工工资拖欠", "食品安全", "老旧小区改造")))
         ttype = "投诉"
-        where = b.where()
+        where = b.where(level2)
         recv = datetime.combine(working_days_back(cal, b.shift, 15), time(10, int(b.rng.integers(0, 59))))
         deadline = datetime.combine(b.shift, time(18))
         req = datetime.combine(b.shift, time(10, 30) if in_time else time(policy_cut, 25))

@@ -31,7 +31,8 @@ RULES = {
                "以及涉及国家秘密、商业秘密、个人隐私和违反社会公序良俗的诉求，不予受理，告知诉求人依法依规向有关部门反映；"
                "拿不准的先受理、按目录派单（国办发〔2020〕53号）"),
     "merge": "同一事项的重复诉求并入首个工单（并单），不重复派单",
-    "return": "退单后改派给《派单目录》中的主办职能部门；属于职能部门职责的事项不得推给乡镇（街道）",
+    "return": ("审核退单理由：原承办单位不是《派单目录》的主办单位的，改派给目录中的主办职能部门，属于职能部门职责的事项"
+               "不得推给乡镇（街道）；原承办单位就是目录主办单位的，退单理由不成立，驳回退单，由原单位继续办理"),
     "extend": "延期须在到期日17:00前申请，且理由须是办理本身需要的时间（检测、勘查、多方协调）",
 }
 
@@ -209,22 +210,31 @@ def _merge(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, done
 
 
 def _returned(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, done: dict) -> None:
-    """Yesterday's routing to the wrong unit, its 退单, then the trainee's 改派."""
+    """Yesterday's routing, the unit's 退单, then the trainee's review: 改派 or 驳回退单."""
     truth = q.truth
     classify(desk, t, t.received_at + timedelta(minutes=5), ticket_type=truth.ticket_type, level2=truth.level2)
     deadline = t.deadline
     route(desk, t, t.received_at + timedelta(minutes=10), lead=q.first_unit, assist=())
     return_ticket(desk, t, q.request_at, reason=q.note)
     at = q.request_at + timedelta(minutes=10)
-    lead = _s(d, "主办")
-    if out.action != "改派" or not lead:
+    founded = truth.return_ok is not False
+    lead = q.first_unit if out.action == "驳回退单" else _s(d, "主办")
+    if out.action not in ("改派", "驳回退单") or not lead:
         out.handled_on_time = False
-        out.reasons.append("退单工单没有改派。" + RULES["return"])
+        out.reasons.append("退单工单没有审核（改派或驳回退单）。" + RULES["return"])
         return
-    route(desk, t, at, lead=lead, assist=_assist(d))
+    if out.action == "驳回退单":
+        route(desk, t, at, assist=(), reject_return=True)
+    else:
+        route(desk, t, at, lead=lead, assist=_assist(d))
     out.first_route_right = lead == truth.lead
-    out.decision_right = out.first_route_right
-    if lead == township_unit(q.county, q.town) or lead.endswith("人民政府") or "乡镇" in lead:
+    out.decision_right = out.action == ("改派" if founded else "驳回退单") and lead == truth.lead
+    if not founded and out.action == "改派":
+        out.reasons.append(f"退单理由不成立：「{q.first_unit}」就是派单目录的主办单位，应驳回退单，由原单位继续办理。"
+                           + RULES["return"])
+    elif founded and out.action == "驳回退单":
+        out.reasons.append(f"退单理由成立：「{q.first_unit}」不是派单目录的主办单位，应改派「{truth.lead}」。" + RULES["return"])
+    elif lead == township_unit(q.county, q.town) or lead.endswith("人民政府") or "乡镇" in lead:
         out.reasons.append(f"把职能部门的事项推给了乡镇（街道）：应改派「{truth.lead}」。" + RULES["return"])
     elif lead != truth.lead:
         out.reasons.append(f"改派单位应为「{truth.lead}」，你改派给「{lead}」。" + RULES["return"])
@@ -303,6 +313,8 @@ def reference_decisions(queue: Queue) -> dict[str, dict]:
             out[q.number] = {**base, "处理": "直接办结", "知识库": tr.kb}
         elif tr.kind == "duplicate":
             out[q.number] = {**base, "处理": "并单", "并入": tr.master}
+        elif tr.kind == "returned" and tr.return_ok is False:
+            out[q.number] = {**base, "处理": "驳回退单"}
         elif tr.kind == "returned":
             out[q.number] = {**base, "处理": "改派", "主办": tr.lead}
         elif tr.kind == "extension":

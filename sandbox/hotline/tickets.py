@@ -267,19 +267,24 @@ def merge(desk: Hotline, t: Ticket, at: datetime, *, into: str, actor: str = HOT
 
 
 def route(desk: Hotline, t: Ticket, at: datetime, *, lead: str | None = None,
-          assist: Iterable[str] | None = None, actor: str = HOTLINE_CENTRE) -> Ticket:
-    """派单 (or 改派 after a 退单): by the 派单目录 unless a lead unit is given."""
+          assist: Iterable[str] | None = None, actor: str = HOTLINE_CENTRE, reject_return: bool = False) -> Ticket:
+    """派单 (or 改派 after a 退单): by the 派单目录 unless a lead unit is given. ``reject_return``: 驳回退单 —
+    the centre finds the 退单 unfounded and sends the ticket back to the unit that returned it."""
     if t.deadline is None:
         raise TransitionError(t, "route", "请先分类")
     entry = route_for(t.level2, t.county)
+    if reject_return:
+        if not t.returns or t.lead_unit is None:
+            raise TransitionError(t, "route", "没有待审核的退单，不能驳回")
+        lead = t.lead_unit
     if lead is None:
         lead = entry.alternative if t.returns else entry.lead
-    if lead == t.lead_unit and t.returns:
+    if lead == t.lead_unit and t.returns and not reject_return:
         raise TransitionError(t, "route", f"改派须换一个单位（{lead} 已退单）")
     assist_t = tuple(entry.assist if assist is None else assist)
     _step(t, "route", at, S.DISPATCHED, actor, ("改派 " if t.returns else "") + lead)
     if t.returns:
-        t.history[-1] = Event(at, "改派", S.DISPATCHED.value, actor, lead)
+        t.history[-1] = Event(at, "驳回退单" if reject_return else "改派", S.DISPATCHED.value, actor, lead)
     t.lead_unit, t.assist_units, t.dispatched_at = lead, assist_t, at
     t.sign_deadline = desk.policy.sign_due(at, t.deadline, desk.calendar)
     return t

@@ -359,3 +359,27 @@ def test_bulletin_definition_options_are_shuffled_per_trainee():
     for key, right in BULLETIN_DEFINITIONS.items():
         assert all(sorted(o[key]) == sorted(DEFINITIONS[key]) for o in orders)
         assert 0.2 < sum(o[key][0] == right for o in orders) / len(orders) < 0.9, key
+
+
+def test_hotline_lessons_teach_what_is_graded_m7_m8_m9_m6():
+    """Review M7 (quiz case not 网购), M8 (utility deadline whatever the urgency, extension terms),
+    M9 (回访 practised before it is graded), M6 (驳回退单 taught beside 改派)."""
+    one = (COURSES_DIR / "hotline" / "lessons" / "01-ticket-life.py").read_text(encoding="utf-8")
+    two = (COURSES_DIR / "hotline" / "lessons" / "02-routing-and-exceptions.py").read_text(encoding="utf-8")
+    assert "网上买的羽绒服" not in one and "乐都区一家商场买的羽绒服" in one
+    assert "水电气暖（紧急）" not in one and "延期只能申请一次，最多延长 5 个工作日" in one
+    assert "## 四、回访" in two and "您对办理结果满意吗" in two
+    assert "驳回退单" in two
+
+
+def test_ratings_lesson_gives_a_model_conclusion_m14():
+    text = (COURSES_DIR / "ratings" / "lessons" / "02-evaluation.py").read_text(encoding="utf-8")
+    assert "有数、有因、有措施" in text and "民和回族土族自治县政务服务中心" in text and "> 下一步" in text
+
+
+def test_queue_form_offers_both_answers_to_a_return():
+    """M6: a returned ticket is reviewed (改派 or 驳回退单); the stage label gives neither away."""
+    from coursekit.tickets import STAGE_ACTIONS
+    from sandbox.hotline.desk import STAGES
+    assert set(STAGE_ACTIONS[STAGES["returned"]]) == {"改派", "驳回退单"}
+    assert "改派" not in STAGES["returned"]

@@ -4,6 +4,7 @@ machine (sandbox.hotline.desk / handling), the 差评 batch through the rectific
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -83,7 +84,7 @@ def test_rating_batch_reference_and_blank():
     assert batch == rb.make_batch(9) and batch != rb.make_batch(10)
     cases, why = rb.apply(batch, rb.reference_decisions(batch))
     total = metrics([b.rating for b in batch], cases, by="source").iloc[-1]
-    assert total["回访率"] == 1 and total["按期整改率"] == 1 and total["作废"] == 3
+    assert total["回访率"] == 1 and total["按期整改率"] == 1 and total["作废"] == sum(b.kind == "appeal" for b in batch)
     assert not any(why.values())
     cases, why = rb.apply(batch, {})
     total = metrics([b.rating for b in batch], cases, by="source").iloc[-1]
@@ -144,8 +145,11 @@ def test_catalogue_lookup_never_advises_the_unit_that_returned_the_ticket(seed):
     assert returned
     for t in returned:
         entry = catalogue_entry(t.truth.level2, t.county)
-        assert t.first_unit not in entry.values(), (t.first_unit, entry)
         assert entry["退单后改派"] == entry["主办"] == t.truth.lead
+        if t.truth.return_ok:  # a founded 退单: the lookup never names the unit that returned it
+            assert t.first_unit not in entry.values(), (t.first_unit, entry)
+        else:  # an unfounded one (驳回退单, M6): the returning unit is the catalogue's lead
+            assert t.first_unit == entry["主办"]
 
 
 def test_refusal_rule_follows_guobanfa_2020_53():
@@ -184,3 +188,148 @@ def test_extension_outcome_follows_the_case_not_words_in_the_note():
     dec[t.number]["处理"] = "不同意延期"
     out = {o.number: o for o in apply(q2, dec)}[t.number]
     assert out.handled_on_time is False  # a matter that needs the time is late when 延期 is refused
+
+
+# ---- the senior trainer's review (docs/reviews/2026-12-01-courses.md), MAJORs M2–M6, M10 -------------
+SEEDS = range(60)
+
+
+def _queues():
+    return [make_queue(s) for s in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def queues():
+    return _queues()
+
+
+def test_no_heating_complaint_outside_the_heating_season(queues):
+    """M3: 供暖不热 only in a shift from mid-October to mid-April."""
+    from sandbox.hotline.desk import in_heating_season
+    assert not in_heating_season(date(2025, 7, 1)) and in_heating_season(date(2025, 3, 20))
+    off = [(q.shift, t.number) for q in queues for t in q.tickets
+           if t.truth.level2 == "供暖不热" and not in_heating_season(q.shift)]
+    assert not off, off[:5]
+
+
+def test_urban_matters_in_county_seats_and_firms_of_their_county(queues):
+    """M4: 物业, 电梯, 噪音, 占道… in the county seat; a named firm trades in the ticket's county; 暖气费 realistic."""
+    import re
+
+    from sandbox.base.geography import COUNTIES
+    from sandbox.hotline.desk import firms_of
+    from sandbox.hotline.taxonomy import BY_LEVEL2
+    for q in queues:
+        for t in q.tickets:
+            c = next(c for c in COUNTIES if c.name == t.county)
+            if t.truth.level2 in BY_LEVEL2 and BY_LEVEL2[t.truth.level2].urban >= 1.5:
+                assert t.town == c.townships[0], (t.truth.level2, t.county, t.town, t.text)
+            others = [f for i, o in enumerate(COUNTIES) if o is not c for f in firms_of(i)]
+            assert not [f for f in others if f in t.text], (t.county, t.text)
+            for fee in re.findall(r"(\d+)元暖气费", t.text):
+                assert 1500 <= int(fee) <= 3000, t.text
+
+
+def test_no_diseased_meat_case_handled_as_routine(queues):
+    """M2: 病死畜禽 is an emergency 举报, never a desk case with a 15-day deadline or a 延期."""
+    assert not [t.text for q in queues for t in q.tickets if "病死" in t.text]
+
+
+def test_duplicates_are_in_the_callers_own_words_with_decoys(queues):
+    """M5: no fixed opening, no copy of the first caller's words; decoys of the same category and township
+    about another place are new tickets, so a duplicate is found by reading, not by a label."""
+    from difflib import SequenceMatcher
+
+    from sandbox.base.geography import COUNTIES
+    from sandbox.hotline.desk import place_of
+    decoys = 0
+    for q in queues:
+        by = {t.number: t for t in q.tickets}
+        for t in q.tickets:
+            if t.truth.kind != "duplicate":
+                continue
+            m = by[t.truth.master]
+            assert not t.text.startswith(("我刚才已经打过电话反映了", "我也是那边的，反映同一件事")), t.text
+            ci = next(i for i, c in enumerate(COUNTIES) if c.name == m.county)
+            place = place_of(m.text, ci, m.town)  # the place is named again on purpose; the words are not copied
+            a, b = t.text.replace(place, "#"), m.text.replace(place, "#")
+            assert SequenceMatcher(None, a, b).find_longest_match(0, len(a), 0, len(b)).size < 12, (t.text, m.text)
+            decoys += any(o.truth.kind == "new-dispatch" and o.truth.level2 == m.truth.level2 and o.town == m.town
+                          and o.number != m.number for o in q.tickets)
+    assert decoys >= len(queues)  # about one decoy a queue or more
+
+
+def test_returns_are_founded_or_not_and_the_note_does_not_tell(queues):
+    """M6: one 退单 a shift is unfounded (the returning unit is the catalogue's lead: 驳回退单); the notes
+    of founded and unfounded returns come from the same phrases."""
+    notes = {True: set(), False: set()}
+    for q in queues:
+        ret = [t for t in q.tickets if t.truth.kind == "returned"]
+        assert {t.truth.return_ok for t in ret} == {True, False}
+        for t in ret:
+            notes[t.truth.return_ok].add(t.note.split("建议")[0].split("，")[0])
+    assert notes[True] & notes[False]
+
+
+@pytest.mark.parametrize("seed", (11, 12))
+def test_returned_ticket_review_is_graded_both_ways(seed):
+    q = make_queue(seed)
+    ref = reference_decisions(q)
+    unfounded = next(t for t in q.tickets if t.truth.kind == "returned" and t.truth.return_ok is False)
+    founded = next(t for t in q.tickets if t.truth.kind == "returned" and t.truth.return_ok)
+    assert ref[unfounded.number]["处理"] == "驳回退单"
+    outs = {o.number: o for o in apply(q, ref)}
+    assert outs[unfounded.number].decision_right and outs[unfounded.number].handled_on_time
+    assert any(e[1] == "驳回退单" for e in outs[unfounded.number].history)
+    wrong = dict(ref)
+    wrong[unfounded.number] = {**ref[unfounded.number], "处理": "改派", "主办": founded.first_unit}
+    wrong[founded.number] = {**ref[founded.number], "处理": "驳回退单"}
+    outs = {o.number: o for o in apply(q, wrong)}
+    assert not outs[unfounded.number].decision_right and not outs[founded.number].decision_right
+    assert any("退单理由不成立" in r for r in outs[unfounded.number].reasons)
+    assert any("退单理由成立" in r for r in outs[founded.number].reasons)
+    assert score(q, list(outs.values()))["改派正确率"] < 1
+
+
+def test_id_card_answer_keeps_local_and_remote_promises_apart():
+    """M10: 5 working days is the local promise; remote 换领/补领 times are told by the accepting office."""
+    from sandbox.hotline.desk import KNOWLEDGE
+    kb = KNOWLEDGE["身份证办理"]
+    assert "异地办理" in kb and "本地办理承诺 5 个工作日" in kb
+
+
+# ---- ratings (M11–M13) ---------------------------------------------------------------------------
+VERDICTS = ("核实属实", "属实", "系法定要求", "同意申诉", "恶意差评", "误评", "不属实", "评价对象错误", "已向评价人解释")
+
+
+def test_rating_findings_state_facts_not_the_verdict():
+    """M11: no verdict words in what the trainee reads; a true complaint's finding says how long the fix takes."""
+    for seed in range(40):
+        for b in rb.make_batch(seed):
+            pub = b.public()
+            shown = pub["回访核实情况"] + pub["评价内容"]
+            assert not [w for w in VERDICTS if w in shown], (b.kind, shown)
+            assert "整改所需工作日" not in pub
+            if b.kind == "rectify":
+                assert f"需 {b.need_days} 个工作日" in b.finding, b.finding
+
+
+def test_rating_cases_come_from_the_trainees_seed():
+    """M11: each trainee draws a dozen out of about three times as many; the mix varies too."""
+    pools = len(rb.TRUE) + len(rb.EXPLAIN) + len(rb.PLANTED)
+    assert pools >= 36
+    sets = [frozenset(b.finding for b in rb.make_batch(s)) for s in range(30)]
+    assert len(set(sets)) == 30
+    seen = set().union(*sets)
+    assert len(seen) >= pools - 2
+    mixes = {tuple(sorted(b.kind for b in rb.make_batch(s))) for s in range(30)}
+    assert len(mixes) > 1
+
+
+def test_planted_case_level_matches_its_finding_and_no_stamp_rule():
+    """M12: a finding that says 均打“非常不满意” is a 非常不满意 rating; M13: the stamped-certificate case is gone."""
+    for seed in range(40):
+        for b in rb.make_batch(seed):
+            if "非常不满意" in b.finding:
+                assert b.rating.level == "非常不满意", (b.finding, b.rating.level)
+            assert "公章" not in b.finding

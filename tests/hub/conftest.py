@@ -64,3 +64,14 @@ def academy_hub(tmp_path_factory, repo_root) -> HubHandle:
         yield hub
     finally:
         hub.stop()
+
+
+@pytest.fixture(scope="session")
+def portal_hub(tmp_path_factory) -> HubHandle:
+    """One portal hub (grade-on-submit, the portal course) for the portal's API and browser tests —
+    they use different trainees (tests/hub/portal_hub.py), so one start serves both."""
+    from tests.hub.portal_hub import start_portal_hub
+
+    hub = start_portal_hub(tmp_path_factory.mktemp("portal"))
+    yield hub
+    hub.stop()

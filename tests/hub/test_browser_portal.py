@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.portal_hub import start_portal_hub
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -34,10 +33,8 @@ SHOTS = Path(os.environ.get("ACADEMY_SCREENSHOTS", "test-screenshots")) / "porta
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    h = start_portal_hub(tmp_path_factory.mktemp("portal-browser"))
-    yield h
-    h.stop()
+def hub(portal_hub):
+    return portal_hub  # shared with tests/hub/test_portal.py (tests/hub/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,10 @@ import time
 
 import pytest
 
-from tests.hub.portal_hub import portal_session, start_portal_hub, start_server, xsrf
+from tests.hub.portal_hub import portal_session, start_server, xsrf
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(600)]
 PORTAL = "services/academy/portal"
-
-
-@pytest.fixture(scope="module")
-def portal_hub(tmp_path_factory):
-    hub = start_portal_hub(tmp_path_factory.mktemp("portal"))
-    yield hub
-    hub.stop()
 
 
 def visible_text(html: str) -> str:

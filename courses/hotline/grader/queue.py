@@ -62,7 +62,7 @@ def check(answers: dict, ctx: _Ctx) -> list[dict[str, Any]]:
     }
     kinds = {"classify-check": ("分类应为",), "route-check": ("主办单位应为", "协办单位应为"),
              "direct-check": ("知识库", "直接办结"), "refuse-check": ("不予受理",), "merge-check": ("并单", "并入"),
-             "return-check": ("乡镇（街道）", "改派单位应为", "退单工单没有改派"), "extend-check": ("延期",), "ontime-check": ()}
+             "return-check": ("乡镇（街道）", "改派单位应为", "退单工单没有审核", "退单理由"), "extend-check": ("延期",), "ontime-check": ()}
     items = []
     for cell, max_points in POINTS.items():
         reasons = _why(outs, kinds[cell]) if cell != "ontime-check" else _late(outs, got)

@@ -28,7 +28,7 @@
 # | 直接办结 | 知识库能答的咨询当场办结、口径选对 | 2 分 |
 # | 不予受理 | 依法应通过其他程序解决、涉密、涉及他人隐私、违反公序良俗的诉求不予受理，理由选对；错误不予受理不得分 | 3 分 |
 # | 并单 | 重复诉求并入正确的工单 | 2 分 |
-# | 退单改派 | 改派给职能部门，不推给乡镇 | 2 分 |
+# | 退单审核 | 理由成立的改派给目录主办职能部门、不推给乡镇；理由不成立的驳回退单 | 2 分 |
 # | 延期审核 | 同意或不同意延期申请 | 2 分 |
 # | 按期办结 | 你的办理使工单按期办结的比例 | 4 分 |
 # | 回访答复 | 写一段回访答复（培训老师评分） | 5 分 |
@@ -46,7 +46,7 @@ CASES = assigned.cases(lambda: make_queue(20250602).public())
 # %% [markdown] nbgrader={"grade": false, "grade_id": "desk-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第一题：办理你的工单（共 22 分）
 #
-# 下面是你的工单台。左上角显示已保存的件数。“新工单”要选处理方式；“退单待改派”要选改派单位；
+# 下面是你的工单台。左上角显示已保存的件数。“新工单”要选处理方式；“退单待审核”要先查派单目录，再选改派（并选改派单位）或驳回退单；
 # “延期申请”要选同意或不同意。派单目录可以在工单台里直接查，也可以用下面的目录查询。
 
 # %% nbgrader={"grade": false, "grade_id": "desk-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
@@ -77,7 +77,7 @@ _a = ck.saved("queue")
 _a = ck.saved("queue")
 
 # %% nbgrader={"grade": true, "grade_id": "return-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "服务意识与流程优化"} jupyter={"source_hidden": true}
-# 检查：退单改派（评分时由系统按你保存的处理决定把工单真正走一遍）
+# 检查：退单审核（评分时由系统按你保存的处理决定把工单真正走一遍）
 _a = ck.saved("queue")
 
 # %% nbgrader={"grade": true, "grade_id": "extend-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} academy={"competence": "业务办理"} jupyter={"source_hidden": true}

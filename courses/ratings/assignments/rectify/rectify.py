@@ -40,8 +40,8 @@ CASES = assigned.cases(lambda: exercise_cases(20250302))
 # %% [markdown] nbgrader={"grade": false, "grade_id": "batch-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 第一题：办理本周差评（共 10 分）
 #
-# 每条差评：先打勾“已回访核实”并保存，读核实情况；再选 **整改 / 解释说明 / 申诉**；整改的选整改完成日期
-# （不早于整改所需时间，不晚于差评后 5 个工作日），点“保存本条”。
+# 每条差评：先打勾“已回访核实”并保存，读核实情况（只写查到的事实，定性要你自己判断）；再选 **整改 / 解释说明 / 申诉**；
+# 整改的选整改完成日期（核实情况里写了整改需要几个工作日：不早于这个时间，不晚于差评后 5 个工作日），点“保存本条”。
 
 # %% nbgrader={"grade": false, "grade_id": "batch-form", "locked": true, "schema_version": 3, "solution": false, "task": false} jupyter={"source_hidden": true}
 rd.RatingDesk("batch", CASES["差评"])

@@ -1,6 +1,14 @@
 """Grading speed: 100 synthetic submissions of demo/ps1, the academy's parallel autograde
-(one worker per core, sandboxed kernels, tamper checks) against plain `nbgrader autograde`
-(stock nbgrader config, one command for all submissions) on the same submissions, same run.
+(one worker per core, sandboxed kernels) against plain `nbgrader autograde` (stock nbgrader config,
+one command for all submissions) on the same submissions, same run.
+
+demo/ps1 is a code assignment graded as data since issue 12 (each kernel runs the notebook plus the
+export step; the hidden checks run in the trusted grader process: grading.code_grade). The baseline
+and the previous path (``previous_path_autograde_s``: the academy's nbgrader-based autograde with the
+hidden tests in the kernel, SafeExecute's tamper checks) grade the same notebooks as the course was
+before the change (tests/grading/fixtures/notebookcourse: the template's ps1 with its hidden tests),
+so all three give the same scores (``score_mismatches_vs_nbgrader``). ``BENCH_GRADING_PREVIOUS=0``
+skips the previous path.
 Also the grade-on-submit latency of one new submission (service.run_once). ``BENCH_GRADING_N``
 changes the number of submissions.
 """
@@ -16,6 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "grading" / "fixtures"
+NOTEBOOK_COURSE = FIXTURES / "notebookcourse"  # demo/ps1 as it was: hidden tests in the kernel
 # Ordinary submissions (right, wrong, partly right): what a cohort mostly sends.
 MIX = ["good", "wrong", "hardcoded", "tests-edited", "tests-deleted", "always-equal", "redefine-names"]
 
@@ -65,11 +74,14 @@ def run() -> dict:
 
         ours = tmp / "courses" / "demo"
         prepare(REPO / "courses" / "demo", ours, tmp / "exchange", settings=settings)
+        prev = tmp / "previous" / "demo"
+        prepare(NOTEBOOK_COURSE, prev, tmp / "exchange-previous", settings=settings)
         base = tmp / "baseline" / "demo"
-        shutil.copytree(ours, base)
+        shutil.copytree(prev, base)
         (base / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(base), exchange=str(tmp / "exchange")))
         students = _submissions(ours, n)
         _submissions(base, n)
+        _submissions(prev, n)
 
         # baseline: plain nbgrader autograde, one command for all submissions
         c0 = _cpu()
@@ -87,6 +99,11 @@ def run() -> dict:
         report = autograde("demo", "ps1", ours, workers=workers, students=students, settings=settings)
         ours_s = time.perf_counter() - t0
         ours_cpu = _cpu() - c0
+        previous_s = None
+        if os.environ.get("BENCH_GRADING_PREVIOUS", "1") != "0":
+            t0 = time.perf_counter()
+            autograde("demo", "ps1", prev, workers=workers, students=students, settings=settings)
+            previous_s = time.perf_counter() - t0
 
         # same scores as stock nbgrader (tampering-free submissions)
         with gradebook(ours) as gb_a, gradebook(base) as gb_b:
@@ -103,6 +120,9 @@ def run() -> dict:
             "baseline_per_submission_s": round(baseline_s / n, 3),
             "parallel_per_submission_s": round(ours_s / n, 3),
             "speedup_ratio": round(baseline_s / ours_s, 2),
+            # the same submissions through the academy's previous (in-kernel hidden tests) path
+            "previous_path_autograde_s": None if previous_s is None else round(previous_s, 2),
+            "speedup_vs_previous_path": None if previous_s is None else round(previous_s / ours_s, 2),
             # CPU seconds (this process + every reaped child: workers, kernels, nbgrader) per
             # submission; on an idle machine the wall-clock ratio tends to workers × cpu ratio
             "baseline_cpu_per_submission_s": round(baseline_cpu / n, 3),

@@ -1,7 +1,9 @@
 """Grading speed in root mode (real grader account, every submission's kernel isolated as root
 mode isolates it): N synthetic submissions of demo/ps1 graded by the academy's parallel autograde
 against plain `nbgrader autograde` (stock config, one command, as root) on the same submissions,
-same run. Root only (returns {"skipped": ...} otherwise). ``BENCH_GRADING_N`` (default 40) and
+same run. demo/ps1 is a code assignment graded as data since issue 12 (grading.code_grade); the
+baseline grades the same notebooks as the course was before (tests/grading/fixtures/notebookcourse,
+hidden tests in the kernel), so the scores still match. Root only (returns {"skipped": ...} otherwise). ``BENCH_GRADING_N`` (default 40) and
 ``ACADEMY_TEST_RUNTIME`` (the shared runtime venv, as the root-mode tests use) apply.
 """
 from __future__ import annotations
@@ -83,7 +85,11 @@ def run() -> dict:
         ours = paths.course_root(cid)
         prepare(src, ours, paths.exchange, settings=settings)
         base = tmp / "baseline" / cid
-        shutil.copytree(ours, base)
+        before = tmp / "src-before" / cid
+        shutil.copytree(REPO / "tests" / "grading" / "fixtures" / "notebookcourse", before)
+        (before / "course.toml").write_text((before / "course.toml").read_text(encoding="utf-8").replace(
+            'id = "demo"', f'id = "{cid}"'), encoding="utf-8")
+        prepare(before, base, tmp / "baseline-exchange", settings=settings)
         (base / "nbgrader_config.py").write_text(STOCK_CONFIG.format(cid=cid, root=str(base), exchange=str(tmp / "baseline-exchange")))
         st = ours.stat()
         students = _submissions(ours, n, (st.st_uid, st.st_gid))

@@ -262,6 +262,8 @@ def write_cases(course_id: str, assignment: str, accounts: Iterable[str] | None 
     entry = checker_assignments(course_id, root, settings).get(assignment)
     if entry is None:
         raise ValueError(f"作业“{course_id}/{assignment}”没有评分程序（course.toml 未设 checker），没有个人案例可写")
+    if entry.get("kind") == "code":  # a code assignment's inputs are in its notebook: no own cases
+        return {"written": [], "skipped": {}}
     return _write_cases(course_id, assignment, root, entry, None if accounts is None else list(accounts),
                         _db(db_url, settings), only_missing, settings)
 

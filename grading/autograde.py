@@ -142,7 +142,9 @@ def _worker_env(course_id: str, settings: Settings | None = None) -> dict:
 
 
 def run_workers(course_id: str, root: Path, assignment: str, students: list[str], workers: int,
-                on_result: Callable[[dict], None] | None = None, settings: Settings | None = None) -> dict[str, dict]:
+                on_result: Callable[[dict], None] | None = None, settings: Settings | None = None,
+                payload: Callable[[list[str]], dict] | None = None) -> dict[str, dict]:
+    """``payload``: extra fields of each worker's job for its share (a code assignment's jobs)."""
     shares = [students[i::workers] for i in range(workers)]
     procs = []
     cmd = worker_command(course_id, settings)
@@ -160,7 +162,8 @@ def run_workers(course_id: str, root: Path, assignment: str, students: list[str]
                              env=env, text=True, cwd=str(root), pass_fds=fds)
         if launcher is not None:
             theirs.close()
-        p.stdin.write(json.dumps({"root": str(root), "assignment": assignment, "students": share}))
+        job = {"root": str(root), "assignment": assignment, "students": share, **(payload(share) if payload else {})}
+        p.stdin.write(json.dumps(job))
         p.stdin.close()
         procs.append((p, share))
     results: dict[str, dict] = {}
@@ -293,7 +296,8 @@ def autograde(course_id: str, assignment: str, root: Path, workers: int | None =
     entry = checker_run.manifest(course_id, root, settings).get(assignment)
     if entry is not None:
         rows = checker_run.autograde(course_id, assignment, root, entry, students, resubmit_until, on_result,
-                                     settings=settings, db_url=db_url, per_student=per_student)
+                                     settings=settings, db_url=db_url, per_student=per_student, workers=workers,
+                                     runner=run_workers)
         return {"course": course_id, "assignment": assignment, "workers": 1, "graded_by": "checker",
                 "seconds": round(time.perf_counter() - started, 3), "submissions": rows}
     prechecks = privileges.run_as_grader(course_id, precheck, root, assignment, students, settings=settings)

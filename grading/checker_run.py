@@ -84,15 +84,26 @@ def plan(course_id: str, assignment: str, entry: dict, stamps: dict[str, str | N
 def autograde(course_id: str, assignment: str, root: Path, entry: dict, students: list[str],
               resubmit_until: str | None, on_result: Callable[[dict], None] | None = None,
               settings: Settings | None = None, db_url: str | None = None,
-              per_student: dict[str, dict] | None = None) -> list[dict]:
+              per_student: dict[str, dict] | None = None, workers: int = 1,
+              runner: Callable[..., dict[str, dict]] | None = None) -> list[dict]:
+    """``runner``: grading.autograde.run_workers, for a code assignment (passed in, not imported:
+    autograde dispatches here)."""
     from .reasons import REASONS_ZH
 
     db_url = db_url or paths.academy_db_url(settings)
     stamps = privileges.run_as_grader(course_id, formgrade.submission_stamps, root, assignment, students,
                                       settings=settings)
     jobs, refused = plan(course_id, assignment, entry, stamps, db_url, per_student)
-    rows = privileges.run_as_grader(course_id, formgrade.grade_submissions, root, course_id, assignment, jobs,
-                                    resubmit_until or entry.get("resubmit_until"), settings=settings) if jobs else []
+    until = resubmit_until or entry.get("resubmit_until")
+    if not jobs:
+        rows = []
+    elif entry.get("kind") == "code":
+        if runner is None:
+            raise ValueError("a code assignment needs grading.autograde.run_workers as runner")
+        rows = code_rows(course_id, assignment, root, jobs, until, workers, settings, runner)
+    else:
+        rows = privileges.run_as_grader(course_id, formgrade.grade_submissions, root, course_id, assignment, jobs,
+                                        until, settings=settings)
     for row in rows:
         if row["status"] != "rejected":  # a too-late submission is not an attempt
             store.record_attempt(db_url, course_id, assignment, row | {"submitted_at": stamps.get(row["student"]) or ""})
@@ -104,6 +115,32 @@ def autograde(course_id: str, assignment: str, root: Path, entry: dict, students
         if on_result:
             on_result(row)
     return out
+
+
+def code_rows(course_id: str, assignment: str, root: Path, jobs: list[dict], until: str | None, workers: int,
+              settings: Settings | None, run_workers: Callable[..., dict[str, dict]]) -> list[dict]:
+    """A code assignment: N workers (grader account; each submission's kernel a jail job of its own)
+    export each submission's values and grade them with the checker (grading.code_grade)."""
+    from .reasons import REASONS_ZH
+
+    by_student = {j["student"]: j for j in jobs}
+
+    def payload(share: list[str]) -> dict:
+        return {"mode": "code", "course": course_id, "resubmit_until": until,
+                "jobs": [by_student[s] for s in share]}
+
+    found = run_workers(course_id, root, assignment, sorted(by_student), max(1, min(workers, len(jobs))),
+                        settings=settings, payload=payload)
+    rows = []
+    for student, job in sorted(by_student.items()):
+        row = found.get(student, {})
+        if "status" not in row:  # the worker died before it answered for this one
+            row = {"student": student, "status": "failed", "score": 0.0, "max_score": 0.0,
+                   "reasons": ["not-graded"], "reasons_zh": [REASONS_ZH["not-graded"]], "late": False,
+                   "isolation": "", "needs_manual_grade": False, "attempt": job["attempt"], "items": [],
+                   "submitted_at": "", "error": str(row.get("error", ""))[:500]}
+        rows.append(row)
+    return rows
 
 
 # -- cases.json: each trainee's own cases -------------------------------------------------------------

@@ -27,6 +27,7 @@ class AssignmentSpec:
     from_template: bool = False  # sources in TEMPLATE_ASSIGNMENTS/<id>, not the course's own folder
     checker: str | None = None   # grader-only checker module, relative to the course source (grading.checks)
     max_attempts: int = DEFAULT_MAX_ATTEMPTS  # graded attempts of a checker assignment (1 + 补考)
+    kind: str = "form"           # "form": answers.json graded as data; "code": exported values (grading.code_export)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def load_course(course_src: Path) -> CourseSpec:
             from_template=bool(a.get("template", False)),
             checker=str(a["checker"]) if a.get("checker") else None,
             max_attempts=int(a.get("max_attempts", data.get("grading", {}).get("max_attempts", DEFAULT_MAX_ATTEMPTS))),
+            kind=str(a.get("kind", "form")),
         )
         for a in data.get("assignments", [])
     )

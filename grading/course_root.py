@@ -192,6 +192,7 @@ def install_checkers(course: CourseSpec, course_root: Path) -> dict:
         (tmp / inside).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(course.src / rel, tmp / inside)
         manifest[a.id] = {"checker": str(Path(GRADER_DIR) / inside),
+                          "kind": a.kind,
                           "max_attempts": a.max_attempts,
                           "cohort_max_attempts": dict(course.extra.get("grading", {}).get("max_attempts_by_cohort", {})),
                           "due": a.due.isoformat() if a.due else None,

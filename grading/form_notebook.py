@@ -54,14 +54,19 @@ def _annotate(cell: Any, item: dict) -> None:
         cell.source = str(cell.source) + "\n\n<pre>" + html.escape(text) + "</pre>"
 
 
-def build(released: Path, items: dict[str, dict], meta: dict) -> nbformat.NotebookNode:
-    """The released notebook with each graded cell annotated by its item (by grade_id)."""
+def build(released: Path, items: dict[str, dict], meta: dict,
+          sources: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The released notebook with each graded cell annotated by its item (by grade_id). ``sources``
+    (a code assignment): what the trainee wrote in each answer cell (nbgrader ``solution``), by
+    grade_id — their own code and written answers for the trainer, never anything their kernel sent."""
     nb = nbformat.read(released, as_version=4)
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+        if sources and gid in sources and cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = sources[gid]
         if gid in items:
             _annotate(cell, items[gid])
     nb.metadata.setdefault("academy", {}).update(meta)

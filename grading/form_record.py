@@ -92,12 +92,12 @@ def save_grades(gb, assignment: str, student: str, rows: dict[str, dict], new_at
 
 
 def write_autograded(root: Path, assignment: str, student: str, rows: dict[str, dict], stamp: str | None,
-                     meta: dict) -> None:
+                     meta: dict, sources: dict[str, dict[str, str]] | None = None) -> None:
     """autograded/<student>/<assignment>/: the released notebooks annotated, and the receipt time."""
     dest = root / "autograded" / student / assignment
     shutil.rmtree(dest, ignore_errors=True)
     for path in sorted((root / "release" / assignment).glob("*.ipynb")):
-        form_notebook.write(form_notebook.build(path, rows, meta), dest / path.name)
+        form_notebook.write(form_notebook.build(path, rows, meta, (sources or {}).get(path.stem)), dest / path.name)
     dest.mkdir(parents=True, exist_ok=True)
     if stamp:
         (dest / "timestamp.txt").write_text(stamp, encoding="utf-8")
@@ -108,8 +108,13 @@ def write_autograded(root: Path, assignment: str, student: str, rows: dict[str, 
 
 
 def _rows_for(root: Path, spec: CheckerSpec, ctx: Context, layout: dict, titles: dict,
-              tags: list[str]) -> tuple[dict[str, dict], str]:
-    answers, found = read_answers(root / "submitted" / ctx.account / ctx.assignment, spec.schema)
+              tags: list[str], given: tuple[dict | None, list[str]] | None = None) -> tuple[dict[str, dict], str]:
+    """``given``: the answers already read as data (a code assignment's export, grading.code_grade)
+    instead of the submission's answers.json."""
+    if given is not None:
+        answers, found = given[0], list(given[1])
+    else:
+        answers, found = read_answers(root / "submitted" / ctx.account / ctx.assignment, spec.schema)
     tags += found
     if answers is None:
         return zero_rows(layout, titles, _zh(found[0])), "failed"
@@ -129,7 +134,10 @@ def _rows_for(root: Path, spec: CheckerSpec, ctx: Context, layout: dict, titles:
 
 
 def grade_one(gb, root: Path, spec: CheckerSpec, ctx: Context, layout: dict, job: dict,
-              deadline: dt.datetime | None) -> dict:
+              deadline: dt.datetime | None, given: tuple[dict | None, list[str]] | None = None,
+              sources: dict[str, dict[str, str]] | None = None) -> dict:
+    """``given``/``sources``: a code assignment's exported values and the trainee's answer cells
+    (notebook → grade_id → source), grading.code_grade."""
     student, assignment = ctx.account, ctx.assignment
     stamp = parse_stamp(job.get("timestamp"))
     try:
@@ -155,13 +163,14 @@ def grade_one(gb, root: Path, spec: CheckerSpec, ctx: Context, layout: dict, job
         tags.append("too-late")
         rows, status = zero_rows(layout, titles, _zh("too-late")), "rejected"
     else:
-        rows, status = _rows_for(root, spec, ctx, layout, titles, tags)
+        rows, status = _rows_for(root, spec, ctx, layout, titles, tags, given)
     save_grades(gb, assignment, student, rows, bool(job.get("new_attempt")), zero_all=status == "rejected")
     write_autograded(root, assignment, student, rows, job.get("timestamp"),
-                     {"graded_by": "checker", "attempt": ctx.attempt, "grading_notes": tags})
+                     {"graded_by": "checker", "attempt": ctx.attempt, "grading_notes": tags}, sources)
+    isolation = job.get("isolation") or "checker"
     sub = gb.find_submission(assignment, student)
     return {"student": student, "status": status, "score": float(sub.score or 0),
             "max_score": float(sub.max_score or 0), "reasons": tags, "reasons_zh": [_zh(t) for t in tags],
-            "late": late, "isolation": "checker", "needs_manual_grade": bool(sub.needs_manual_grade),
+            "late": late, "isolation": isolation, "needs_manual_grade": bool(sub.needs_manual_grade),
             "attempt": ctx.attempt, "submitted_at": stamp.isoformat() if stamp else "",
             "items": [rows[c] for c in layout if c in rows]}

@@ -22,5 +22,10 @@ REASONS_ZH = {
     "answers-invalid": "答案文件已损坏（不是有效的答案格式），无法评分，全部记 0 分",
     "answers-type": "这道题保存的答案格式不对（例如应为选项列表却是文字），按未作答记 0 分",
     "checker-error": "评分程序处理这份答案时出错，已记 0 分并通知培训师复核",
+    # code assignments graded as data (grading.code_export, grading.code_grade): the jailed kernel
+    # exports the declared values as JSON, the checks run in the trusted grader process
+    "export-too-large": "代码导出的结果超过 256 KB 的上限，不予评分，全部记 0 分",
+    "export-missing": "代码没有运行到导出结果的一步（可能出错退出、运行超时或改动了输出），全部记 0 分",
+    "export-invalid": "导出的结果格式不对，无法评分，全部记 0 分",
     "attempts-exceeded": "已用完本作业的评分次数，这次提交不再评分，成绩保留上一次的结果",
 }

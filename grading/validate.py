@@ -62,6 +62,8 @@ def static_checks(course_src: Path) -> list[Problem]:
         if a.id in seen_assignments:
             problems.append(Problem("course.toml", f"作业 id “{a.id}” 重复"))
         seen_assignments.add(a.id)
+        if a.kind not in ("form", "code") or (a.kind == "code" and not a.checker):
+            problems.append(Problem("course.toml", f"作业“{a.id}”：kind 只能是 form 或 code，且 code 作业必须指定 checker"))
         if not course.assignment_dir(a.id).is_dir():
             problems.append(Problem("course.toml", f"作业目录 assignments/{a.id}/ 不存在"))
             continue
@@ -90,8 +92,10 @@ def checker_checks(path: Path, notebooks: list[Path], label: str, seed: int = 1)
     cells with their points. (Whether the reference earns full marks and blank answers nothing is
     checked dynamically, through grading's own dispatch: grading.validate_checker.)"""
     from .checks import Context, load_checker
+    from .code_export import export_source
     try:
         spec = load_checker(path)
+        export_source(getattr(spec.module, "EXPORTS", {}) or {})  # a code checker's EXPORTS are well formed
         items = spec.check({}, Context("validate", path.stem, "validate", 1, seed, reuse_cases=False))
     except Exception as exc:  # CheckerError or the module's own error: reported, not raised
         return [Problem(label, f"评分模块无法加载或运行出错：{type(exc).__name__}: {exc}")]

@@ -97,6 +97,11 @@ def check_assignment(root: Path, course_id: str, assignment: str, scratch: Setti
     from .formgrade import public_cases
 
     where = f"assignments/{assignment}（评分程序）"
+    from .formgrade import load_manifest
+
+    if load_manifest(root).get(assignment, {}).get("kind") == "code":
+        _stage_code(root, assignment)
+        return _judge(root, course_id, assignment, scratch, where)
     try:
         cases = public_cases(root, course_id, assignment, [(SOURCE, 1), (BLANK, 1)])
     except Exception as exc:  # noqa: BLE001
@@ -119,6 +124,25 @@ def check_assignment(root: Path, course_id: str, assignment: str, scratch: Setti
     problems += _unknown_cells(root, course_id, assignment, reference)
     _stage(root, course_id, assignment, SOURCE, cases[SOURCE], reference)
     _stage(root, course_id, assignment, BLANK, cases[BLANK], {})
+    return problems + _judge(root, course_id, assignment, scratch, where)
+
+
+def _stage_code(root: Path, assignment: str) -> None:
+    """A code assignment: the source notebooks (the author's solution) and the released ones (blank)
+    submitted as they are; the real dispatch runs them and exports their values."""
+    for who, top in ((SOURCE, "source"), (BLANK, "release")):
+        d = root / "submitted" / who / assignment
+        d.mkdir(parents=True, exist_ok=True)
+        for nb in sorted((root / top / assignment).glob("*.ipynb")):
+            shutil.copy(nb, d / nb.name)
+
+
+def _judge(root: Path, course_id: str, assignment: str, scratch: Settings, where: str) -> list[tuple[str, str]]:
+    """Grade the two staged submissions through the real dispatch: the reference earns full marks on
+    every autograded item, the blank one none."""
+    from .autograde import autograde
+
+    problems: list[tuple[str, str]] = []
     rows = autograde(course_id, assignment, root, students=[SOURCE, BLANK], settings=scratch,
                      db_url=scratch.paths.academy_db_url)["submissions"]
     by = {r["student"]: r for r in rows}

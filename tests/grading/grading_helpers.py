@@ -17,7 +17,11 @@ import pytest
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 FIXTURES = HERE / "fixtures"
-DEMO = REPO / "courses" / "demo"
+# The notebook-path course (id "demo", the template's ps1 with hidden tests run by nbgrader in the
+# jailed kernel): what the cohort scenarios below grade. The real courses/demo is a code assignment
+# graded as data (grading.code_grade; tests/grading/test_grading_code*.py) since issue 12.
+DEMO = FIXTURES / "notebookcourse"
+CODE_DEMO = REPO / "courses" / "demo"
 
 # scenario -> (expected autograded points out of 5, reason tag that must be recorded or None)
 EXPECTED = {

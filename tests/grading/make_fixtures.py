@@ -38,7 +38,7 @@ def released() -> nbformat.NotebookNode:
     from runtime.settings import Settings
 
     tmp = Path(tempfile.mkdtemp())
-    prepare(REPO / "courses" / "demo", tmp / "courses" / "demo", tmp / "exchange",
+    prepare(HERE / "fixtures" / "notebookcourse", tmp / "courses" / "demo", tmp / "exchange",
             settings=Settings.single_account(tmp))
     return nbformat.read(tmp / "courses" / "demo" / "release" / "ps1" / "ps1.ipynb", as_version=4)
 

@@ -13,7 +13,7 @@ and checks that nothing was lost:
 | autograde | `grading autograde` with its workers and kernels | every submitted notebook still there; then every submission graded as before |
 | roster | `academy roster import` of new people | then every person complete: academy DB, hub account, enrolment |
 | backup | `academy backup` | an unfinished backup has no manifest and restore refuses it; the next backup completes |
-| hub | the JupyterHub process of a running `academy up` | `up` exits and leaves no process; a new `up` starts and the people log in |
+| hub | the JupyterHub process of a running `academy up`, a trainee's server running | `up` exits and leaves no process, the trainee's server included; a new `up` starts, the people log in and start their servers |
 | submit | a trainee's `nbgrader submit` of new answers | the exchange still collects; then the resubmission is collected whole |
 | collect | `grading collect` | every collected notebook whole (the old or the new one); then the newest collected |
 | feedback | `grading feedback` | then every graded trainee has their feedback in the exchange |
@@ -36,6 +36,7 @@ import pytest
 
 from runtime.paths import Paths
 from tests.backup_helpers import PYTHON, REPO, work
+from tests.hub.helpers import start_own_server
 from tests.hubfixture import read_passwords, start_hub
 
 pytestmark = [pytest.mark.long, pytest.mark.slow, pytest.mark.timeout(5400)]
@@ -325,6 +326,14 @@ def test_backup_killed(academy_root, matrix, tmp_path):
                       "next backup complete")
 
 
+def _server_of(proc: psutil.Process) -> str | None:
+    """Whose single-user server a process is (formgraders carry their grader-<course> name)."""
+    try:
+        return proc.environ().get("JUPYTERHUB_USER")
+    except psutil.Error:
+        return None
+
+
 def test_hub_killed(academy_root, matrix, tmp_path):
     root, good, _ = academy_root
     roster = tmp_path / "empty.csv"
@@ -333,9 +342,12 @@ def test_hub_killed(academy_root, matrix, tmp_path):
     for _ in range(POINTS["hub"]):
         hub = start_hub(root, single_user=True, roster=roster, extra_env={"ACADEMY_GRADE_ON_SUBMIT": "0"})
         try:
+            # a trainee's server runs when the hub dies: it must be cleaned up with the rest
+            start_own_server(hub, hub.login(good, password), good)
             delay = matrix.delay(5.0)
             time.sleep(delay)
             tree = hub.descendants()
+            assert any(_server_of(p) == good for p in tree), "the trainee's server is not among the academy's processes"
             os.kill(hub.hub_pid(), signal.SIGKILL)
             code = hub.proc.wait(180)
             _, alive = psutil.wait_procs(tree, timeout=30)
@@ -344,10 +356,13 @@ def test_hub_killed(academy_root, matrix, tmp_path):
             hub.stop()
         hub = start_hub(root, single_user=True, roster=roster, extra_env={"ACADEMY_GRADE_ON_SUBMIT": "0"})
         try:
-            assert hub.login(good, password).login_status == 302
+            s = hub.login(good, password)
+            assert s.login_status == 302
+            start_own_server(hub, s, good)  # the hub's record of the killed server does not block a new one
         finally:
             hub.stop()
-        matrix.record("hub", delay, True, f"up exited {code}, no process left", "up starts again, login works")
+        matrix.record("hub", delay, True, f"up exited {code}, no process left (the trainee's server too)",
+                      "up starts again, login and the trainee's server work")
 
 
 def _whole_notebooks(folder: Path) -> list[str]:

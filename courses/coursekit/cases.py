@@ -251,8 +251,10 @@ def score_list(truth: Sequence[str], named: Sequence[str]) -> tuple[float, list[
 
 
 def corrected_names(decision) -> list[str]:
-    """Materials whose flaws were corrected on the spot (当场更正), without the flaw."""
-    return [c.split("（", 1)[0] for c in decision.corrected]
+    """Materials whose flaws were corrected on the spot (当场更正), without the flaw. The engine writes
+    "name（flaw）" and names may hold brackets themselves (本人银行账户（社会保障卡金融账户）), so only
+    the last bracket is the flaw."""
+    return [c.rsplit("（", 1)[0] for c in decision.corrected]
 
 
 # ---- 即办件/承诺件 without the give-aways ---------------------------------------------------------

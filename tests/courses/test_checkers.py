@@ -198,6 +198,23 @@ def test_worked_proposal_reaches_the_target_on_days_where_the_reference_falls_sh
     assert item.points == item.max_points, item.reasons
 
 
+def test_worked_answers_name_only_materials_the_form_offers(review):
+    """The forms offer the case's materials as tick boxes; the worked answer's 当场更正 once cut a
+    material's own bracket off (本人银行账户（社会保障卡金融账户） → 本人银行账户), so the widgets could not
+    tick it and the reference lost points at random (seed 2964028255396429861 among them)."""
+    import random
+
+    rng = random.Random(17)
+    for seed in (2964028255396429861, *(rng.getrandbits(63) for _ in range(60))):
+        cases, key = review.cases(seed), review.module.solution(seed)
+        for q, answer in key.items():
+            offered = set(cases.get(q, {}).get("materials", ()))
+            if not offered or not isinstance(answer, dict):
+                continue
+            for field in ("告知材料", "当场更正"):
+                assert set(answer.get(field, ())) <= offered, (seed, q, field, answer[field], offered)
+
+
 # ---- checks that test understanding: each old give-away no longer earns the points ---------------------------
 def test_kind_hides_the_give_aways(review):
     for seed in SEEDS:

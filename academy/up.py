@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -29,10 +30,22 @@ from runtime.settings import current
 CONFIG = CHECKOUT / "hub_config" / "jupyterhub_config.py"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# The hub's internal ports (hub API, proxy API, dashboards, the academy's pages) come from a band
+# below Linux's ephemeral range (32768-60999). A bind(0) port is ephemeral: an outgoing connection or
+# a kernel's socket could hold it during the tens of seconds the hub takes to start, and a restart for
+# a new course once failed so (the proxy API: EADDRINUSE). Formgraders have their own band (academy.db).
+INTERNAL_PORTS = range(19000, 30000)
+
+
+def free_port(avoid: set[int] | frozenset[int] = frozenset()) -> int:
+    """A free internal port, drawn at random from the band (two academies starting at once on one
+    machine, as test hubs do, rarely draw the same one)."""
+    rng = random.SystemRandom()
+    for _ in range(500):
+        port = rng.randrange(INTERNAL_PORTS.start, INTERNAL_PORTS.stop)
+        if port not in avoid and port_is_free(port):
+            return port
+    raise RuntimeError(f"no free port in {INTERNAL_PORTS.start}-{INTERNAL_PORTS.stop - 1}")
 
 
 def port_is_free(port: int) -> bool:
@@ -98,13 +111,14 @@ class HubRunner:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
+        taken = {self.port}
+        for name in ("ACADEMY_HUB_PORT", "ACADEMY_PROXY_API_PORT", "ACADEMY_DASHBOARDS_PORT", "ACADEMY_WEB_PORT"):
+            port = free_port(taken)
+            taken.add(port)
+            env[name] = str(port)
         env.update(
             ACADEMY_ROOT=str(self.paths.root),
             ACADEMY_PORT=str(self.port),
-            ACADEMY_HUB_PORT=str(free_port()),
-            ACADEMY_PROXY_API_PORT=str(free_port()),
-            ACADEMY_DASHBOARDS_PORT=str(free_port()),
-            ACADEMY_WEB_PORT=str(free_port()),
             PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '/usr/bin:/bin')}",
         )
         if self.paths.single_user:

@@ -587,12 +587,15 @@ def grading_view(course_id: str, assignment: str, account: str, db_url: str | No
     view = privileges.run_as_grader(course_id, rubric.view, course_root(course_id, settings), assignment, account,
                                     settings=settings)
     saved = rubric.marks(_db(db_url, settings), course_id, assignment, account)
-    if assignment in checker_assignments(course_id, settings=settings):
-        # answers are data (answers.json), graded by the checker: show its per-question results
-        # (what the trainee chose, points, reasons) instead of the form's code cells
+    entry = checker_assignments(course_id, settings=settings).get(assignment)
+    if entry is not None:
+        # graded by the checker: show its per-question results (what the trainee chose, points,
+        # reasons) instead of the notebook's check cells; a code assignment keeps the trainee's own
+        # code (answer cells, as the autograded notebook carries them) for the trainer to read
         view["checker_items"] = feedback_items(course_id, assignment, account, db_url=db_url, settings=settings)
+        keep = ("manual", "answer") if entry.get("kind") == "code" else ("manual",)
         for nb in view["notebooks"]:
-            nb["items"] = [i for i in nb["items"] if i["kind"] == "manual"]
+            nb["items"] = [i for i in nb["items"] if i["kind"] in keep]
     for nb in view["notebooks"]:
         for item in nb["items"]:
             mark = saved.get((nb["name"], item["cell"]))

@@ -57,3 +57,16 @@ def test_course_ports_stay_out_of_the_ephemeral_range(tmp_path):
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     ports = [adb.register_course(url, f"c{i}", "课", "", None).port for i in range(3)]
     assert len(set(ports)) == 3 and not any(low <= p <= high for p in ports), ports
+
+
+def test_internal_hub_ports_stay_out_of_the_ephemeral_range(tmp_path):
+    """The hub, proxy API, dashboards and pages ports of every (re)start: a bind(0) port could be
+    held by an outgoing connection when the hub binds it (a restart failed: proxy API EADDRINUSE)."""
+    from academy.up import HubRunner
+    from runtime.paths import Paths
+
+    low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    env = HubRunner(Paths(tmp_path, False), 8000).env()
+    names = ("ACADEMY_HUB_PORT", "ACADEMY_PROXY_API_PORT", "ACADEMY_DASHBOARDS_PORT", "ACADEMY_WEB_PORT")
+    ports = [int(env[n]) for n in names]
+    assert len(set(ports + [8000])) == 5 and not any(low <= p <= high for p in ports), ports

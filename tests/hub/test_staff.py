@@ -268,9 +268,10 @@ def test_attempt_cap_stops_grading_a_new_submission(academy_hub, hub_settings):
 def test_trainer_grades_per_criterion_and_the_trainee_sees_it(academy_hub, hub_settings):
     from grading import api
 
-    if not (academy_hub.root / "courses" / "demo" / "submitted" / "stu_a").exists():
-        _submit(academy_hub, "stu_a", "2026-12-20 02:00:00.000000 UTC")
-        _autograde(hub_settings, "stu_a")
+    # on time: an earlier test moved 第一期's due date to 12-15, and a checker-graded submission past
+    # it (no 补考 window) is refused with zero points — this test is about hand grading
+    _submit(academy_hub, "stu_a", "2026-12-10 02:00:00.000000 UTC")
+    assert _autograde(hub_settings, "stu_a")["status"] == "graded"
     (academy_hub.root / "homes" / "stu_a").mkdir(parents=True, exist_ok=True)  # made at first spawn
     s = login(academy_hub, "tr_demo")
     queue = get(academy_hub, s, "staff/grading")
@@ -282,7 +283,8 @@ def test_trainer_grades_per_criterion_and_the_trainee_sees_it(academy_hub, hub_s
     assert "出具书面一次性告知单" in page.text                 # the trainee's hand-written answer
     assert "def on_time_rate" in page.text                       # what they wrote for autograded items
     # the checker's result for the autograded question (the demo's ps1 is a checker-graded code assignment)
-    assert re.search(r'<td data-label="题目">q1-check</td>.*?<td data-label="得分">2 / 2</td>', page.text, re.S)
+    section = page.text.split('id="checker-items"', 1)[-1].split("</section>", 1)[0]
+    assert re.search(r'按时办结率</td>.*?2 / 2</td>', section, re.S), section[:3000]  # q1, titled
     assert "HIDDEN" not in page.text and "没有办件时应返回 0.0" not in page.text and "assert" not in page.text
     for c in ("一次性列明全部缺少的材料及要求", "提供书面告知单并说明补交方式和时限", "体现服务意识：主动解释、容缺受理或帮办"):
         assert c in page.text

@@ -5,7 +5,6 @@ clock are runtime.db.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -76,29 +75,14 @@ def move_busy_ports(db_url: str, is_free) -> list[str]:
     return moved
 
 
-# Formgrader ports come from a fixed band below Linux's ephemeral range (32768-60999): a port taken
-# with bind(0) is itself ephemeral, so a kernel's ZMQ socket or any outgoing connection could hold
-# it by the time the hub (re)starts the course's service, which then exits (seen in CI).
+# Formgrader ports: their own band below the ephemeral range (academy.ports says why).
 COURSE_PORTS = range(18100, 19000)
 
 
 def _free_port(avoid: Iterable[int]) -> int:
-    import socket
+    from academy.ports import free_port
 
-    avoid = set(avoid)
-    # From a random place in the band: two academies on one machine (test hubs, a second root)
-    # that register courses at the same moment rarely pick the same port before either binds it.
-    start = random.SystemRandom().randrange(len(COURSE_PORTS))
-    for port in (*COURSE_PORTS[start:], *COURSE_PORTS[:start]):
-        if port in avoid:
-            continue
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError(f"no free formgrader port in {COURSE_PORTS.start}-{COURSE_PORTS.stop - 1}")
+    return free_port(COURSE_PORTS, avoid)
 
 
 def registered_courses(paths: Paths) -> list[CourseRecord]:

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterable
 
 import psutil
 import requests
 
 from academy import instance_lock, logs
+from academy.ports import free_port as _free_port
+from academy.ports import port_is_free  # noqa: F401  (tests and callers import it from here)
 from academy.tls import public_ready, public_url, settings_error
 from runtime.paths import CHECKOUT, Paths
 from runtime.settings import current
@@ -30,31 +31,21 @@ from runtime.settings import current
 CONFIG = CHECKOUT / "hub_config" / "jupyterhub_config.py"
 
 
-# The hub's internal ports (hub API, proxy API, dashboards, the academy's pages) come from a band
-# below Linux's ephemeral range (32768-60999). A bind(0) port is ephemeral: an outgoing connection or
-# a kernel's socket could hold it during the tens of seconds the hub takes to start, and a restart for
-# a new course once failed so (the proxy API: EADDRINUSE). Formgraders have their own band (academy.db).
+# The hub's internal ports (hub API, proxy API, dashboards, the academy's pages): their own band
+# below the ephemeral range (academy.ports says why); formgraders have theirs (academy.db).
 INTERNAL_PORTS = range(19000, 30000)
 
 
-def free_port(avoid: set[int] | frozenset[int] = frozenset()) -> int:
-    """A free internal port, drawn at random from the band (two academies starting at once on one
-    machine, as test hubs do, rarely draw the same one)."""
-    rng = random.SystemRandom()
-    for _ in range(500):
-        port = rng.randrange(INTERNAL_PORTS.start, INTERNAL_PORTS.stop)
-        if port not in avoid and port_is_free(port):
-            return port
-    raise RuntimeError(f"no free port in {INTERNAL_PORTS.start}-{INTERNAL_PORTS.stop - 1}")
+def free_port(avoid: Iterable[int] = ()) -> int:
+    return _free_port(INTERNAL_PORTS, avoid)
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
+def move_taken_course_ports(paths: Paths) -> None:
+    """Before the hub (re)starts: a course whose formgrader port someone else holds gets a new one."""
+    from academy import db as adb
+
+    for course in adb.move_busy_ports(paths.academy_db_url, port_is_free):
+        print(f"  course {course}: its formgrader port was taken, moved to a free one", flush=True)
 
 
 def read_passwords(path: Path) -> dict[str, tuple[str, str]]:
@@ -229,10 +220,7 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
     if problems:
         print("运行环境检查未通过 / runtime check failed:", *problems, sep="\n  ", file=sys.stderr)
         return 3
-    from academy import db as adb
-
-    for course in adb.move_busy_ports(paths.academy_db_url, port_is_free):
-        print(f"  course {course}: its formgrader port was taken, moved to a free one", flush=True)
+    move_taken_course_ports(paths)
     if roster is None and demo:
         roster = demo_mod.DEMO_ROSTER
         if not roster.exists():
@@ -288,8 +276,7 @@ def run(paths: Paths | None = None, *, roster: Path | None = None, port: int | N
                 break
             runner.restart_requested = False
             print("重启 hub 以加载新课程 / restarting the hub for a new course", flush=True)
-            for course in adb.move_busy_ports(paths.academy_db_url, port_is_free):
-                print(f"  course {course}: its formgrader port was taken, moved to a free one", flush=True)
+            move_taken_course_ports(paths)
     finally:
         runner.stop()
         paths.running_file.unlink(missing_ok=True)

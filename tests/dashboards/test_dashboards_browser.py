@@ -264,7 +264,8 @@ def test_training_figures_match_sql(dash_hub, training_ready, browser, city_path
     page.wait_for_selector("#groups tr")
     total = training_sql(city_paths, "'全部'", county)["全部"]
     assert same_figures(shown_total(page), total), (shown_total(page), total)
-    assert total["certificate"] > 0 and total["hours"] > 0  # the test data exercise every figure
+    if county is None:  # the test data exercise every figure (平安区 holds only a revoked certificate)
+        assert total["certificate"] > 0 and total["pass"] > 0 and total["hours"] > 0
     for group in ("县区", "期次"):
         shown, expected = shown_groups(page, group), training_sql(city_paths, group, county)
         assert shown.keys() == expected.keys(), (group, shown, expected)

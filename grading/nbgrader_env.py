@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -14,10 +15,21 @@ CONFIG_NAME = "nbgrader_config.py"
 
 
 def ensure_venv_on_path() -> None:
-    """nbgrader runs ``alembic`` from PATH when it creates a gradebook."""
+    """nbgrader runs ``alembic`` from PATH when it creates a gradebook — once per process here."""
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    _alembic_head_once()
+
+
+def _alembic_head_once() -> None:
+    """nbgrader asks ``alembic heads`` (a subprocess, 1–4.5 s) for its own migration head every time
+    it creates a gradebook; the head belongs to the installed nbgrader and cannot change within a
+    process, so a process that builds several courses (``up``, the tests) asks once."""
+    import nbgrader.api as nbapi
+
+    if not hasattr(nbapi.get_alembic_version, "cache_info"):
+        nbapi.get_alembic_version = functools.lru_cache(maxsize=1)(nbapi.get_alembic_version)
 
 
 def load_config(course_root: Path) -> Config:

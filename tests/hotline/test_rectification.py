@@ -93,3 +93,26 @@ def test_loop_on_hotline_and_hall_ratings(small_run):
     for c in cases:
         times = [h[0] for h in c.history]
         assert times == sorted(times)
+
+
+def test_online_hall_ratings_are_charged_to_the_items_county_department():
+    """Issue 21 (fix21c leftover): a 网上办 一事一评 is about the item's department in the applicant's
+    county, as rating_batch charges online ratings; the platform only for an item the catalogue lacks."""
+    frame = pd.DataFrame({
+        "case_id": [1, 2, 3, 4], "channel": ["网上办", "网上办", "网上办", "网上办"], "hall": [None] * 4,
+        "county": ["民和回族土族自治县", "乐都区", "互助土族自治县", "乐都区"],
+        "item": ["630200-QR-05001", "630200-XK-07001", "630200-QR-01001", "不在目录"],
+        "item_name": ["不动产转移登记（二手房买卖）", "a", "b", "c"],
+        "rating": ["不满意", "不满意", "非常不满意", "不满意"],
+        "t_rating": pd.to_datetime(["2024-06-03 10:00"] * 4),
+    })
+    from sandbox.base.catalog import load_catalog
+
+    cat = load_catalog().items
+    units = [r.unit for r in R.ratings_from_hall(frame)]
+    assert units[0] == "民和县自然资源和规划局"
+    assert units[1] == R.county_department(cat["630200-XK-07001"].department, "乐都区") != "网上政务服务平台"
+    assert units[3] == "网上政务服务平台"
+    assert R.county_department("县（区）公安局", "互助土族自治县") == "互助县公安局"
+    assert R.county_department("国家税务总局海东市税务局", "平安区") == "国家税务总局平安区税务局"
+    assert R.county_department("海东市住房公积金管理中心", "平安区") == "海东市住房公积金管理中心"  # city-level body

@@ -131,3 +131,16 @@ def test_course_marks_the_code_track_optional():
     track = spec.assignment("datatrack")
     assert track.kind == "code" and track.optional and "选做" in track.title
     assert not spec.assignment("month").optional
+
+
+def test_portal_offers_the_certificate_without_the_optional_track():
+    """The portal's 申请结业证明 follows the same pass rule: an ungraded 选做 assignment neither blocks
+    it nor lowers the share or the progress."""
+    from hubext.web.portal_data import Assignment, Course
+
+    form = Assignment("month", "作业", None, None, graded=True, score=18, max_score=20)
+    track = Assignment("datatrack", "选做", None, None, optional=True)
+    c = Course("bulletin", "月度通报与预警", 4, 0.6, [], [form, track])
+    assert c.can_certify and c.progress == 1.0 and c.share == 0.9
+    track.graded, track.score, track.max_score = True, 0.0, 14.0  # done badly: still not counted
+    assert c.can_certify and c.share == 0.9

@@ -144,3 +144,21 @@ def test_portal_offers_the_certificate_without_the_optional_track():
     assert c.can_certify and c.progress == 1.0 and c.share == 0.9
     track.graded, track.score, track.max_score = True, 0.0, 14.0  # done badly: still not counted
     assert c.can_certify and c.share == 0.9
+
+
+def test_training_table_counts_a_trainee_complete_without_the_optional_track():
+    """Leaders' training table (academy.readmodel): the form done and passed is a completed course with
+    its 学时; the undone 选做 track is neither missing nor overdue."""
+    import datetime as dt
+    import tomllib
+    from types import SimpleNamespace
+
+    from academy.readmodel import _course_row
+
+    spec = tomllib.loads((COURSES_DIR / "bulletin" / "course.toml").read_text(encoding="utf-8"))
+    person = SimpleNamespace(account="t01", name="马晓燕", unit="平安区政务服务中心", county="平安区", cohort="2026-一期",
+                             active=True)
+    result = SimpleNamespace(status="graded", score=18.0, max_score=20.0)
+    row = _course_row(person, "bulletin", spec, {("bulletin", "month", "t01"): result}, set(),
+                      dt.datetime(2027, 2, 1, tzinfo=dt.timezone.utc))
+    assert row["completed"] and row["passed"] and row["overdue"] == 0 and row["hours"] == 4.0, row

@@ -212,6 +212,22 @@ def _spring_days(work: WorkIndex, start: date, days: int, n: int) -> frozenset[i
     return frozenset(out)
 
 
+# (id(items), id(people)) -> (items, people, eligibility). Both tables are cached and never changed,
+# so their eligibility columns are built once per process, not once per run: the what-if reruns a
+# month of one hall, where building them was a tenth of the run.
+_ELIGIBILITY: dict[tuple[int, int], tuple[ItemTable, Population, Eligibility]] = {}
+
+
+def _eligibility(items: ItemTable, people: Population) -> Eligibility:
+    hit = _ELIGIBILITY.get((id(items), id(people)))
+    if hit is None or hit[0] is not items or hit[1] is not people:
+        if len(_ELIGIBILITY) >= 8:
+            _ELIGIBILITY.clear()
+        hit = (items, people, build_eligibility(items, people))
+        _ELIGIBILITY[(id(items), id(people))] = hit
+    return hit[2]
+
+
 def build_context(s: Scenario, seed: int, start: date, days: int, catalog=None) -> Context:
     items = item_table(catalog)
     people = build_population(s.population.seed, s.population.citizens, s.population.firms)
@@ -235,7 +251,7 @@ def build_context(s: Scenario, seed: int, start: date, days: int, catalog=None) 
         elderly=people.elderly, disabled=people.disabled,
         spring_days=_spring_days(work, start, days, s.demand.spring_festival_days),
         svc_mu=(lo + hi) / 2, svc_sigma=np.maximum((hi - lo) / (2 * 1.645), 1e-6),
-        eligible=build_eligibility(items, people),
+        eligible=_eligibility(items, people),
     )
 
 

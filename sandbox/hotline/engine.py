@@ -281,7 +281,8 @@ def _in_time_order(m: dict, m0: date) -> None:
     order = np.argsort(m["recv"], kind="stable")
     for k in _PER_TICKET:
         m[k] = m[k][order]
-    m["numbers"] = np.array([f"HD{m0:%Y%m}-{i + 1:06d}" for i in range(m["n"])], dtype=object)
+    prefix = f"HD{m0:%Y%m}-"  # formatted once: a date's strftime per ticket cost 0.7 s a year
+    m["numbers"] = np.array([f"{prefix}{i:06d}" for i in range(1, m["n"] + 1)], dtype=object)
 
 
 def _triage(sc: HotlineScenario, m: dict, rng: np.random.Generator) -> None:

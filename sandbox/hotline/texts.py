@@ -8,6 +8,9 @@ numpy arrays and formatted once per ticket.
 """
 from __future__ import annotations
 
+import functools
+import string
+
 import numpy as np
 
 from ..base.geography import COUNTIES, STREETS, VILLAGE_STEMS
@@ -244,10 +247,16 @@ def _fitting_firms(rng: np.random.Generator, cat_idx: np.ndarray, firms: tuple[s
         if cat not in names:
             continue
         rows = cat_idx == names.index(cat)
-        fit = np.array([f for f in pool_all if any(t in f for t in trades)], dtype=object)
+        fit = _firms_of_trades(firms or ("某商户",), trades)
         if rows.any() and len(fit):
             out[rows] = fit[np.minimum((u[rows] * len(fit)).astype(np.int64), len(fit) - 1)]
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _firms_of_trades(firms: tuple[str, ...], trades: tuple[str, ...]) -> np.ndarray:
+    """The firms whose name shows one of the trades (once per firm list, not once per month)."""
+    return np.array([f for f in firms if any(t in f for t in trades)], dtype=object)
 
 
 def _choice(rng: np.random.Generator, options, n: int) -> np.ndarray:
@@ -303,10 +312,11 @@ def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarr
     closer_pick = rng.random(size=n)
     names = [c.level2 for c in CATEGORIES]
     out: list[str] = []
-    keys = list(slots)
-    cols = [slots[k] for k in keys]
+    # Plain lists and only the fields a text names: building a dict of every slot for every ticket
+    # was a third of a year's generation (issue 14's bench).
+    cols = {k: (v.tolist() if isinstance(v, np.ndarray) else list(v)) for k, v in slots.items()}
     for i in range(n):
-        row = {k: col[i] for k, col in zip(keys, cols)}
+        row: dict = {}
         ch = channels[i]
         opener = OPENERS.get(ch, ("",))
         opener = opener[int(opener_pick[i] * len(opener))]
@@ -326,5 +336,16 @@ def generate(rng: np.random.Generator, cat_idx: np.ndarray, county_idx: np.ndarr
             body = pool[int(pick[i] * len(pool))]
             cl = CLOSERS[ttype]
             closer = cl[int(closer_pick[i] * len(cl))]
-        out.append((opener + body + closer).format(**row))
+        text = opener + body + closer
+        for k in _fields(text):
+            if k not in row:
+                row[k] = cols[k][i]
+        out.append(text.format(**row))
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(template: str) -> tuple[str, ...]:
+    """The slot names a text template uses ("{money:,}" → "money")."""
+    names = (f for _, f, _, _ in string.Formatter().parse(template) if f)
+    return tuple(dict.fromkeys(f.split(".")[0].split("[")[0] for f in names))

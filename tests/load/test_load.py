@@ -16,14 +16,15 @@ pytestmark = [pytest.mark.long, pytest.mark.root, pytest.mark.hub,
               pytest.mark.skipif(os.geteuid() != 0, reason="one Unix account per trainee needs root")]
 
 
-# The waves run when named in ACADEMY_LOAD_WAVES (e.g. "30,60"). Neither has yet completed without a
-# failure on a quiet machine (docs/capacity.md: 30 lost 4 journeys on a machine shared by other
-# work, 60 was never run), so CI — which must stay green — does not run them until they have.
-WAVES = {int(x) for x in os.environ.get("ACADEMY_LOAD_WAVES", "").replace(" ", "").split(",") if x.isdigit()}
+# Both waves run by default in `make test-long` (CI included): on a quiet 2-core machine 30 and 60
+# trainees completed without a failure in 3.5 and 4.8 minutes (docs/capacity.md). On a machine
+# shared with other work they fail at the burst limits (spawn timeout) — that is a finding about the
+# machine, so a developer may name fewer waves: ACADEMY_LOAD_WAVES=30, or ACADEMY_LOAD_WAVES=none.
+WAVES = {int(x) for x in os.environ.get("ACADEMY_LOAD_WAVES", "30,60").replace(" ", "").split(",") if x.isdigit()}
 
 
 @pytest.mark.parametrize("n", [pytest.param(n, marks=pytest.mark.skipif(
-    n not in WAVES, reason=f"{n} trainees: name it in ACADEMY_LOAD_WAVES (e.g. ACADEMY_LOAD_WAVES=30,60 make test-long)"))
+    n not in WAVES, reason=f"{n} trainees: left out by ACADEMY_LOAD_WAVES"))
     for n in (30, 60)])
 @pytest.mark.timeout(3600)
 def test_wave_of_trainees(n):

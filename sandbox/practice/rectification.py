@@ -271,9 +271,9 @@ ONLINE_PLATFORM = "网上政务服务平台"
 
 
 def county_department(department: str, county: str | None) -> str:
-    """The catalogue department of an item as the applicant's county has it: 「县（区）公安局」 and the city's
-    own bureaus (「海东市市场监督管理局」, 「国家税务总局海东市税务局」) become the county's (乐都区…, 民和县…);
-    bodies that exist only at city level (公积金中心, 车管所, utilities) stay as they are."""
+    """The catalogue department of a 县级 item as the applicant's county has it: 「县（区）公安局」 becomes the
+    county's (乐都区公安局, 民和县公安局…); a name without a 县（区） placeholder (a city body) stays as it is.
+    Only for 县级 items (_online_unit): a 市级 item is decided by the city department, which answers for it."""
     name = re.sub(r"（[^（）]*）$", "", department)
     c = next((c for c in COUNTIES if c.name == county), None)
     if c is None:
@@ -282,16 +282,19 @@ def county_department(department: str, county: str | None) -> str:
     for place in ("户籍所在地县（区）", "行为发生地县（区）", "县（区）"):
         if name.startswith(place):
             return prefix + name[len(place):]
-    if re.fullmatch(r"(国家税务总局)?海东市\S*(局|委员会)", name):
-        return name.replace("海东市", prefix, 1)
     return name
 
 
 def _online_unit(item_code: str, county: str | None) -> str:
-    """An online 一事一评 is about the item's department (who reviews and decides it), in the applicant's
-    county (as sandbox.practice.rating_batch charges them); the platform only for an item the catalogue lacks."""
+    """An online 一事一评 is about the item's department (who reviews and decides it: whoever handled it
+    answers for it): for a 县级 item the department in the applicant's county, for a 市级 item the city
+    department itself (no county body decided it); the platform only for an item the catalogue lacks."""
     item = load_catalog().items.get(str(item_code))
-    return ONLINE_PLATFORM if item is None else county_department(item.department, county)
+    if item is None:
+        return ONLINE_PLATFORM
+    if item.level == "县级":
+        return county_department(item.department, county)
+    return re.sub(r"（[^（）]*）$", "", item.department)
 
 
 def ratings_from_hall(cases: pd.DataFrame) -> list[Rating]:

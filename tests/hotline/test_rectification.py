@@ -110,9 +110,24 @@ def test_online_hall_ratings_are_charged_to_the_items_county_department():
 
     cat = load_catalog().items
     units = [r.unit for r in R.ratings_from_hall(frame)]
-    assert units[0] == "民和县自然资源和规划局"
-    assert units[1] == R.county_department(cat["630200-XK-07001"].department, "乐都区") != "网上政务服务平台"
+    assert cat["630200-QR-05001"].level == cat["630200-XK-07001"].level == "市级"
+    assert units[0] == units[1] == "海东市自然资源和规划局"  # 市级 items: the city department decided them
+    assert units[2] == "互助县公安局"  # 县级 item: the applicant's county department
     assert units[3] == "网上政务服务平台"
     assert R.county_department("县（区）公安局", "互助土族自治县") == "互助县公安局"
-    assert R.county_department("国家税务总局海东市税务局", "平安区") == "国家税务总局平安区税务局"
+    assert R.county_department("国家税务总局海东市税务局", "平安区") == "国家税务总局海东市税务局"
     assert R.county_department("海东市住房公积金管理中心", "平安区") == "海东市住房公积金管理中心"  # city-level body
+
+
+def test_online_ratings_of_city_level_items_stay_with_the_city_department():
+    """Review of issue 21 (item 5): a 市级 item (市场监管, 发改委 …) is decided by the city department, so its
+    online 一事一评 is charged there, not to a county body of that name (which did not decide it and, for
+    发改委/卫健委, is not even called so in a county)."""
+    frame = pd.DataFrame({
+        "case_id": [1, 2], "channel": ["网上办", "网上办"], "hall": [None, None],
+        "county": ["民和回族土族自治县", "平安区"], "item": ["630200-XK-02001", "630200-BA-07009"],
+        "item_name": ["a", "b"], "rating": ["不满意", "不满意"],
+        "t_rating": pd.to_datetime(["2024-06-03 10:00"] * 2),
+    })
+    units = [r.unit for r in R.ratings_from_hall(frame)]
+    assert units == ["海东市市场监督管理局", "海东市发展和改革委员会"]

@@ -110,6 +110,19 @@ def test_one_raising_function_costs_only_its_own_figure(full):
     assert all(got[c].points == full[c].points for c in AUTOGRADED if c != "response-check")
 
 
+def test_a_rule_that_fails_on_a_quiet_month_loses_points(full):
+    """Review of issue 21 (item 1): an error on a month without a planted issue proves nothing about false
+    alarms, so it counts as two of them (before: no credit lost at all)."""
+    values, _ = export_values(_cells())
+    data = checker().module._inputs()
+    for i, r in enumerate(data["rules"]):
+        if r["hot"] is None:
+            values[f"rule_{i}"] = {"error": "ValueError: 没有数据"}
+    got = {i.cell: i for i in checker().check(values, Context("bulletin", "datatrack", "t01", 1, 7))}
+    assert got["rule-check"].points < full["rule-check"].points, got["rule-check"].reasons
+    assert any("按误报 2 处计" in r for r in got["rule-check"].reasons), got["rule-check"].reasons
+
+
 def test_a_rate_given_in_percent_is_told_so():
     got = graded(_cells({"q4-answer": ("def response_rate(df):\n    d = df[df['派单'] == '是']\n"
                                        "    return 100 * (d['按时签收'] == '是').sum() / len(d) if len(d) else None\n")}))

@@ -259,8 +259,13 @@ def _rule_item(values: dict, points: float = 4) -> dict[str, Any]:
         value, err = _value(values, f"rule_{i}")
         alerts = None if err else _alerts(value, r["first"])
         if alerts is None:
-            why.append(f"没见过的月份（{r['month']}）：{err or '预警规则应返回要预警的日期、县区、二级分类'}")
-            credits += [0.0] if r["hot"] else []
+            problem = err or "预警规则应返回要预警的日期、县区、二级分类"
+            if r["hot"] is None:  # a rule that fails on a quiet month cannot be shown not to false-alarm there
+                false += 2
+                why.append(f"没有苗头的月份（{r['month']}）：规则运行出错，无法判断是否误报，按误报 2 处计（{problem}）")
+            else:
+                why.append(f"没见过的月份（{r['month']}）：{problem}")
+                credits.append(0.0)
             continue
         if r["hot"] is None:
             cells = {(c, k) for _, c, k in alerts}

@@ -129,6 +129,14 @@ def test_a_rate_given_in_percent_is_told_so():
     assert any("百分数" in r for r in got["response-check"].reasons), got["response-check"].reasons
 
 
+def test_a_rounded_rate_is_told_not_to_round():
+    """Review of issue 21 (item 2): the tolerance is 0.0006, so a rate rounded to two decimals is wrong —
+    the reason must say so rather than repeat the definition."""
+    got = graded(_cells({"q4-answer": ("def response_rate(df):\n    d = df[df['派单'] == '是']\n"
+                                       "    return round((d['按时签收'] == '是').sum() / len(d), 2) if len(d) else None\n")}))
+    assert any("四舍五入" in r for r in got["response-check"].reasons), got["response-check"].reasons
+
+
 def test_graded_months_are_not_the_practice_month_and_figures_are_the_bulletins():
     from sandbox.hotline import bulletin
 

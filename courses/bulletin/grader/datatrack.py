@@ -179,6 +179,8 @@ def _rate_hint(key: str, got: Any, want: float | None, cur: pd.DataFrame) -> str
         for w, why in ((1.0, "基本满意按 1 整件计入了"), (0.0, "基本满意没有计入")):
             if abs(got - (good + w * basic) / n) <= TOL:
                 return f"{why}，通报口径是“满意 + 0.6 × 基本满意”"
+    if isinstance(got, (int, float)) and want is not None and abs(got - want) <= 0.005:  # off by less than a rounding
+        return "看起来你把结果四舍五入了，请直接返回不取整的小数"
     return bulletin_definition(key)
 
 

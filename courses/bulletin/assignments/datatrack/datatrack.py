@@ -53,6 +53,7 @@ this_month.head()
 #
 # - `this_month[this_month["派单"] == "是"]`：只留下派单的工单；
 # - `len(表)`：件数；`(表["列"] == "是").sum()`：某列为“是”的件数；
+# - `表["状态"].isin(["不予受理", "已并单"])`：状态是其中之一的为 True；前面加 `~` 表示“不是”，即排除这些工单；
 # - `表["二级分类"].value_counts()`：每个二级分类的件数，从多到少排好。
 #
 # 下面这个示范函数算 **直接办结率**（直接办结 / 有效工单；有效工单 = 受理量 − 不予受理 − 并单），
@@ -157,6 +158,7 @@ print("响应率正确：", round(_r, 4))
 # 写出 `hot_topics(this_month, last_month)`：按 **二级分类** 统计本月件数，取前五名，返回一个列表，
 # 每项是 `{"分类": 分类名, "本月": 本月件数, "环比": 环比}`。
 # **环比是与上月比**：（本月件数 − 上月同类件数）/ 上月同类件数，小数；上月没有这类工单时环比不计算，写 `None`。
+# 提示：`上月计数 = last_month["二级分类"].value_counts()` 之后，`上月计数.get(分类, 0)` 取上月件数，没有时得 0。
 
 # %% nbgrader={"grade": false, "grade_id": "q5-answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def hot_topics(this_month, last_month):
@@ -188,6 +190,10 @@ print("热点前五名和环比正确")
 # 比如：某天的件数 **不少于 6 件**，且 **不少于前 7 天平均数的 4 倍**（平均数不足 0.5 按 0.5 算）时预警。
 # 好的规则能在集中诉求的高峰当天或之前发出预警，在平稳的月份里不误报。
 # 练习月份里确有一处集中诉求，下面的检查看你的规则是否在高峰前后发现了它。
+#
+# **提示：** `for (县区, 分类), g in daily.groupby(["县区", "二级分类"]):` 逐个取出每个县区·分类的日表；
+# `g["件数"].shift(1).rolling(7, min_periods=1).mean()` 是“前 7 天的日均件数”（不含当天）；
+# `.clip(lower=0.5)` 把不足 0.5 的按 0.5 算。
 
 # %% nbgrader={"grade": false, "grade_id": "daily", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def daily_counts(cur, prev, cells, history=10):

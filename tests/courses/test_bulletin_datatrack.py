@@ -145,6 +145,9 @@ def test_graded_months_are_not_the_practice_month_and_figures_are_the_bulletins(
     f = data["figures"][0]
     assert f["truth"]["rates"] == bulletin.month_figures(f["cur"], f["prev"])["rates"]
     assert len(data["rules"]) == 4 and sum(r["hot"] is not None for r in data["rules"]) == 2
+    for f in data["figures"]:  # the 响应率 trap: signed, but late (review item 7), not merely never signed
+        c = f["cur"]
+        assert (c["dispatched"] & c["signed_at"].notna() & ~c["signed_in_time"]).any(), f["month"]
 
 
 def test_course_marks_the_code_track_optional():

@@ -49,7 +49,8 @@ def _traps_ok(cur: pd.DataFrame) -> bool:
     r = cur.loc[cur["followed"], "final_rating"]
     orig = cur["dispatched"] & (cur["closed_at"] <= cur["deadline"])
     return bool((cur["refused"] | cur["merged"]).any() and (r == "基本满意").sum() >= 2 and r.isin(drill.GOOD).sum() >= 2
-                and (cur["closed_in_time"] != orig).any() and (cur["dispatched"] & ~cur["signed_in_time"]).any()
+                and (cur["closed_in_time"] != orig).any()
+                and (cur["dispatched"] & cur["signed_at"].notna() & ~cur["signed_in_time"]).any()
                 and cur["direct"].any() and cur["followed"].sum() >= 8)
 
 

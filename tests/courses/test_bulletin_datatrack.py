@@ -137,6 +137,14 @@ def test_a_rounded_rate_is_told_not_to_round():
     assert any("四舍五入" in r for r in got["response-check"].reasons), got["response-check"].reasons
 
 
+def test_a_rate_without_a_denominator_is_told_to_be_none():
+    """Review of issue 21 (item 6): on the edge table (no dispatch, no follow-up) the answer is None; a 0
+    there is told why, not only the definition."""
+    got = graded(_cells({"q4-answer": ("def response_rate(df):\n    d = df[df['派单'] == '是']\n"
+                                       "    return (d['按时签收'] == '是').sum() / max(len(d), 1)\n")}))
+    assert any("分母为 0" in r and "“—”（None）" in r for r in got["response-check"].reasons), got["response-check"].reasons
+
+
 def test_graded_months_are_not_the_practice_month_and_figures_are_the_bulletins():
     from sandbox.hotline import bulletin
 

@@ -166,12 +166,14 @@ def _rate_ok(got: Any, want: float | None) -> bool:
 
 def _show(v: Any) -> str:
     if v is None:
-        return "None（没有可计算的数）"
+        return "“—”（None）"
     return f"{v:.4f}" if isinstance(v, float) else repr(v)[:80]
 
 
 def _rate_hint(key: str, got: Any, want: float | None, cur: pd.DataFrame) -> str:
     """Why a rate is off, where a typical wrong definition explains it."""
+    if want is None:
+        return "这张表没有派单或没有回访，分母为 0，应返回 None（通报上写“—”）"
     if isinstance(got, (int, float)) and want is not None and 1.5 < got <= 100 and abs(got / 100 - want) <= TOL * 10:
         return "看起来返回的是百分数，应返回 0 到 1 之间的小数"
     if key == "满意率" and isinstance(got, (int, float)) and cur["followed"].any():

@@ -91,7 +91,8 @@ print("受理量正确")
 # ## 第二题：按期办结率（2 分）
 #
 # 写出 `on_time_rate(df)`。通报口径：**派单工单中按时限办结的比例**，时限以 **延期后的时限** 为准
-# （列“按延期后时限办结”）；直接办结、不予受理的工单没有派单，不在分母里。没有派单时返回 `None`。
+# （列“按延期后时限办结”；同意延期的按延期后的时限，没有延期的按原时限）；直接办结、不予受理、并单的工单
+# 没有派单，不在分母里。没有派单时返回 `None`。
 
 # %% nbgrader={"grade": false, "grade_id": "q2-answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def on_time_rate(df):

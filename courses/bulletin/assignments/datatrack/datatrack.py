@@ -237,8 +237,9 @@ _month = _found[_found["日期"].astype(str).str[:7] == PRACTICE_MONTH]
 _hits = _month[(_month["县区"] == _hot.county) & (_month["二级分类"] == _hot.level2)]
 assert len(_hits), f"规则没有发现 {_hot.county}「{_hot.level2}」的集中诉求"
 _peak = drill.hot_peak(_cur, _hot)
-print(f"在高峰（{_peak}）前 {(_peak - pd.Timestamp(str(_hits['日期'].iloc[0])[:10]).date()).days} 天发现；"
-      f"本月其他预警 {len(_month) - len(_hits)} 处")
+_lead = (_peak - pd.Timestamp(str(_hits["日期"].iloc[0])[:10]).date()).days
+_when = "高峰当天发现" if _lead == 0 else f"提前 {_lead} 天发现" if _lead > 0 else f"高峰后 {-_lead} 天才发现"
+print(f"高峰（{_peak}）：{_when}；本月其他预警 {len(_month) - len(_hits)} 处")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "wrappers-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 评分时怎样调用你的函数

@@ -185,7 +185,7 @@ print("热点前五名和环比正确")
 # ## 第六题：每日预警规则（4 分）
 #
 # 预警看的是 **每天、每个县区的每个二级分类** 来了多少件。下面的 `daily` 表就是这样的表：每行是某一天某个县区
-# 某个二级分类的件数（没有来件记 0），前几天是上月月底的数，只用来算“平时有多少”。
+# 某个二级分类的件数（没有来件记 0），前 10 天是上月月底的数，只用来算“平时有多少”。
 #
 # 写出 `warning_rule(daily)`：返回要预警的行，一个有“日期”“县区”“二级分类”三列的表。规则由你定，
 # 比如：某天的件数 **不少于 6 件**，且 **不少于前 7 天平均数的 4 倍**（平均数不足 0.5 按 0.5 算）时预警。
@@ -216,6 +216,7 @@ def daily_counts(cur, prev, cells, history=10):
 
 _cells = [(_hot.county, _hot.level2)] + [(c["县区"], c["分类"]) for c in drill.candidates(_cur, _prev, n=3)]
 daily = daily_counts(_cur, _prev, list(dict.fromkeys(_cells)))
+print("每日件数表（合成数据）")
 daily.head()
 
 # %% nbgrader={"grade": false, "grade_id": "q6-answer", "locked": false, "schema_version": 3, "solution": true, "task": false}

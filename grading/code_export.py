@@ -50,7 +50,11 @@ def __academy_export(spec, cap, seconds):
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, old)
-            out[name] = {"value": json.loads(json.dumps(value))}
+            try:  # inside this call's try: a NaN here must cost this call only, not the whole export
+                plain = json.loads(json.dumps(value, allow_nan=False))
+            except ValueError:
+                raise ValueError("结果里有 NaN 或无穷大（常见于除以 0 或对空表求平均），请先处理这种情况") from None
+            out[name] = {"value": plain}
         except BaseException as exc:
             out[name] = {"error": (type(exc).__name__ + ": " + str(exc))[:300]}
     text = json.dumps(out, ensure_ascii=True, allow_nan=False) if out else "{}"

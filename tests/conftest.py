@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,27 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _SESSION_ROOT:
         shutil.rmtree(_SESSION_ROOT, ignore_errors=True)
+
+
+# Set-up time of each fixture on its own (its dependencies are set up before the hook runs), so the
+# summary names what a slow test "setup" is made of: --durations shows the sum per test only.
+_FIXTURE_SECONDS: dict[str, float] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    t0 = time.perf_counter()
+    yield
+    key = f"{fixturedef.baseid or '.'}::{fixturedef.argname} ({fixturedef.scope})"
+    _FIXTURE_SECONDS[key] = _FIXTURE_SECONDS.get(key, 0.0) + time.perf_counter() - t0
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    slow = sorted(((s, k) for k, s in _FIXTURE_SECONDS.items() if s >= 5.0), reverse=True)[:20]
+    if slow:
+        terminalreporter.write_sep("=", "slowest fixture set-ups (own time, summed over their set-ups)")
+        for seconds, key in slow:
+            terminalreporter.write_line(f"{seconds:8.1f}s {key}")
 
 
 @pytest.fixture(scope="session")

@@ -46,12 +46,21 @@ def where(text: str, hit: str, width: int = 60) -> str:
 
 
 def _grading_rows(db_url: str) -> None:
-    """stu_ld and stu_pa have done the demo course (one passes); competence for three people."""
+    """stu_ld and stu_pa have done the demo course (one passes); competence for three people;
+    stu_ld holds a certificate, stu_pa one that was revoked (a certificate rate must not count it)."""
     from grading import store
+    from grading.certificate import certificate_number
 
     store.save_results(db_url, "demo", "ps1", [
         {"student": "stu_ld", "score": 9, "max_score": 10, "status": "graded"},
         {"student": "stu_pa", "score": 4, "max_score": 10, "status": "graded"}])
+    issued = dt.date(2026, 11, 20)
+    with store.session(db_url) as s:
+        for account, name, revoked in (("stu_ld", "张晓梅（合成）", False), ("stu_pa", "李建国（合成）", True)):
+            s.add(store.Certificate(number=certificate_number("demo", account, issued), account=account,
+                                    course="demo", name=name, unit="—", course_title="演示课程", hours=2,
+                                    level="良好", share=0.9, issued_on=issued.isoformat(), revoked=revoked))
+        s.commit()
     dims = ["业务办理", "平台操作", "数据分析与技术应用", "服务意识与流程优化", "信息安全"]
     rows = [{"account": a, "assignment": "ps1", "dimension": d, "points": p, "max_points": 2}
             for a, p in (("stu_ld", 1.9), ("stu_pa", 1.0), ("stu_mh", 1.5)) for d in dims]

@@ -179,6 +179,102 @@ def test_training_by_scope(dash_hub, training_ready, browser, tmp_path):
     page.context.close()
 
 
+# Training figures straight from the academy database, by the definitions on the page (its note)
+# and in each course.toml: a trainee × course is completed when every assignment of the course has
+# a result that is not "missing", passed when completed and points ≥ pass_score × maximum, and
+# earns the course's 学时 when completed; a certificate counts unless revoked. Course constants
+# come from course.toml (the database holds no assignment list); everything else is SQL here.
+TRAINING_SQL = """
+WITH taken AS (
+  SELECT p.account, p.county AS 县区, p.unit AS 单位, p.cohort AS 期次, e.course
+  FROM people p JOIN enrolments e ON e.account = p.account
+  WHERE p.role = 'trainee' AND (:county IS NULL OR p.county = :county)),
+got AS (
+  SELECT r.account, r.course, SUM(r.status <> 'missing') AS submitted, SUM(r.score) AS score,
+         SUM(r.max_score) AS top
+  FROM grading_results r JOIN temp.spec_assignment a ON a.course = r.course AND a.assignment = r.assignment
+  GROUP BY r.account, r.course),
+one AS (
+  SELECT t.*, COALESCE(s.n > 0 AND COALESCE(g.submitted, 0) = s.n, 0) AS completed, s.hours, s.pass_score,
+         g.score, g.top,
+         EXISTS (SELECT 1 FROM certificates c WHERE c.account = t.account AND c.course = t.course
+                 AND NOT c.revoked) AS certificate
+  FROM taken t LEFT JOIN temp.spec s ON s.course = t.course
+  LEFT JOIN got g ON g.account = t.account AND g.course = t.course)
+SELECT {group}, COUNT(DISTINCT account), COUNT(*), SUM(completed),
+       SUM(CASE WHEN completed THEN hours ELSE 0 END),
+       SUM(completed AND top > 0 AND score * 1.0 / top >= pass_score), SUM(certificate)
+FROM one GROUP BY {group}
+"""
+
+
+def training_sql(paths, group: str, county: str | None) -> dict[str, dict]:
+    """{group value: {people, enrolments, completion, hours, pass, certificate}}; rates per enrolment.
+    group: 县区, 单位 or 期次, or "'全部'" for the scope's total."""
+    import tomllib
+
+    with sqlite3.connect(f"file:{paths.academy_db}?mode=ro", uri=True) as con:
+        con.execute("CREATE TEMP TABLE spec (course TEXT, n INTEGER, hours REAL, pass_score REAL)")
+        con.execute("CREATE TEMP TABLE spec_assignment (course TEXT, assignment TEXT)")
+        for course, source in con.execute("SELECT id, source FROM courses").fetchall():
+            spec = tomllib.loads((Path(source) / "course.toml").read_text(encoding="utf-8"))
+            ids = [a["id"] for a in spec.get("assignments", [])]
+            con.execute("INSERT INTO temp.spec VALUES (?, ?, ?, ?)",
+                        (course, len(ids), float(spec.get("hours", 0)), float(spec.get("pass_score", 0.6))))
+            con.executemany("INSERT INTO temp.spec_assignment VALUES (?, ?)", [(course, i) for i in ids])
+        rows = con.execute(TRAINING_SQL.format(group=group), {"county": county}).fetchall()
+    return {key: {"people": people, "enrolments": n, "completion": done / n, "hours": hours,
+                  "pass": passed / n, "certificate": certs / n}
+            for key, people, n, done, hours, passed, certs in rows}
+
+
+def _pct(text: str) -> float:
+    assert text.endswith("%"), text
+    return float(text[:-1]) / 100
+
+
+def shown_groups(page, group: str) -> dict[str, dict]:
+    page.select_option("#group", group)
+    rows = page.evaluate("() => [...document.querySelectorAll('#groups tr')].slice(1)"
+                         ".map(r => [...r.cells].map(c => c.innerText))")
+    return {r[0]: {"people": int(r[1]), "enrolments": int(r[2]), "completion": _pct(r[3]), "hours": float(r[4]),
+                   "pass": _pct(r[5]), "certificate": _pct(r[6])} for r in rows}
+
+
+def shown_total(page) -> dict:
+    v = {k: page.locator(f"#kpi-{k} .v").inner_text() for k in
+         ("people", "enrolments", "completion", "hours", "pass", "certificate")}
+    return {"people": int(v["people"]), "enrolments": int(v["enrolments"]), "completion": _pct(v["completion"]),
+            "hours": float(v["hours"]), "pass": _pct(v["pass"]), "certificate": _pct(v["certificate"])}
+
+
+def same_figures(shown: dict, expected: dict) -> bool:
+    """Counts exactly; rates as the page rounds them (one decimal of a percent)."""
+    return shown.keys() == expected.keys() and all(
+        abs(shown[k] - expected[k]) <= (0.0005 + 1e-9 if k in ("completion", "pass", "certificate") else 1e-9)
+        for k in shown)
+
+
+@pytest.mark.parametrize("account, county", [("lead_city", None), ("lead_pa", "平安区")])
+def test_training_figures_match_sql(dash_hub, training_ready, browser, city_paths, tmp_path, account, county):
+    """培训与能力 as a city and a county leader: the totals and every row by 县区 and by 期次 equal
+    SQL over the academy database."""
+    page, _ = login(browser, dash_hub, account)
+    page.goto(dash_hub.url + "services/dashboards/page/培训与能力")
+    page.wait_for_selector("#groups tr")
+    total = training_sql(city_paths, "'全部'", county)["全部"]
+    assert same_figures(shown_total(page), total), (shown_total(page), total)
+    if county is None:  # the test data exercise every figure (平安区 holds only a revoked certificate)
+        assert total["certificate"] > 0 and total["pass"] > 0 and total["hours"] > 0
+    for group in ("县区", "期次"):
+        shown, expected = shown_groups(page, group), training_sql(city_paths, group, county)
+        assert shown.keys() == expected.keys(), (group, shown, expected)
+        for key in expected:
+            assert same_figures(shown[key], expected[key]), (group, key, shown[key], expected[key])
+    shot(page, tmp_path, f"training-figures-{account}")
+    page.context.close()
+
+
 def test_whatif_lever_and_record(dash_hub, training_ready, browser, city_paths, tmp_path):
     page, seen = login(browser, dash_hub, "lead_city")
     page.goto(dash_hub.url + "services/dashboards/voila/render/一把手进大厅.ipynb")

@@ -13,14 +13,33 @@ from academy import demo, state
 from academy.roster import import_roster
 from runtime.paths import Paths
 from runtime.people import people
-from runtime.settings import Settings
+from runtime.settings import Settings, current
 
 pytestmark = pytest.mark.timeout(600)
 COURSES = ("demo", "guides", "walkthrough", "hotline", "ratings", "bulletin")  # shipped, demo first
 
 
-@pytest.fixture
-def prepared(tmp_path):
+@pytest.fixture(scope="module")
+def no_city():
+    """Every `prepare` of this module (the second test's too) without the dashboards' synthetic city:
+    by default `up` simulates 12 months of it (100-200 s) that nothing here looks at; its build and
+    reuse are tests/dashboards' (test_citydata)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ACADEMY_CITY_MONTHS", "0")
+        current.cache_clear()  # current() reads the environment once per process
+        try:
+            yield
+        finally:
+            mp.undo()
+            current.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def prepared(no_city, tmp_path_factory):
+    """One preparation of every shipped course for both tests: the first only reads it, the second
+    prepares again on it and checks that nothing is rebuilt (a second preparation per test gave
+    no coverage the first did not)."""
+    tmp_path = tmp_path_factory.mktemp("shipped")
     paths = Settings.single_account(tmp_path / "root").paths
     assert state.prepare(paths, log=lambda *a: None) == []
     roster = tmp_path / "roster.csv"

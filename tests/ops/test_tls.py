@@ -54,8 +54,10 @@ def self_signed(directory: Path, name: str = "academy.test") -> tuple[Path, Path
 
 def serve_env(root: Path, cert: Path | None, key: Path | None, port: int) -> dict[str, str]:
     env = dict(os.environ, ACADEMY_ROOT=str(root), ACADEMY_PORT=str(port), ACADEMY_SINGLE_USER="1",
-               # a lean hub: no course builds, no grading service
-               ACADEMY_COURSES="none", ACADEMY_GRADE_ON_SUBMIT="0", PYTHONDONTWRITEBYTECODE="1",
+               # a lean hub: no course builds, no grading service, no synthetic city (`serve`
+               # simulates a 12-month city by default: 100-200 s that nothing here looks at)
+               ACADEMY_COURSES="none", ACADEMY_GRADE_ON_SUBMIT="0", ACADEMY_CITY_MONTHS="0",
+               PYTHONDONTWRITEBYTECODE="1",
                PATH=f"{PYTHON.parent}:{os.environ.get('PATH', '/usr/bin:/bin')}")
     for name, value in (("ACADEMY_TLS_CERT", cert), ("ACADEMY_TLS_KEY", key)):
         if value is None:

@@ -345,7 +345,8 @@ def training_tables(paths: Paths, now: dt.datetime | None = None) -> dict[str, p
 
 
 def _course_row(p, course: str, spec: dict, results: dict, certs: set, now) -> dict:
-    assignments = spec.get("assignments", [])
+    # 选做 assignments (``optional = true``) are outside completion and the pass rule (grading.course.for_pass)
+    assignments = [a for a in spec.get("assignments", []) if not a.get("optional")]
     got = [results.get((course, a["id"], p.account)) for a in assignments]
     submitted = sum(1 for r in got if r is not None and r.status != "missing")
     overdue = sum(1 for a, r in zip(assignments, got) if r is None and _due_passed(spec, a, now))

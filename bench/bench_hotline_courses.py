@@ -6,6 +6,11 @@ fetches the assignment), then check() of the reference answers and of a blank su
 grading runs per submission: the queue driven through the ticket API, the 差评 through the loop, the
 month through bulletin.build and the rule replayed on unseen months). The first call of a process
 pays for imports and the synthetic population; the figures report first and warm calls apart.
+
+The bulletin's optional code track (bulletin/datatrack, a code assignment): loading its checker
+(which builds the grader-only unseen months its exports carry), and grading one submission — the
+source notebook (the reference) — through the real dispatch (grading.autograde → code workers → a
+kernel of its own → export → check → gradebook) in a scratch single-account course root, one worker.
 """
 from __future__ import annotations
 
@@ -39,7 +44,37 @@ def run() -> dict:
         figures[course] = {"prepare_first_s": first, "prepare_warm_s": warm, "grade_reference_s": grade,
                            "grade_blank_s": blank, "reference_points": sum(i.points for i in auto),
                            "auto_max_points": sum(i.max_points for i in auto)}
+    figures["bulletin-datatrack"] = _code_track()
     return figures
+
+
+def _code_track() -> dict:
+    import shutil
+    import tempfile
+
+    from runtime.settings import Settings
+
+    from grading.autograde import autograde
+    from grading.checks import load_checker
+    from grading.course_root import prepare
+
+    _, load = _time(lambda: load_checker(ROOT / "bulletin" / "grader" / "datatrack.py"))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-datatrack-"))
+    try:
+        settings = Settings.single_account(tmp)
+        root = tmp / "courses" / "bulletin"
+        _, build = _time(lambda: prepare(ROOT / "bulletin", root, tmp / "exchange", cell_timeout=30, settings=settings))
+        sub = root / "submitted" / "xueyuan01" / "datatrack"
+        sub.mkdir(parents=True)
+        shutil.copy(root / "source" / "datatrack" / "datatrack.ipynb", sub / "datatrack.ipynb")
+        report, grade = _time(lambda: autograde("bulletin", "datatrack", root, workers=1, students=["xueyuan01"],
+                                                settings=settings, db_url=settings.paths.academy_db_url))
+        row = report["submissions"][0]
+        return {"checker_load_s": load, "course_root_prepare_s": build, "grade_one_submission_s": grade,
+                "worker_seconds": row.get("seconds"), "reference_points": row.get("score"),
+                "auto_max_points": 14.0}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -493,15 +493,16 @@ def course_standing(course_id: str, account: str, root: Path | None = None, cour
     root = Path(root or course_root(course_id, settings))
     scores = privileges.run_as_grader(course_id, gradebook_scores, root, settings=settings)
     totals = [t for t in scores["totals"] if t["account"] == account]
-    score = sum(t["score"] for t in totals)
-    maximum = sum(t["max_score"] for t in totals)
+    counted = spec.for_pass(totals)  # optional (选做) assignments are shown but not counted
+    score = sum(t["score"] for t in counted)
+    maximum = sum(t["max_score"] for t in counted)
     share = score / maximum if maximum else 0.0
     problems = []
     if not totals:
         problems.append("未在本课程的学员名单中")
-    if spec.require_all_submitted and any(not t["submitted"] for t in totals):
+    if spec.require_all_submitted and any(not t["submitted"] for t in counted):
         problems.append("有作业未提交")
-    if any(t["needs_manual_grade"] for t in totals):
+    if any(t["needs_manual_grade"] for t in counted):
         problems.append("有答案尚待培训师评分")
     if share + 1e-9 < spec.pass_score:
         problems.append(f"总得分率 {share:.0%} 低于合格线 {spec.pass_score:.0%}")

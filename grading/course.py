@@ -28,6 +28,7 @@ class AssignmentSpec:
     checker: str | None = None   # grader-only checker module, relative to the course source (grading.checks)
     max_attempts: int = DEFAULT_MAX_ATTEMPTS  # graded attempts of a checker assignment (1 + 补考)
     kind: str = "form"           # "form": answers.json graded as data; "code": exported values (grading.code_export)
+    optional: bool = False       # 选做: graded as usual, but outside the course's pass rule (CourseSpec.for_pass)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class CourseSpec:
             if a.id == assignment_id:
                 return a
         raise KeyError(f"course {self.id} has no assignment {assignment_id!r}")
+
+    def for_pass(self, totals: list[dict]) -> list[dict]:
+        """The per-assignment totals the pass rule counts: optional (选做) assignments are left out, so
+        leaving one undone, or doing it badly, never stands between a trainee and the certificate."""
+        optional = {a.id for a in self.assignments if a.optional}
+        return [t for t in totals if t["assignment"] not in optional]
 
     def assignment_dir(self, assignment_id: str) -> Path:
         if self.assignment(assignment_id).from_template:
@@ -78,6 +85,7 @@ def load_course(course_src: Path) -> CourseSpec:
             checker=str(a["checker"]) if a.get("checker") else None,
             max_attempts=int(a.get("max_attempts", data.get("grading", {}).get("max_attempts", DEFAULT_MAX_ATTEMPTS))),
             kind=str(a.get("kind", "form")),
+            optional=bool(a.get("optional", False)),
         )
         for a in data.get("assignments", [])
     )

@@ -74,7 +74,10 @@ class TicketWalk(W.VBox):
         self._show()
 
     def do(self, step: str) -> None:
+        # the desk classifies at the call; every later step is a unit's or the back office's, in office hours
         self.now += timedelta(hours=3)
+        if step != "分类":
+            self.now = api.acting_time(self.desk, self.t, self.now)
         d, t, at = self.desk, self.t, self.now
         acts = {"分类": lambda: api.classify(d, t, at, ticket_type="投诉", level2="物业服务质量"),
                 "派单": lambda: api.route(d, t, at), "签收": lambda: api.sign(d, t, at),

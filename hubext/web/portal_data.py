@@ -60,6 +60,7 @@ class Assignment:
     graded_at: str = ""
     notebook: str = ""          # relative to the person's home, once fetched
     writes_code: bool = False   # answered in code (data track): opens in JupyterLab, not as an app page
+    optional: bool = False      # 选做 (course.toml ``optional``): outside the pass rule, as in grading.api.course_standing
     checker: bool = False       # graded as data by a grader-only checker: the person's cases.json comes first
 
     @property
@@ -89,21 +90,26 @@ class Course:
     certificate: str = ""       # number of a valid certificate, when issued
 
     @property
+    def required(self) -> list[Assignment]:
+        """The assignments the pass rule counts (not the 选做 ones)."""
+        return [a for a in self.assignments if not a.optional]
+
+    @property
     def progress(self) -> float:
-        """Share of assignments graded (the course's work done)."""
-        if not self.assignments:
+        """Share of required assignments graded (the course's work done)."""
+        if not self.required:
             return 0.0
-        return sum(1 for a in self.assignments if a.graded) / len(self.assignments)
+        return sum(1 for a in self.required if a.graded) / len(self.required)
 
     @property
     def share(self) -> float:
-        maximum = sum(a.max_score for a in self.assignments if a.graded)
-        return sum(a.score for a in self.assignments if a.graded) / maximum if maximum else 0.0
+        maximum = sum(a.max_score for a in self.required if a.graded)
+        return sum(a.score for a in self.required if a.graded) / maximum if maximum else 0.0
 
     @property
     def can_certify(self) -> bool:
-        """Every assignment graded, nothing pending, pass line met (grading decides in the end)."""
-        return (bool(self.assignments) and all(a.graded and not a.pending_manual for a in self.assignments)
+        """Every required assignment graded, nothing pending, pass line met (grading decides in the end)."""
+        return (bool(self.required) and all(a.graded and not a.pending_manual for a in self.required)
                 and self.share + 1e-9 >= self.pass_score)
 
 
@@ -194,7 +200,7 @@ def _submissions(p: Paths, course: str, assignment: str, account: str) -> list[s
 
 def _assignment(p: Paths, course: str, a: AssignmentSpec, account: str, result) -> Assignment:
     item = Assignment(id=a.id, title=a.title, due=a.due, resubmit_until=a.resubmit_until,
-                      checker=bool(getattr(a, "checker", None)))
+                      checker=bool(getattr(a, "checker", None)), optional=bool(getattr(a, "optional", False)))
     item.released = (p.exchange / course / "outbound" / a.id).is_dir()
     work = p.homes / account / course / a.id
     item.fetched = work.is_dir()

@@ -23,7 +23,7 @@ from ..base.calendar import (FIRST_YEAR, LAST_YEAR, CalendarRangeError, Calendar
 from ..base.geography import COUNTIES
 from ..base.population import build_population
 from .records import TicketRecords
-from .routing import HOTLINE_CENTRE, build_units, route_for
+from .routing import HOTLINE_CENTRE, TOWNSHIP, build_units, route_for
 from .scenario import HotlineScenario
 from .taxonomy import CATEGORIES, TICKET_TYPES, monthly_weights, type_matrix
 from .texts import generate as generate_texts
@@ -137,6 +137,7 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     _callers(m, pop, rng)
     _in_time_order(m, m0)
     _triage(sc, m, rng)
+    _townships(m, seed, m0)
     m["text"] = np.array(generate_texts(rng, m["cat_idx"], m["county_idx"], m["type_idx"], m["channel"],
                                         tuple(f.name for f in pop.firms), refused=m["refused"],
                                         refused_reason=m["reason"],
@@ -146,6 +147,23 @@ def _month(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, units: dict, p
     _handling(sc, m, vcal, units, rng)
     _follow_up(sc, m, vcal, rng)
     return _columns(m, pop)
+
+
+# Categories the 派单目录 gives to the township government where the matter is (乡道村道, 村级渠道 …).
+_LOCAL = np.array([TOWNSHIP in (c.dept, c.alt_dept, c.assist) for c in CATEGORIES])
+
+
+def _townships(m: dict, seed: int, m0: date) -> None:
+    """A real township of its county for every ticket routed to the 属地乡镇, so that its text and its
+    units name the same township government (never 「××县属地乡镇」). Drawn from a stream of its own:
+    every other draw of the month stays as it was."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, m0.year, m0.month, 0x70C4]))
+    town = np.asarray(m["ov_town"], dtype=object).copy()
+    for i in np.flatnonzero(_LOCAL[m["cat_idx"]]):
+        if town[i] is None:
+            names = COUNTIES[m["county_idx"][i]].townships
+            town[i] = names[int(rng.integers(len(names)))]
+    m["ov_town"] = town
 
 
 def _arrivals(sc: HotlineScenario, seed: int, m0: date, vcal: _VCal, pop, rng: np.random.Generator) -> dict:
@@ -315,11 +333,12 @@ def _deadline_and_route(sc: HotlineScenario, m: dict, vcal: _VCal, rng: np.rando
     alt = np.full(n, None, dtype=object)
     assist = np.full(n, "", dtype=object)
     has_assist = rng.random(n) < 0.5
+    town = m["ov_town"]
     for i in np.flatnonzero(m["dispatched"]):
-        kk = (cat_idx[i], county_idx[i])
+        kk = (cat_idx[i], county_idx[i], town[i] if _LOCAL[cat_idx[i]] else None)
         r = routes.get(kk)
         if r is None:
-            r = routes[kk] = route_for(names[kk[0]], COUNTIES[kk[1]].name)
+            r = routes[kk] = route_for(names[kk[0]], COUNTIES[kk[1]].name, town=kk[2] or "")
         lead[i], alt[i] = r.lead, r.alternative
         if has_assist[i] and r.assist:
             assist[i] = "、".join(r.assist)

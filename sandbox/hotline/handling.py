@@ -21,7 +21,7 @@ from typing import Any, Mapping
 from ..base.calendar import WorkCalendar, default_calendar
 from .desk import KNOWLEDGE, Queue, QueueTicket, township_unit
 from .routing import TOWNSHIP, route_for, unit_name
-from .tickets import NOT_ACCEPTED, Hotline, Ticket, TransitionError, advance_to, classify, close, close_direct
+from .tickets import NOT_ACCEPTED, Hotline, Ticket, TransitionError, acting_time, classify, close, close_direct
 from .tickets import extend, follow_up, handle, merge, refuse, reply, return_ticket, route, sign
 
 RULES = {
@@ -72,22 +72,22 @@ def _unit_works(desk: Hotline, t: Ticket, at: datetime, truth_deadline: datetime
     """The lead unit signs and works; a wrong unit returns the ticket and the centre re-routes it."""
     hops = 0
     while t.lead_unit != right_lead and hops < 2:
-        at = advance_to(at + timedelta(hours=20), t)
+        at = acting_time(desk, t, at + timedelta(hours=20))
         return_ticket(desk, t, at, reason="不属于本单位职责")
-        at = advance_to(at + timedelta(hours=1), t)
+        at = acting_time(desk, t, at + timedelta(hours=1))
         route(desk, t, at, lead=right_lead)
         hops += 1
-    sign(desk, t, advance_to(at + timedelta(hours=2), t))
-    handle(desk, t, advance_to(at + timedelta(hours=3), t))
+    sign(desk, t, acting_time(desk, t, at + timedelta(hours=2)))
+    handle(desk, t, acting_time(desk, t, at + timedelta(hours=3)))
     span = max(truth_deadline - t.received_at, timedelta(hours=4))
     done = t.dispatched_at + span * 0.5 if not late else truth_deadline + timedelta(days=2)
-    reply(desk, t, advance_to(done, t), text="已按诉求办理并电话告知来电人")
-    close(desk, t, advance_to(t.replied_at + timedelta(hours=1), t))
+    reply(desk, t, acting_time(desk, t, done), text="已按诉求办理并电话告知来电人")
+    close(desk, t, acting_time(desk, t, t.replied_at + timedelta(hours=1)))
     return t.closed_at
 
 
 def _finish(desk: Hotline, t: Ticket, solved: bool) -> None:
-    follow_up(desk, t, advance_to(t.closed_at + timedelta(hours=2), t), solved=solved,
+    follow_up(desk, t, acting_time(desk, t, t.closed_at + timedelta(hours=2)), solved=solved,
               rating="满意" if solved else "不满意")
 
 
@@ -232,6 +232,7 @@ def _returned(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, d
         out.reasons.append(f"「{lead}」就是派单目录的主办单位，不能改派给它自己：退单理由不成立的应驳回退单。"
                            + RULES["return"])
         return
+    at = acting_time(desk, t, at)  # the centre reviews a 退单 in office hours
     if out.action == "驳回退单":
         route(desk, t, at, assist=(), reject_return=True)
     else:
@@ -258,8 +259,8 @@ def _extension(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, 
     truth = q.truth
     classify(desk, t, t.received_at + timedelta(minutes=5), ticket_type=truth.ticket_type, level2=truth.level2)
     route(desk, t, t.received_at + timedelta(minutes=10), lead=truth.lead, assist=truth.assist)
-    sign(desk, t, t.received_at + timedelta(hours=3))
-    handle(desk, t, t.received_at + timedelta(hours=4))
+    sign(desk, t, acting_time(desk, t, t.received_at + timedelta(hours=3)))
+    handle(desk, t, acting_time(desk, t, t.received_at + timedelta(hours=4)))
     deadline = t.deadline
     approve = out.action == "同意延期"
     if out.action not in ("同意延期", "不同意延期"):
@@ -280,8 +281,8 @@ def _extension(desk: Hotline, t: Ticket, q: QueueTicket, d: dict, out: Outcome, 
         done_at = max(q.request_at, t.last_at) + timedelta(hours=2) if not t.extensions else deadline - timedelta(days=1)
     else:
         done_at = q.deadline + timedelta(days=3) if t.extensions else q.deadline + timedelta(days=3)
-    reply(desk, t, advance_to(done_at, t), text="已办理并告知来电人")
-    close(desk, t, advance_to(t.replied_at + timedelta(hours=1), t))
+    reply(desk, t, acting_time(desk, t, done_at), text="已办理并告知来电人")
+    close(desk, t, acting_time(desk, t, t.replied_at + timedelta(hours=1)))
     out.handled_on_time = t.closed_at <= deadline
     _finish(desk, t, True)
 

@@ -8,7 +8,7 @@ which is what the bulletin's ranking must surface.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -105,5 +105,12 @@ def build_units(seed: int) -> dict[str, Unit]:
         dept = name.removeprefix(CITY) if county is None else name[len(county_prefix(
             next(c for c in COUNTIES if c.name == county))):]
         units[name] = Unit(name, dept, county, speed, sign_hours, quality)
+    # Each township government of a county works like the county's 属地乡镇 drawn above (no new draws,
+    # so every other unit keeps its figures): the simulation routes to the ticket's own township.
+    for c in COUNTIES:
+        local = units.get(unit_name(TOWNSHIP, c.name))
+        for town in c.townships if local is not None else ():
+            name = township_unit(c.name, town)
+            units[name] = replace(local, name=name, dept=f"{town}人民政府")
     units[HOTLINE_CENTRE] = Unit(HOTLINE_CENTRE, "12345热线中心", None, 1.0, 0.1, 0.2)
     return units

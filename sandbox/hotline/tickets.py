@@ -15,7 +15,7 @@ courses) and the simulated staff (:func:`sandbox.hotline.simulate.replay`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import Enum
 from typing import Iterable
 
@@ -431,3 +431,29 @@ def check_invariants(t: Ticket) -> list[str]:
 def advance_to(at: datetime, t: Ticket) -> datetime:
     """A moment not before the ticket's last event (helper for scripted sequences)."""
     return max(at, t.last_at + timedelta(seconds=1))
+
+
+# Office hours of units and of the centre's back office (Beijing time, working days); the desk takes
+# calls round the clock, and units keep an on-duty rota for urgent and 水电气暖 matters.
+OFFICE_HOURS: tuple[tuple[time, time], ...] = ((time(8, 30), time(12, 0)), (time(14, 30), time(18, 0)))
+
+
+def office_time(at: datetime, cal: WorkCalendar) -> datetime:
+    """``at`` when it falls in office hours, else the next moment that does."""
+    day = at.date()
+    while True:
+        if cal.is_working_day(day):
+            for start, end in OFFICE_HOURS:
+                if at < datetime.combine(day, end, tzinfo=at.tzinfo):
+                    return max(at, datetime.combine(day, start, tzinfo=at.tzinfo))
+        day += timedelta(days=1)
+        at = datetime.combine(day, time(), tzinfo=at.tzinfo)
+
+
+def acting_time(desk: Hotline, t: Ticket, at: datetime) -> datetime:
+    """When a unit (or the centre's back office: 改派, 办结, 回访) acts on ``t`` at the earliest ``at``:
+    after the ticket's last event and in office hours — except urgent and 水电气暖 tickets (on duty)."""
+    at = advance_to(at, t)
+    if t.urgency != URGENCIES[0] or t.level2 in _UTILITY:
+        return at
+    return office_time(at, desk.calendar)

@@ -17,6 +17,7 @@ Metrics, per unit and per item (one meaning each):
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import Enum
@@ -26,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..base.calendar import WorkCalendar, default_calendar
+from ..base.catalog import load_catalog
+from ..base.geography import COUNTIES
 
 LEVELS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 BAD = frozenset({"不满意", "非常不满意"})
@@ -264,11 +267,41 @@ def ratings_from_hotline(tickets: pd.DataFrame) -> list[Rating]:
                    pd.Timestamp(r.followed_up_at).to_pydatetime(), r.number) for r in d.itertuples()]
 
 
+ONLINE_PLATFORM = "网上政务服务平台"
+
+
+def county_department(department: str, county: str | None) -> str:
+    """The catalogue department of a 县级 item as the applicant's county has it: 「县（区）公安局」 becomes the
+    county's (乐都区公安局, 民和县公安局…); a name without a 县（区） placeholder (a city body) stays as it is.
+    Only for 县级 items (_online_unit): a 市级 item is decided by the city department, which answers for it."""
+    name = re.sub(r"（[^（）]*）$", "", department)
+    c = next((c for c in COUNTIES if c.name == county), None)
+    if c is None:
+        return name
+    prefix = c.name if c.name.endswith("区") and len(c.name) == 3 else c.short + "县"
+    for place in ("户籍所在地县（区）", "行为发生地县（区）", "县（区）"):
+        if name.startswith(place):
+            return prefix + name[len(place):]
+    return name
+
+
+def _online_unit(item_code: str, county: str | None) -> str:
+    """An online 一事一评 is about the item's department (who reviews and decides it: whoever handled it
+    answers for it): for a 县级 item the department in the applicant's county, for a 市级 item the city
+    department itself (no county body decided it); the platform only for an item the catalogue lacks."""
+    item = load_catalog().items.get(str(item_code))
+    if item is None:
+        return ONLINE_PLATFORM
+    if item.level == "县级":
+        return county_department(item.department, county)
+    return re.sub(r"（[^（）]*）$", "", item.department)
+
+
 def ratings_from_hall(cases: pd.DataFrame) -> list[Rating]:
     """Hall and online ratings from the hall simulation's case frame (sandbox.hall.records.Records.frame()).
 
-    Unit: the hall for window cases, 网上政务服务平台 for online ones, the channel (自助终端 …) otherwise;
-    item: the service item's name.
+    Unit: the hall for window cases, the item's (county) department for online ones (_online_unit), the
+    channel (自助终端 …) otherwise; item: the service item's name.
     """
     d = cases[cases["rating"].astype(str) != ""]
     d = d[d["t_rating"].notna()]
@@ -276,7 +309,7 @@ def ratings_from_hall(cases: pd.DataFrame) -> list[Rating]:
     for r in d.itertuples():
         online = str(r.channel) == "网上办"
         if online:
-            unit = "网上政务服务平台"
+            unit = _online_unit(r.item, getattr(r, "county", None))
         elif pd.isna(r.hall) or str(r.hall) in ("", "nan"):
             unit = str(r.channel)  # 自助终端 / 异地代收 outside a hall
         else:

@@ -93,3 +93,41 @@ def test_loop_on_hotline_and_hall_ratings(small_run):
     for c in cases:
         times = [h[0] for h in c.history]
         assert times == sorted(times)
+
+
+def test_online_hall_ratings_are_charged_to_the_items_county_department():
+    """Issue 21 (fix21c leftover): a 网上办 一事一评 is about the item's department in the applicant's
+    county, as rating_batch charges online ratings; the platform only for an item the catalogue lacks."""
+    frame = pd.DataFrame({
+        "case_id": [1, 2, 3, 4], "channel": ["网上办", "网上办", "网上办", "网上办"], "hall": [None] * 4,
+        "county": ["民和回族土族自治县", "乐都区", "互助土族自治县", "乐都区"],
+        "item": ["630200-QR-05001", "630200-XK-07001", "630200-QR-01001", "不在目录"],
+        "item_name": ["不动产转移登记（二手房买卖）", "a", "b", "c"],
+        "rating": ["不满意", "不满意", "非常不满意", "不满意"],
+        "t_rating": pd.to_datetime(["2024-06-03 10:00"] * 4),
+    })
+    from sandbox.base.catalog import load_catalog
+
+    cat = load_catalog().items
+    units = [r.unit for r in R.ratings_from_hall(frame)]
+    assert cat["630200-QR-05001"].level == cat["630200-XK-07001"].level == "市级"
+    assert units[0] == units[1] == "海东市自然资源和规划局"  # 市级 items: the city department decided them
+    assert units[2] == "互助县公安局"  # 县级 item: the applicant's county department
+    assert units[3] == "网上政务服务平台"
+    assert R.county_department("县（区）公安局", "互助土族自治县") == "互助县公安局"
+    assert R.county_department("国家税务总局海东市税务局", "平安区") == "国家税务总局海东市税务局"
+    assert R.county_department("海东市住房公积金管理中心", "平安区") == "海东市住房公积金管理中心"  # city-level body
+
+
+def test_online_ratings_of_city_level_items_stay_with_the_city_department():
+    """Review of issue 21 (item 5): a 市级 item (市场监管, 发改委 …) is decided by the city department, so its
+    online 一事一评 is charged there, not to a county body of that name (which did not decide it and, for
+    发改委/卫健委, is not even called so in a county)."""
+    frame = pd.DataFrame({
+        "case_id": [1, 2], "channel": ["网上办", "网上办"], "hall": [None, None],
+        "county": ["民和回族土族自治县", "平安区"], "item": ["630200-XK-02001", "630200-BA-07009"],
+        "item_name": ["a", "b"], "rating": ["不满意", "不满意"],
+        "t_rating": pd.to_datetime(["2024-06-03 10:00"] * 2),
+    })
+    units = [r.unit for r in R.ratings_from_hall(frame)]
+    assert units == ["海东市市场监督管理局", "海东市发展和改革委员会"]

@@ -70,11 +70,11 @@ def _add_people(db_url: str, accounts) -> None:
         s.commit()
 
 
-def _exchange_config(root: Path):
+def _exchange_config(root: Path, course: str = "demo"):
     from traitlets.config import Config
 
     cfg = Config()
-    cfg.CourseDirectory.course_id = "demo"
+    cfg.CourseDirectory.course_id = course
     cfg.Exchange.root = str(root / "exchange")
     cfg.Exchange.path_includes_course = True
     return cfg
@@ -86,32 +86,50 @@ def _auth(cfg):
     return Authenticator(config=cfg)
 
 
-def trainee_fetch(root: Path, account: str) -> Path:
-    """A trainee fetches ps1 into their home through the exchange."""
+def released_course(env: Path, src: Path, course: str, assignment: str, accounts, cell_timeout: float):
+    """A single-account academy in ``env`` with course ``src`` prepared, ``accounts`` enrolled and
+    ``assignment`` released: (settings, course root)."""
+    from runtime.settings import Settings
+
+    from grading import api
+    from grading.course_root import prepare
+
+    (env / "data").mkdir(exist_ok=True)
+    settings = Settings.single_account(env)
+    root = env / "courses" / course
+    prepare(src, root, env / "exchange", cell_timeout=cell_timeout, settings=settings)
+    _add_people(f"sqlite:///{env / 'data' / 'academy.sqlite'}", accounts)
+    api.sync_students(course, [_person(a) for a in accounts], root=root, settings=settings)
+    api.release(course, assignment, root=root, settings=settings)
+    return settings, root
+
+
+def trainee_fetch(root: Path, account: str, course: str = "demo", assignment: str = "ps1") -> Path:
+    """A trainee fetches an assignment (demo/ps1 unless named) into their home through the exchange."""
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import ExchangeFetchAssignment
 
     home = root / "homes" / account
     home.mkdir(parents=True, exist_ok=True)
-    cfg = _exchange_config(root)
+    cfg = _exchange_config(root, course)
     cd = CourseDirectory(config=cfg)
-    cd.assignment_id = "ps1"
+    cd.assignment_id = assignment
     cwd = os.getcwd()
     os.chdir(home)
     try:
         ExchangeFetchAssignment(coursedir=cd, config=cfg, authenticator=_auth(cfg)).start()
     finally:
         os.chdir(cwd)
-    return home / "demo" / "ps1"  # Exchange.path_includes_course: <home>/<course>/<assignment>
+    return home / course / assignment  # Exchange.path_includes_course: <home>/<course>/<assignment>
 
 
-def trainee_submit(root: Path, account: str, folder: Path) -> None:
+def trainee_submit(root: Path, account: str, folder: Path, course: str = "demo", assignment: str = "ps1") -> None:
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import ExchangeSubmit
 
-    cfg = _exchange_config(root)
+    cfg = _exchange_config(root, course)
     cd = CourseDirectory(config=cfg)
-    cd.assignment_id = "ps1"
+    cd.assignment_id = assignment
     cd.student_id = account
     cwd = os.getcwd()
     os.chdir(folder.parent.parent)  # the home: submit looks in <cwd>/<course>/<assignment>

@@ -7,13 +7,12 @@ Also: the track is optional — course_standing neither requires it nor counts i
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from grading_helpers import REPO, _add_people, _auth, _person
+from grading_helpers import REPO, released_course, trainee_fetch, trainee_submit
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -34,31 +33,6 @@ SCENARIOS: dict[str, dict[str, str] | None] = {
 }
 
 
-def _config(env: Path):
-    from traitlets.config import Config
-
-    cfg = Config()
-    cfg.CourseDirectory.course_id = "bulletin"
-    cfg.Exchange.root = str(env / "exchange")
-    cfg.Exchange.path_includes_course = True
-    return cfg
-
-
-def _exchange(env: Path, account: str, cls, cwd: Path) -> None:
-    from nbgrader.coursedir import CourseDirectory
-
-    cfg = _config(env)
-    cd = CourseDirectory(config=cfg)
-    cd.assignment_id = "datatrack"
-    cd.student_id = account
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        cls(coursedir=cd, config=cfg, authenticator=_auth(cfg)).start()
-    finally:
-        os.chdir(old)
-
-
 def _answered(fetched: Path, source: Path, replace: dict[str, str] | None) -> nbformat.NotebookNode:
     nb = nbformat.read(fetched, as_version=4)
     if replace is None:
@@ -74,28 +48,15 @@ def _answered(fetched: Path, source: Path, replace: dict[str, str] | None) -> nb
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
-
-    from runtime.settings import Settings
-
     from grading import api
-    from grading.course_root import prepare
 
     env = tmp_path_factory.mktemp("academy-bulletin-code")
-    (env / "data").mkdir()
-    settings = Settings.single_account(env)
-    root = env / "courses" / "bulletin"
-    prepare(BULLETIN, root, env / "exchange", cell_timeout=30, settings=settings)
-    _add_people(f"sqlite:///{env / 'data' / 'academy.sqlite'}", SCENARIOS)
-    api.sync_students("bulletin", [_person(a) for a in SCENARIOS], root=root, settings=settings)
-    api.release("bulletin", "datatrack", root=root, settings=settings)
+    settings, root = released_course(env, BULLETIN, "bulletin", "datatrack", SCENARIOS, cell_timeout=30)
     for account, replace in SCENARIOS.items():
-        home = env / "homes" / account
-        home.mkdir(parents=True, exist_ok=True)
-        _exchange(env, account, ExchangeFetchAssignment, home)
-        notebook = home / "bulletin" / "datatrack" / "datatrack.ipynb"
+        folder = trainee_fetch(env, account, "bulletin", "datatrack")
+        notebook = folder / "datatrack.ipynb"
         nbformat.write(_answered(notebook, root / "source" / "datatrack" / "datatrack.ipynb", replace), notebook)
-        _exchange(env, account, ExchangeSubmit, home)
+        trainee_submit(env, account, folder, "bulletin", "datatrack")
     api.collect("bulletin", "datatrack", root=root, settings=settings)
     report = api.autograde("bulletin", "datatrack", workers=2, root=root, course_src=BULLETIN, settings=settings)
     rows = {r["student"]: r for r in report["submissions"]}

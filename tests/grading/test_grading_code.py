@@ -13,26 +13,17 @@ import nbformat
 import pytest
 
 from code_helpers import EXPECTED_CODE, PRINTED, code_notebook
-from grading_helpers import CODE_DEMO, EXPECTED, _add_people, _person, trainee_fetch, trainee_submit
+from grading_helpers import CODE_DEMO, released_course, trainee_fetch, trainee_submit
 
 pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture(scope="module")
 def code_graded(tmp_path_factory):
-    from runtime.settings import Settings
-
     from grading import api
-    from grading.course_root import prepare
 
     env = tmp_path_factory.mktemp("academy-code")
-    (env / "data").mkdir()
-    settings = Settings.single_account(env)
-    root = env / "courses" / "demo"
-    prepare(CODE_DEMO, root, env / "exchange", cell_timeout=5, settings=settings)
-    _add_people(f"sqlite:///{env / 'data' / 'academy.sqlite'}", EXPECTED_CODE)
-    api.sync_students("demo", [_person(a) for a in EXPECTED_CODE], root=root, settings=settings)
-    api.release("demo", "ps1", root=root, settings=settings)
+    settings, root = released_course(env, CODE_DEMO, "demo", "ps1", EXPECTED_CODE, cell_timeout=5)
     for scenario in EXPECTED_CODE:
         folder = trainee_fetch(env, scenario)
         nbformat.write(code_notebook(scenario), folder / "ps1.ipynb")

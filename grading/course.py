@@ -72,6 +72,15 @@ def _when(value) -> dt.datetime | None:
     return dt.datetime.fromisoformat(str(value))
 
 
+def _flag(assignment: dict, key: str) -> bool:
+    """A yes/no setting of an assignment: TOML true/false only. bool() would read "false" (a string)
+    or 0.5 as yes, and an assignment silently left out of the pass rule is a wrong certificate."""
+    value = assignment.get(key, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"作业“{assignment.get('id', '?')}”：{key} 只能写 true 或 false（现为 {value!r}）")
+    return value
+
+
 def load_course(course_src: Path) -> CourseSpec:
     course_src = Path(course_src)
     data = tomllib.loads((course_src / "course.toml").read_text(encoding="utf-8"))
@@ -81,11 +90,11 @@ def load_course(course_src: Path) -> CourseSpec:
             title=str(a.get("title", a["id"])),
             due=_when(a.get("due")),
             resubmit_until=_when(a.get("resubmit_until")),
-            from_template=bool(a.get("template", False)),
+            from_template=_flag(a, "template"),
             checker=str(a["checker"]) if a.get("checker") else None,
             max_attempts=int(a.get("max_attempts", data.get("grading", {}).get("max_attempts", DEFAULT_MAX_ATTEMPTS))),
             kind=str(a.get("kind", "form")),
-            optional=bool(a.get("optional", False)),
+            optional=_flag(a, "optional"),
         )
         for a in data.get("assignments", [])
     )

@@ -92,3 +92,18 @@ def test_cli_validate_static(capsys):
     from grading.cli import main
 
     assert main(["validate", str(DEMO), "--static"]) == 0
+
+
+@pytest.mark.parametrize("value", ['"false"', "1", "0.5"])
+def test_a_yes_no_setting_must_be_true_or_false(value, tmp_path):
+    """`optional = "false"` read as yes would leave the assignment out of the pass rule unseen."""
+    from grading.api import new_course, validate
+
+    dest = new_course("demo", tmp_path / "course")
+    toml = dest / "course.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert '[[assignments]]\nid = "ps1"' in text, text
+    toml.write_text(text.replace('[[assignments]]\nid = "ps1"', f'[[assignments]]\nid = "ps1"\noptional = {value}', 1),
+                    encoding="utf-8")
+    problems = validate(dest, dynamic=False)
+    assert any("optional 只能写 true 或 false" in p for p in problems), problems

@@ -21,7 +21,6 @@ code's (`migrate`); while an academy runs on an older schema they refuse (exit 2
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys

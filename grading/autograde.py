@@ -15,7 +15,6 @@ the one a sequential run (``workers=1``) produces.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess

@@ -14,7 +14,6 @@ import builtins
 import os
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 

@@ -189,8 +189,6 @@ def _release_problems(release_dir: Path, assignment: str) -> list[Problem]:
 
 def dynamic_checks(course_src: Path) -> list[Problem]:
     """Build the course in a scratch root; source must score full marks, blank must fail every check."""
-    import nbformat
-
     from .autograde import autograde
     from .course_root import prepare
 

@@ -92,7 +92,6 @@ def _checker_reference(root: Path, course_id: str, assignment: str, cases: dict)
 
 def check_assignment(root: Path, course_id: str, assignment: str, scratch: Settings) -> list[tuple[str, str]]:
     """(where, problem) pairs for one checker assignment of a scratch-built course root."""
-    from .autograde import autograde
     from .checker_run import cases_document
     from .formgrade import public_cases
 

@@ -11,8 +11,6 @@ import os
 import shutil
 from pathlib import Path
 
-import nbformat
-import pytest
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

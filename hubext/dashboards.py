@@ -195,12 +195,15 @@ class DashboardsApp(Voila):
         return fixed
 
 
-def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/dashboards/")
-    url = os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8090")
-    port = url.rsplit(":", 1)[-1].split("/")[0]
-    args = [
+def preheat_denylist() -> list[str]:
+    """Voila's denylist (regular expressions matched at the start of a notebook's path): every
+    notebook but the what-if."""
+    return [rf"^(?!{re.escape(WHATIF)}$)"]
+
+
+def voila_args(prefix: str, port: str) -> list[str]:
+    """The Voila command line of the service (main() adds the hub's own arguments after it)."""
+    return [
         "--no-browser",
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
@@ -217,13 +220,23 @@ def main(argv: list[str] | None = None) -> None:
         # The what-if's kernel is started and its notebook run before anyone asks (one waiting).
         "--VoilaConfiguration.preheat_kernel=True",
         "--VoilaConfiguration.default_pool_size=1",
+        # Voila preheats every notebook of its folder; the three pre-rendered pages' notebooks are
+        # never run by it (a kernel of ~100 MB each, and 培训与能力's failed with "no such table").
+        f"--VoilaKernelManager.preheat_denylist={preheat_denylist()!r}",  # a Python list literal, as traitlets reads it
         # The next kernel (a Python start-up, imports, a simulation: seconds of CPU) is started 5 s
         # after a visit took the waiting one, not Voila's 1 s: by then the visitor's page has drawn,
         # instead of sharing a small machine's cores with it.
         "--VoilaKernelManager.fill_delay=5",
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in EXTENSIONS),
     ]
-    DashboardsApp.launch_instance(args + argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/dashboards/")
+    url = os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8090")
+    port = url.rsplit(":", 1)[-1].split("/")[0]
+    DashboardsApp.launch_instance(voila_args(prefix, port) + argv)
 
 
 if __name__ == "__main__":

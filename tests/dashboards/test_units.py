@@ -3,6 +3,7 @@ figures against sandbox.hall.metrics.summary on a short run (same definitions)."
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,3 +66,26 @@ def test_up_prepares_the_service_home_and_read_model_folder_without_a_city(tmp_p
     assert citydata.ensure(paths, months=0, log=lambda s: None) is None
     assert (paths.root / "dashboards-home").is_dir()
     assert (data_dir(paths) / "pages").is_dir()
+
+
+def test_voila_preheats_a_kernel_for_the_whatif_only(repo_root):
+    """Voila preheats a kernel for every notebook of its folder unless denied; the three pages
+    rendered beforehand are never run by it (their kernels cost ~100 MB each, and 培训与能力's failed
+    with "no such table: training"). Our command line through Voila's own parser and filter."""
+    from types import SimpleNamespace
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from traitlets.config.loader import DeferredConfigString
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from hubext.dashboards import WHATIF, DashboardsApp, voila_args
+
+    app = DashboardsApp()
+    app.parse_command_line(voila_args("/services/dashboards/", "8090"))
+    manager = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
+    value = app.config.VoilaKernelManager.get("preheat_denylist", [])
+    # Not a class of the app's parser: traitlets defers the string and reads it like this at start.
+    denylist = value.get_value(manager.class_traits()["preheat_denylist"]) if isinstance(value, DeferredConfigString) else value
+    notebooks = sorted(f"{p.stem}.ipynb" for p in (repo_root / "dashboards").glob("*.py"))
+    preheated = [nb for nb in notebooks if manager._notebook_filter(SimpleNamespace(preheat_denylist=denylist), Path(nb))]
+    assert len(notebooks) == 4 and preheated == [WHATIF], (notebooks, preheated, denylist)

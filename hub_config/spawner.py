@@ -36,8 +36,11 @@ c.Spawner.environment = {
 c.Spawner.server_token_scopes = [
     "users:activity!user", "access:servers!server", "read:users:name!user", "read:users:groups!user",
 ]
-c.Spawner.start_timeout = 90
-c.Spawner.http_timeout = 60
+# At a login burst on a 2-core machine a start can take longer than 90 s (the load wave of 30 had
+# a spawn p95 of 72-77 s and one start failing at 90 s): a trainee would rather wait than be
+# told to try again, so the start gets 180 s and the first answer of the server 120 s.
+c.Spawner.start_timeout = 180
+c.Spawner.http_timeout = 120
 
 
 def trainee_tools(spawner) -> None:

@@ -417,8 +417,8 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.disable_user_config = True
 c.Spawner.environment = {{"PATH": "{venv}/bin:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}}
-c.Spawner.start_timeout = 90
-c.Spawner.http_timeout = 60
+c.Spawner.start_timeout = 180  # as hub_config/spawner.py
+c.Spawner.http_timeout = 120
 c.JupyterHub.services = [{{"name": "zt-tests", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{
     "name": "zt-tests",

@@ -8,6 +8,7 @@ Interfaces:
     protect_checkout(checkout) -> bool            # root mode: checkout → 0700 root (trainees can't read)
     ensure_runtime_venv(paths, checkout) -> str   # "built" | "updated" | "unchanged"
     answer_files(venv) / close_answer_files(venv) # solutions shipped as package data → root-only
+    answer_keys(venv) / close_answer_keys(venv)   # sandbox.practice.keys → root:academy-graders 0750/0640
     published_answers(paths) -> list[Path]        # lessons / released assignments still holding answers
     check_runtime(paths, *, user=None, checkout=CHECKOUT) -> list[str]   # problems; [] = fine
     copy_tree_as_user(src, dst, user) -> None     # copy missing files into a person's home AS them
@@ -257,6 +258,37 @@ def close_answer_files(venv: Path) -> list[Path]:
     return closed
 
 
+# The rules that decide graded cases (sandbox.practice.keys; issue 12): graders import them, trainees must not.
+KEYS_PACKAGE = ("sandbox", "practice", "keys")
+
+
+def answer_keys(venv: Path) -> list[Path]:
+    """The answer-key package directories inside the venv (one per site-packages)."""
+    return [sp.joinpath(*KEYS_PACKAGE) for sp in _site_packages(venv) if sp.joinpath(*KEYS_PACKAGE).is_dir()]
+
+
+def close_answer_keys(venv: Path) -> list[Path]:
+    """Root mode: the answer keys become root:academy-graders, directories 0750 and files 0640, so the
+    grader accounts (members of the group) import them and a trainee's kernel cannot. Returns what changed."""
+    keys = answer_keys(venv)
+    if not keys:
+        return []
+    gid = accounts.graders_gid()
+    changed = []
+    for top in keys:
+        for dirpath, dirnames, filenames in os.walk(top):
+            for entry, want in [(dirpath, 0o750), *((os.path.join(dirpath, n), 0o750) for n in dirnames),
+                                *((os.path.join(dirpath, n), 0o640) for n in filenames)]:
+                st = os.lstat(entry)
+                if stat.S_ISLNK(st.st_mode):
+                    continue  # pip never makes links here; nothing to follow
+                if (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) != (0, gid, want):
+                    os.lchown(entry, 0, gid)
+                    os.chmod(entry, want)
+                    changed.append(Path(entry))
+    return changed
+
+
 def _open_up(tree: Path) -> None:
     """Root-owned, world-readable/executable, writable by root only."""
     for dirpath, dirnames, filenames in os.walk(tree):
@@ -290,6 +322,7 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
                 if json.loads(stamp.read_text()).get("hash") == digest:
                     if os.geteuid() == 0:
                         close_answer_files(venv)
+                        close_answer_keys(venv)
                     return "unchanged"
             except (ValueError, OSError):
                 pass
@@ -324,6 +357,7 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
         if os.geteuid() == 0:
             _open_up(venv)
             close_answer_files(venv)
+            close_answer_keys(venv)
         stamp.write_text(json.dumps({"hash": digest, "python": str(python)}))
         os.chmod(stamp, 0o644)
         return result
@@ -443,6 +477,8 @@ def check_runtime(paths: Paths, *, user: str | None = None, checkout: Path | Non
         if checkout is not None and is_source_checkout(Path(checkout)):
             forbidden += [str(checkout), str(Path(checkout) / "courses"), str(Path(checkout) / ".git")]
         forbidden += [str(p) for p in answer_files(paths.venv)]
+        for top in answer_keys(paths.venv):
+            forbidden += [str(top), str(top / "decisions.py"), str(top / "defects.py")]
     for p in published_answers(paths):
         problems.append(f"{p} 含有答案或隐藏测试，学员可读 / holds solutions or hidden tests and is readable "
                         "by trainees (lessons and released assignments must not)")

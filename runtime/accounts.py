@@ -20,6 +20,7 @@ Interfaces (used by the roster import and grading):
     lock_account(name) -> "updated" | "unchanged"
     ensure_grader_account(course_id, *, home=None) -> "created" | "updated" | "unchanged"
     grader_account_name(course_id) -> str
+    graders_gid() -> int                                   # the academy-graders group (created if missing)
     remove_account(name, *, remove_home=True) -> None      # for tests and clean-up
     account_state(name) -> AccountState | None
 """
@@ -188,6 +189,15 @@ def _ensure_group(name: str) -> None:
     except KeyError:
         # exit 9: created meanwhile by another process
         _run(["groupadd", "--system", name], ok=(0, 9))
+
+
+def graders_gid() -> int:
+    """The gid of ``academy-graders`` (every grader account is a member), created if missing: it owns
+    what only graders may read, such as the answer keys in the runtime venv."""
+    _require_root()
+    with _accounts_lock():
+        _ensure_group(GRADERS_GROUP)
+    return grp.getgrnam(GRADERS_GROUP).gr_gid
 
 
 def _shadow_expire(name: str) -> str:

@@ -1,9 +1,10 @@
 """Course 1 (办事指南与受理审查) widgets: guides, defective guides, applications, decisions, notices.
 
 No answer keys here (issue 17): the assignment's cases come from the grader (``my_cases``) and are
-graded by ``courses/guides/grader/review.py``. Lessons generate their own practice cases from a seed
-and give feedback with the sandbox's own graders (``sandbox.guides.grade_defects``,
-``sandbox.acceptance.grade_decision``) — the same things the assignment grades.
+graded by ``courses/guides/grader/review.py``. Lessons show practice cases from a seed and give
+feedback in the assignment's terms (``sandbox.guides.score_defects``, ``sandbox.acceptance.score_decision``)
+against the practice bank's answers (``coursekit.practice_bank``): the rules that decide a case are
+grader-only (issue 12), so nothing here can decide a graded case.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 import ipywidgets as W
 
-from . import testing
+from . import practice_bank, testing
 from .cases import (DECISION_WEIGHTS, DEFECT_CODE, DEFECT_SHORT, catalog, corrected_names, kind_rows, letter_hits,
                     plausible_application, score_list)
 from .display import esc, note, panel, table_html
@@ -201,10 +202,9 @@ class DefectExplorer(W.VBox):
         testing.register(self)
 
     def _load(self) -> None:
-        r = random.Random(self.seed)
-        self.item = r.choice(_items())
-        self.guide, _ = _guides().make_defective_guide(self.item, r, n=r.choice((1, 2)))
-        self.view.value = guide_widget(self.guide, f"练习指南：{self.guide.name}").value
+        self.seed = practice_bank.wrap("defects", self.seed)
+        self.case = practice_bank.entry("defects", self.seed)
+        self.view.value = panel(f"练习指南：{self.case['name']}", self.case["html"]).value
         self.ticks.set([])
         self.result.value = ""
 
@@ -214,7 +214,7 @@ class DefectExplorer(W.VBox):
 
     def _on_check(self, _b=None) -> None:
         codes = [DEFECT_CODE[x] for x in self.ticks.get()]
-        g = _guides().grade_defects(self.guide, codes, item=self.item)
+        g = _guides().score_defects(self.case["truth"], codes)
         self.result.value = (f"得分 <b>{g.score:.0%}</b>（漏找和误判都扣分，和作业的评分办法一样）<br>"
                              + "<br>".join(esc(x) for x in g.feedback.splitlines()))
 
@@ -242,12 +242,14 @@ def application_case(app, title: str = "这位申请人") -> dict[str, Any]:
             "text": app.describe(), "materials": [m.name for m in app.item.materials]}
 
 
-def decision_feedback(app, answer: Mapping[str, Any]) -> str:
-    """Feedback in the assignment's terms and weights (cases.DECISION_WEIGHTS), with the reasons."""
+def decision_feedback(app, answer: Mapping[str, Any], decision=None) -> str:
+    """Feedback in the assignment's terms and weights (cases.DECISION_WEIGHTS), with the reasons.
+    ``decision``: the rule's decision on ``app`` (the practice bank's in a lesson); None asks the rules
+    themselves, which only a grader can."""
     acc = _acceptance()
     kind = answer.get("决定") or "受理"
-    g = acc.grade_decision(app, kind, answer.get("告知材料", []))
-    d = acc.decide(app)
+    d = decision if decision is not None else acc.decide(app)
+    g = acc.score_decision(d, kind, answer.get("告知材料", []))
     list_share = score_list(list(d.outstanding), answer.get("告知材料", []))[0]
     truth_fix = corrected_names(d)
     fix_share = score_list(truth_fix, answer.get("当场更正", []))[0]
@@ -279,7 +281,9 @@ class ApplicationExplorer(W.VBox):
         testing.register(self)
 
     def _load(self) -> None:
+        self.seed = practice_bank.wrap("decisions", self.seed)
         self.app = practice_application(self.seed)
+        self.decision = practice_bank.decision("decisions", self.seed, self.app)
         case = application_case(self.app)
         self.out.clear_output(wait=True)
         with self.out:
@@ -299,7 +303,7 @@ class ApplicationExplorer(W.VBox):
         self._load()
 
     def _on_check(self, _b=None) -> None:
-        self.result.value = decision_feedback(self.app, self.value())
+        self.result.value = decision_feedback(self.app, self.value(), self.decision)
 
     def _selftest(self) -> str:
         self.fields["决定"].set(DECISIONS[0])
@@ -313,14 +317,11 @@ def application_explorer(seed: int = 3) -> ApplicationExplorer:
 
 
 def practice_notice_application(seed: int):
-    """A practice application whose decision is 补正 with at least two materials (letter practice)."""
-    acc = _acceptance()
-    for k in range(2000):
-        app = practice_application(seed * 1000 + k)
-        d = acc.decide(app)
-        if d.kind == "补正" and len(d.one_time_list) >= 2:
-            return app
-    raise RuntimeError("no practice application")
+    """A practice application whose decision is 补正 with at least two materials (letter practice),
+    and that decision, from the practice bank."""
+    e = practice_bank.entry("letters", seed)
+    app = practice_application(e["app_seed"])
+    return app, practice_bank.decision("letters", seed, app)
 
 
 class LetterPractice(W.VBox):
@@ -328,8 +329,7 @@ class LetterPractice(W.VBox):
     mechanical hints the trainer sees in the assignment)."""
 
     def __init__(self, seed: int):
-        self.app = practice_notice_application(seed)
-        self.decision = _acceptance().decide(self.app)
+        self.app, self.decision = practice_notice_application(seed)
         self.text = W.Textarea(rows=10, placeholder="补正材料一次性告知书：……", layout=W.Layout(width="95%"))
         self.check = W.Button(description="对照评分要点", icon="list-check")
         self.result = W.HTML()

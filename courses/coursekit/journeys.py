@@ -771,8 +771,8 @@ def _feedback_list(title: str, truth: Sequence[str], mine: Sequence[str], why: s
 
 
 def _farmer_practice(seed: int, out: W.Output):
-    from .stories import farmer_story
-    story = farmer_story(seed)
+    from . import practice_bank
+    story = practice_bank.farmer(seed)  # the story and its decision, without the rules (issue 12)
     out.clear_output(wait=True)
     farmer_widgets(story, out)
     fields = blockage_fields(story["materials"])

@@ -22,7 +22,13 @@ Rules (DOMAIN §2, §5, §6):
    acceptance and end in 不予行政许可 (第三十八条: reasons, 复议/诉讼 rights), not in 不予受理, so
    callers that teach 不予受理 must build ``unmet_conditions`` from standing conditions only.
 
-Pure Python, no I/O: the simulation engine may call :func:`decide` for every case.
+The rules themselves — ``decide`` and ``grade_decision`` — live in :mod:`sandbox.practice.keys.decisions`,
+which is grader-only in root mode (they decide every graded case). What stays here is public: the case
+types, the case generator and :func:`score_decision`, the comparison of an answer with a decision.
+``decide`` and ``grade_decision`` are still reachable under this module's name where the keys are
+readable (graders, tests); in a trainee's kernel they raise an ImportError that says why.
+
+Pure Python, no I/O.
 """
 from __future__ import annotations
 
@@ -34,7 +40,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..base.catalog import Material, ServiceItem
+from ..base.catalog import ServiceItem
 from ..base.ids import SYNTHETIC_MARK, mask_id, mask_name
 from ..base.rng import as_random
 from ..base.eligibility import Profile, load_profiles
@@ -43,8 +49,9 @@ from ..base.retirement import EARLY, retirement_date
 from ..base.calendar import WorkCalendar, default_calendar
 
 __all__ = ["MATERIAL_STATES", "DECISION_KINDS", "ACCEPTED_KINDS", "SubmittedMaterial", "Application",
-           "AcceptancePolicy", "DEFAULT_POLICY", "NoticeEntry", "Decision", "decide", "make_application",
-           "FLAWS", "CORRECTABLE_FLAWS", "DIFFICULTIES", "DecisionGrade", "grade_decision"]
+           "AcceptancePolicy", "DEFAULT_POLICY", "NoticeEntry", "Decision", "make_application",
+           "FLAWS", "CORRECTABLE_FLAWS", "DIFFICULTIES", "DecisionGrade", "score_decision",
+           "decision_to_dict", "decision_from_dict"]
 
 MaterialState = Literal["present", "missing", "flawed"]
 MATERIAL_STATES = ("present", "missing", "flawed")
@@ -204,144 +211,6 @@ class Decision:
                 lines.append(f"{i}. {e.material}——{e.problem}；{e.remedy}{dl}")
         lines += [f"{label}：{d:%Y年%m月%d日}" for label, d in self.deadlines]
         return "\n".join(lines)
-
-
-def _entry(m: Material, s: SubmittedMaterial | None, deadline: date | None = None) -> NoticeEntry:
-    if s is not None and s.state == "flawed":
-        return NoticeEntry(m.name, f"有瑕疵：{s.flaw or '不符合法定形式'}",
-                           f"请提交符合要求的{m.name}" + ("（原件）" if m.originals else ""), deadline)
-    copies = []
-    if m.originals:
-        copies.append(f"原件{m.originals}份")
-    if m.copies:
-        copies.append(f"复印件{m.copies}份")
-    return NoticeEntry(m.name, "缺少", f"请提交{m.name}" + (f"（{'，'.join(copies)}）" if copies else ""), deadline)
-
-
-def decide(application: Application, policy: AcceptancePolicy = DEFAULT_POLICY,
-           calendar: WorkCalendar | None = None) -> Decision:
-    """Apply the acceptance rules to one application (see the module docstring)."""
-    app = application
-    item = app.item
-    cal = calendar if calendar is not None else default_calendar()
-    day = app.applied_on
-
-    if app.unmet_conditions:
-        reasons = tuple(f"不符合申请条件：{c}" for c in app.unmet_conditions)
-        if item.item_type == "行政许可":
-            reasons += ("对不予受理决定不服的，可依法申请行政复议或者提起行政诉讼",)
-        return Decision("不予受理", reasons, deadlines=(("作出不予受理决定", day),))
-
-    by_elicence, pledge_candidates, outstanding, corrected = _sort_materials(app, policy)
-    reasons: list[str] = []
-    if corrected:
-        reasons.append("当场更正：" + "、".join(corrected) + "（可以当场更正的错误，允许申请人当场更正）")
-    if by_elicence:
-        reasons.append("已通过电子证照库调取：" + "、".join(by_elicence) + "，无需提交")
-    by_pledge = _apply_pledge(app, pledge_candidates, outstanding, reasons)
-    if not outstanding:
-        kind = "告知承诺" if by_pledge else "受理"
-        reasons.insert(0, "申请材料齐全、符合法定形式" if not by_pledge else "申请材料经告知承诺后齐全")
-        due = cal.add_working_days(day, item.promised_days) if item.promised_days else cal.next_working_day(day)
-        deadlines = (("当场办结", day),) if item.instant else (("承诺办结期限", due),)
-        return Decision(kind, tuple(reasons), deadlines=deadlines, by_elicence=tuple(by_elicence),
-                        by_pledge=tuple(by_pledge), on_the_spot=item.instant, due=due, corrected=corrected)
-    # Something is missing or flawed: 容缺受理 or 补正.
-    blockers = _rongque_blockers(app, policy, outstanding)
-    if item.rongque_allowed and policy.rongque_enabled and not blockers:
-        limit = item.promised_days
-        if policy.rongque_max_days is not None:
-            limit = min(limit, policy.rongque_max_days)
-        deadline = cal.add_working_days(day, max(limit, 1))
-        entries = tuple(_entry(m, s, deadline) for m, s in outstanding)
-        reasons.insert(0, "基本条件具备、主要材料齐全，仅次要材料欠缺或有瑕疵；申请人已签署容缺承诺书")
-        due = cal.add_working_days(day, item.promised_days)
-        return Decision("容缺受理", tuple(reasons), one_time_list=entries,
-                        deadlines=(("容缺材料补交期限", deadline), ("承诺办结期限", due)),
-                        by_elicence=tuple(by_elicence), by_pledge=tuple(by_pledge), due=due, corrected=corrected)
-    entries = tuple(_entry(m, s) for m, s in outstanding)
-    reasons.insert(0, "申请材料不齐全或不符合法定形式，一次性告知需要补正的全部内容")
-    reasons.extend(blockers)
-    return Decision("补正", tuple(reasons), one_time_list=entries,
-                    deadlines=(("一次性告知（当场出具）", day),
-                               # 行政许可法第三十二条: told within 5 working days, else deemed accepted.
-                               ("最迟告知期限（逾期未告知的自收到材料之日起即为受理）", cal.add_working_days(day, 5))),
-                    by_elicence=tuple(by_elicence),
-                    by_pledge=tuple(by_pledge), corrected=corrected)
-
-
-def _sort_materials(app: Application, policy: AcceptancePolicy) -> tuple[
-        list[str], list[Material], list[tuple[Material, SubmittedMaterial | None]], tuple[str, ...]]:
-    """Each material the item asks for: present, corrected on the spot, fetched by e-licence, replaceable
-    by the pledge, or outstanding."""
-    item = app.item
-    corrected: list[str] = []
-    by_elicence: list[str] = []
-    pledge_candidates: list[Material] = []
-    outstanding: list[tuple[Material, SubmittedMaterial | None]] = []
-    for m in item.materials:
-        s = app.submitted(m.name)
-        if not m.required and s is None:
-            continue  # an optional material the applicant's situation does not need
-        if s is not None and s.state == "present":
-            continue
-        if s is not None and s.state == "flawed" and s.flaw in CORRECTABLE_FLAWS:
-            corrected.append(f"{m.name}（{s.flaw}）")
-            continue
-        if policy.elicence_enabled and m.elicence and m.name in app.elicences:
-            by_elicence.append(m.name)
-            continue
-        if policy.pledge_enabled and item.pledge_allowed and m.pledge and app.pledge_signed:
-            pledge_candidates.append(m)
-            continue
-        outstanding.append((m, s))
-    return by_elicence, pledge_candidates, outstanding, tuple(corrected)
-
-
-def _apply_pledge(app: Application, pledge_candidates: list[Material],
-                  outstanding: list[tuple[Material, SubmittedMaterial | None]], reasons: list[str]) -> list[str]:
-    """告知承诺: the candidates are replaced by the pledge — unless the applicant is dishonest, when they
-    join ``outstanding`` (in the item's order). Appends the explanation to ``reasons``."""
-    item = app.item
-    by_pledge: list[str] = []
-    if pledge_candidates:
-        if app.dishonest:
-            why = "有严重失信记录" if app.serious_bad_credit else "曾作出虚假承诺"
-            reasons.append(f"申请人{why}，不适用告知承诺，须提交：" + "、".join(m.name for m in pledge_candidates))
-            outstanding.extend((m, app.submitted(m.name)) for m in pledge_candidates)
-            # keep the item's material order in the list
-            order = {m.name: i for i, m in enumerate(item.materials)}
-            outstanding.sort(key=lambda ms: order[ms[0].name])
-        else:
-            by_pledge = [m.name for m in pledge_candidates]
-            reasons.append("申请人选择告知承诺，以书面承诺代替：" + "、".join(by_pledge)
-                           + "；承诺不实的将终止办理、撤销决定并记入信用记录")
-    elif app.pledge_signed and not item.pledge_allowed:
-        reasons.append("本事项不实行告知承诺制")
-    return by_pledge
-
-
-def _rongque_blockers(app: Application, policy: AcceptancePolicy,
-                      outstanding: list[tuple[Material, SubmittedMaterial | None]]) -> list[str]:
-    """Why 容缺受理 is not possible here (empty: it is, when the item and the hall allow it)."""
-    item = app.item
-    blockers: list[str] = []
-    if not item.rongque_allowed:
-        pass  # most items: no 容缺 at all; no need to explain beyond the list
-    elif not policy.rongque_enabled:
-        blockers.append("本大厅未开展容缺受理")
-    else:
-        core = [m.name for m, _ in outstanding if m.core]
-        not_rq = [m.name for m, _ in outstanding if not m.core and not m.rongque]
-        if core:
-            blockers.append("核心材料不能容缺：" + "、".join(core))
-        if not_rq:
-            blockers.append("不在容缺材料清单内：" + "、".join(not_rq))
-        if app.dishonest:
-            blockers.append("申请人有失信记录或曾作出虚假承诺，不适用容缺受理")
-        if not app.rongque_consent:
-            blockers.append("申请人未签署容缺承诺书")
-    return blockers
 
 
 # ---- generating exercise cases ---------------------------------------------------------------
@@ -527,12 +396,14 @@ class DecisionGrade:
         return self.kind_correct and not self.omitted and not self.extra
 
 
-def grade_decision(application: Application, kind: str, listed: Sequence[str] = (),
-                   policy: AcceptancePolicy = DEFAULT_POLICY) -> DecisionGrade:
-    """Compare a trainee's decision (kind + the materials on their notice) with :func:`decide`."""
+def score_decision(decision: Decision, kind: str, listed: Sequence[str] = ()) -> DecisionGrade:
+    """Compare a trainee's decision (kind + the materials on their notice) with the rule's ``decision``.
+
+    The comparison is public; the rule that makes ``decision`` for a graded case is not (keys.decisions).
+    """
     if kind not in DECISION_KINDS:
         raise ValueError(f"决定应为 {'、'.join(DECISION_KINDS)} 之一，而不是 {kind!r}")
-    d = decide(application, policy)
+    d = decision
     truth = list(d.outstanding)
     named = list(dict.fromkeys(listed))
     ok = tuple(n for n in truth if n in named)
@@ -551,3 +422,38 @@ def grade_decision(application: Application, kind: str, listed: Sequence[str] = 
         lines.append("✔ 告知清单完整准确")
     return DecisionGrade(kind_ok, d.kind, ok, omitted, extra, round(0.5 * kind_ok + 0.5 * list_score, 4),
                          "\n".join(lines))
+
+
+# ---- decisions as data (the practice bank ships them to trainees' kernels) ---------------------
+
+def decision_to_dict(d: Decision) -> dict:
+    """A JSON-ready copy of ``d`` (dates as ISO strings)."""
+    return {"kind": d.kind, "reasons": list(d.reasons),
+            "one_time_list": [[e.material, e.problem, e.remedy, e.deadline and e.deadline.isoformat()]
+                              for e in d.one_time_list],
+            "deadlines": [[label, day.isoformat()] for label, day in d.deadlines],
+            "by_elicence": list(d.by_elicence), "by_pledge": list(d.by_pledge), "on_the_spot": d.on_the_spot,
+            "corrected": list(d.corrected), "due": d.due and d.due.isoformat()}
+
+
+def decision_from_dict(data: Mapping) -> Decision:
+    """Inverse of :func:`decision_to_dict`."""
+    day = date.fromisoformat
+    return Decision(
+        kind=data["kind"], reasons=tuple(data["reasons"]),
+        one_time_list=tuple(NoticeEntry(m, p, r, day(dl) if dl else None) for m, p, r, dl in data["one_time_list"]),
+        deadlines=tuple((label, day(d)) for label, d in data["deadlines"]),
+        by_elicence=tuple(data["by_elicence"]), by_pledge=tuple(data["by_pledge"]),
+        on_the_spot=bool(data["on_the_spot"]), corrected=tuple(data["corrected"]),
+        due=day(data["due"]) if data["due"] else None)
+
+
+_KEYS = {"decide", "grade_decision"}
+
+
+def __getattr__(name: str):
+    """The grader-only rules under their old names (see the module docstring)."""
+    if name in _KEYS:
+        from . import load_key
+        return getattr(load_key("decisions"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

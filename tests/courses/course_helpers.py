@@ -74,9 +74,12 @@ class SlicedPollClient(NotebookClient):
 
 
 def execute(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 180, allow_errors: bool = False,
-            extra: list[str] = ()) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in ``cwd`` (the kernel's working directory, as in JupyterLab)."""
+            extra: list[str] = (), before: list[str] = ()) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in ``cwd`` (the kernel's working directory, as in JupyterLab).
+    ``before`` / ``extra``: code cells run first / last, removed from the result (``extra``'s outputs
+    are kept in ``nb.metadata["_extra_outputs"]``)."""
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # deep copy
+    nb.cells[:0] = [code_cell(src) for src in before]
     n_original = len(nb.cells)
     nb.cells.extend(code_cell(src) for src in extra)
     env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", ""), "MPLBACKEND": "Agg"}
@@ -86,7 +89,14 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 180, allow_e
     client.execute(env=env)
     nb.metadata["_extra_outputs"] = [c.get("outputs", []) for c in nb.cells[n_original:]]
     del nb.cells[n_original:]
+    del nb.cells[:len(before)]
     return nb
+
+
+# A trainee's kernel in root mode cannot read the answer keys (sandbox.practice.keys is root:academy-graders
+# 0750 there; tests/isolation checks that for real). Run first in a kernel, this makes every import of
+# them fail the same way, so a lesson that still needs them fails here too.
+WITHOUT_KEYS = "import sys as _sys\n_sys.modules['sandbox.practice.keys'] = None\ndel _sys"
 
 
 def errors(nb: nbformat.NotebookNode) -> list[str]:

@@ -9,7 +9,7 @@ import json
 import nbformat
 import pytest
 
-from course_helpers import ASSIGNMENTS, COURSES_DIR, errors, execute
+from course_helpers import ASSIGNMENTS, COURSES_DIR, WITHOUT_KEYS, errors, execute
 from grading.checks import Context, load_checker
 
 pytestmark = pytest.mark.timeout(900)
@@ -37,7 +37,7 @@ def run(request, course_root, tmp_path_factory):
              f"_key = json.loads({json.dumps(json.dumps(key, ensure_ascii=False))})\n"
              "for _q, _v in _key.items():\n"
              "    _w = coursekit.REGISTRY[_q]; _w.set(_v); _w.save()\n")
-    done = execute(release, work, extra=[drive])
+    done = execute(release, work, before=[WITHOUT_KEYS], extra=[drive])  # as a trainee's kernel
     assert not errors(done), errors(done)
     nbformat.write(done, work / f"{root.notebook}.ipynb")
     root.submit("trainee", work)

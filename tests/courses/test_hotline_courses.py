@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course_helpers import COURSES_DIR, errors, execute, render, stream_text
+from course_helpers import COURSES_DIR, WITHOUT_KEYS, errors, execute, render, stream_text
 from grading.checks import Context, load_checker
 
 NEW_COURSES = {"hotline": "queue", "ratings": "rectify", "bulletin": "month"}
@@ -40,7 +40,7 @@ def reference(course: str, seed: int) -> dict:
 @pytest.mark.timeout(400)
 @pytest.mark.parametrize("path", new_lessons(), ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def test_lesson_runs_with_widgets_driven(path, tmp_path):
-    nb = execute(render(path), tmp_path, extra=[
+    nb = execute(render(path), tmp_path, before=[WITHOUT_KEYS], extra=[
         "import coursekit.testing as _t\nfor _line in _t.exercise_all():\n    print(_line)"])
     assert not errors(nb), errors(nb)
     log = stream_text(nb.metadata["_extra_outputs"][0])

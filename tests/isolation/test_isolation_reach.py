@@ -77,6 +77,8 @@ def test_forbidden_paths_are_unreadable(iso_env):
         "/root",
         # answers shipped inside the runtime venv as package data (a course template)
         *(str(p) for p in runtime.answer_files(paths.venv)),
+        # the rules that decide graded cases (issue 12)
+        *(str(p) for top in runtime.answer_keys(paths.venv) for p in (top, top / "decisions.py", top / "defects.py")),
     ]
     # every path exists (seen as root), so "denied" below is the permission, not a typo
     for p in forbidden:

@@ -202,11 +202,11 @@ class DefectExplorer(W.VBox):
         testing.register(self)
 
     def _load(self) -> None:
-        self.seed = practice_bank.wrap("defects", self.seed)
+        asked, self.seed = self.seed, practice_bank.wrap("defects", self.seed)
         self.case = practice_bank.entry("defects", self.seed)
         self.view.value = panel(f"练习指南：{self.case['name']}", self.case["html"]).value
         self.ticks.set([])
-        self.result.value = ""
+        self.result.value = practice_bank.ROUND_AGAIN if asked != self.seed else ""
 
     def _on_next(self, _b=None) -> None:
         self.seed += 1
@@ -281,7 +281,7 @@ class ApplicationExplorer(W.VBox):
         testing.register(self)
 
     def _load(self) -> None:
-        self.seed = practice_bank.wrap("decisions", self.seed)
+        asked, self.seed = self.seed, practice_bank.wrap("decisions", self.seed)
         self.app = practice_application(self.seed)
         self.decision = practice_bank.decision("decisions", self.seed, self.app)
         case = application_case(self.app)
@@ -293,7 +293,7 @@ class ApplicationExplorer(W.VBox):
         for f in self.fields.values():
             parts += [W.HTML(f"<b>{esc(f.label)}</b>"), f.widget]
         self.form.children = parts
-        self.result.value = ""
+        self.result.value = practice_bank.ROUND_AGAIN if asked != self.seed else ""
 
     def value(self) -> dict[str, Any]:
         return {k: f.get() for k, f in self.fields.items()}

@@ -34,6 +34,9 @@ STALE = ("练习题库与本机的案例生成不一致，请联系管理员重�
          " / The practice bank does not match the case generator; rebuild it.")
 
 
+ROUND_AGAIN = "这一组练习已经全部做过一遍，下面从第一题重新开始。"
+
+
 class BankError(LookupError):
     """The bank has no usable entry (message in Chinese, for the lesson page)."""
 

@@ -36,6 +36,15 @@ def test_every_lesson_seed_and_its_successors_are_in_the_bank():
         assert bank.wrap(kind, start + 2) == start + 2
 
 
+def test_past_the_last_practice_case_the_widget_says_it_starts_again(without_keys):
+    from coursekit import casework
+    w = casework.defect_explorer(seed=bank.STARTS["defects"] + bank.SPAN - 1)
+    first = bank.entry("defects", bank.STARTS["defects"])
+    assert w.result.value == ""
+    w._on_next()
+    assert w.case == first and w.result.value == bank.ROUND_AGAIN
+
+
 def test_keys_are_really_blocked_by_the_fixture(without_keys):
     from sandbox.practice import KEYS_CLOSED
     import sandbox.acceptance as acc

@@ -216,14 +216,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--every", type=float, default=0, help="repeat every S seconds (0: once)")
     args = ap.parse_args(argv)
     paths = current().paths
-    while True:
-        try:
-            refresh(paths, log=lambda s: print(s, flush=True))
-        except Exception as exc:  # keep serving the last good pages; say why in the log
-            print(f"dashboards refresh failed: {exc!r}", flush=True)
-        if args.every <= 0:
-            return 0
-        time.sleep(args.every)
+    if args.every > 0:
+        print(f"dashboards-data: refreshing the training pages every {args.every:g} s", flush=True)
+    try:
+        while True:
+            try:
+                refresh(paths, log=lambda s: print(s, flush=True))
+            except Exception as exc:  # keep serving the last good pages; say why in the log
+                print(f"dashboards refresh failed: {exc!r}", flush=True)
+            if args.every <= 0:
+                return 0
+            time.sleep(args.every)
+    except KeyboardInterrupt:  # the hub stops its services with SIGINT: a normal end, not a crash
+        return 0
 
 
 if __name__ == "__main__":

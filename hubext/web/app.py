@@ -119,4 +119,7 @@ def main() -> None:
     url = os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8092")
     port = int(url.rsplit(":", 1)[-1].split("/")[0])
     make_app().listen(port, address="127.0.0.1", xheaders=True)
-    ioloop.IOLoop.current().start()
+    try:
+        ioloop.IOLoop.current().start()
+    except KeyboardInterrupt:  # the hub stops its services with SIGINT: a normal end, not a crash
+        pass

@@ -478,7 +478,7 @@ def check_runtime(paths: Paths, *, user: str | None = None, checkout: Path | Non
             forbidden += [str(checkout), str(Path(checkout) / "courses"), str(Path(checkout) / ".git")]
         forbidden += [str(p) for p in answer_files(paths.venv)]
         for top in answer_keys(paths.venv):
-            forbidden += [str(top), str(top / "decisions.py"), str(top / "defects.py")]
+            forbidden += [str(top), *(str(p) for p in sorted(top.glob("*.py")))]
     for p in published_answers(paths):
         problems.append(f"{p} 含有答案或隐藏测试，学员可读 / holds solutions or hidden tests and is readable "
                         "by trainees (lessons and released assignments must not)")

@@ -242,14 +242,11 @@ def application_case(app, title: str = "这位申请人") -> dict[str, Any]:
             "text": app.describe(), "materials": [m.name for m in app.item.materials]}
 
 
-def decision_feedback(app, answer: Mapping[str, Any], decision=None) -> str:
-    """Feedback in the assignment's terms and weights (cases.DECISION_WEIGHTS), with the reasons.
-    ``decision``: the rule's decision on ``app`` (the practice bank's in a lesson); None asks the rules
-    themselves, which only a grader can."""
-    acc = _acceptance()
+def decision_feedback(app, answer: Mapping[str, Any], d) -> str:
+    """Feedback in the assignment's terms and weights (cases.DECISION_WEIGHTS), with the reasons;
+    ``d`` is the rule's decision on ``app`` (in a lesson: the practice bank's)."""
     kind = answer.get("决定") or "受理"
-    d = decision if decision is not None else acc.decide(app)
-    g = acc.score_decision(d, kind, answer.get("告知材料", []))
+    g = _acceptance().score_decision(d, kind, answer.get("告知材料", []))
     list_share = score_list(list(d.outstanding), answer.get("告知材料", []))[0]
     truth_fix = corrected_names(d)
     fix_share = score_list(truth_fix, answer.get("当场更正", []))[0]

@@ -47,6 +47,7 @@ from ..base.eligibility import Profile, load_profiles
 from ..base.population import Citizen, Firm, Population
 from ..base.retirement import EARLY, retirement_date
 from ..base.calendar import WorkCalendar, default_calendar
+from . import forward_keys
 
 __all__ = ["MATERIAL_STATES", "DECISION_KINDS", "ACCEPTED_KINDS", "SubmittedMaterial", "Application",
            "AcceptancePolicy", "DEFAULT_POLICY", "NoticeEntry", "Decision", "make_application",
@@ -448,12 +449,5 @@ def decision_from_dict(data: Mapping) -> Decision:
         due=day(data["due"]) if data["due"] else None)
 
 
-_KEYS = {"decide", "grade_decision"}
-
-
-def __getattr__(name: str):
-    """The grader-only rules under their old names (see the module docstring)."""
-    if name in _KEYS:
-        from . import load_key
-        return getattr(load_key("decisions"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The grader-only rules under their old names (see the module docstring).
+__getattr__ = forward_keys(__name__, "decisions", frozenset({"decide", "grade_decision"}))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..base.catalog import ITEM_TYPES, Material, ServiceItem
+from . import forward_keys
 
 __all__ = ["Guide", "Defect", "DEFECT_KINDS", "render_guide", "guide_markdown", "guide_html",
            "applicable_defects", "score_defects", "DefectGrade",
@@ -346,12 +347,6 @@ def score_defects(truth: Sequence[str], answered: Sequence[str]) -> DefectGrade:
     return DefectGrade(found, missed, false_alarms, round(score, 4), "\n".join(lines))
 
 
-_KEYS = {"check_guide", "make_defective_guide", "grade_defects"}
-
-
-def __getattr__(name: str):
-    """The grader-only checker under its old names (see the module docstring)."""
-    if name in _KEYS:
-        from . import load_key
-        return getattr(load_key("defects"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The grader-only checker under their old names (see the module docstring).
+__getattr__ = forward_keys(__name__, "defects",
+                           frozenset({"check_guide", "make_defective_guide", "grade_defects"}))

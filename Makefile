@@ -21,10 +21,12 @@ system-test:
 	@scripts/system-packages.sh test
 
 # The dev/test virtualenv: exact versions from requirements.lock, project editable.
-$(STAMP): pyproject.toml requirements.lock | system-up
+# requirements.unwanted: what a dependency pulls in that we remove again (the file says why).
+$(STAMP): pyproject.toml requirements.lock requirements.unwanted | system-up
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --disable-pip-version-check '$(PIP_PIN)'
 	$(VPY) -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(VPY) -m pip uninstall -q -y $$(grep -v '^\s*#' requirements.unwanted)
 	@touch $(STAMP)
 
 # configurable-http-proxy, pinned by the committed package-lock.json.

@@ -352,6 +352,7 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
                 proc = subprocess.run(cmd, env=env, cwd="/", capture_output=True, text=True)
             if proc.returncode != 0:
                 raise RuntimeError(f"runtime venv: pip install failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+            _remove_unwanted(vpy, checkout, env)
         finally:
             os.umask(old_umask)
         if os.geteuid() == 0:
@@ -361,6 +362,22 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
         stamp.write_text(json.dumps({"hash": digest, "python": str(python)}))
         os.chmod(stamp, 0o644)
         return result
+
+
+def unwanted_distributions(checkout: Path = CHECKOUT) -> list[str]:
+    """Names in requirements.unwanted: pulled in by a dependency, removed after every install."""
+    lines = (checkout / "requirements.unwanted").read_text(encoding="utf-8").splitlines()
+    return [name for line in lines if (name := line.split("#", 1)[0].strip())]
+
+
+def _remove_unwanted(vpy: Path, checkout: Path, env: dict[str, str]) -> None:
+    names = unwanted_distributions(checkout)
+    if not names:
+        return
+    proc = subprocess.run([str(vpy), "-m", "pip", "uninstall", "-q", "-y", *names], env=env, cwd="/",
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"runtime venv: pip uninstall {names} failed:\n{proc.stderr[-3000:]}")
 
 
 def _runtime_constraints(lock: Path) -> str:

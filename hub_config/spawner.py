@@ -41,6 +41,10 @@ c.Spawner.server_token_scopes = [
 # told to try again, so the start gets 180 s and the first answer of the server 120 s.
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 120
+# A stop (the culler, an admin, the academy going down) sends SIGINT first; a Jupyter server without
+# a terminal does not end on it, so the default 10 s wait was always spent before the SIGTERM it
+# does end on cleanly. Two seconds, as for the services (hubext.app).
+c.Spawner.interrupt_timeout = 2
 
 
 def trainee_tools(spawner) -> None:

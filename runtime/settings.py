@@ -38,6 +38,13 @@ def _courses(value: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in value.split(",") if x.strip())
 
 
+def _password_rounds(value: str) -> int:
+    rounds = int(value)
+    if not 4 <= rounds <= 16:  # bcrypt's floor; above 16 one login costs seconds of CPU
+        raise ValueError(value)
+    return rounds
+
+
 def _setting(env: str, default: Any, help: str, parse: Callable[[str], Any] = str, *, secret: bool = False) -> Any:
     """A dataclass field that knows its environment variable, parser and help text.
 
@@ -119,6 +126,9 @@ class Settings:
     city_months: int = _setting("ACADEMY_CITY_MONTHS", 12, "Months of synthetic city `up` simulates for the "
                                 "leaders' dashboards the first time (reused later; 0 = none; "
                                 "`python -m academy city-data --refresh` rebuilds).", int)
+    password_rounds: int = _setting("ACADEMY_PASSWORD_ROUNDS", 12, "bcrypt cost (4–16) of passwords the "
+                                    "academy sets; each stored hash keeps its own cost. The test suite "
+                                    "uses 4: every test hub creates dozens of accounts.", _password_rounds)
     test_runtime: str = _setting("ACADEMY_TEST_RUNTIME", "/var/tmp/academy-test-runtime",
                                  "Tests only: the runtime venv shared by root-mode test sessions.")
 

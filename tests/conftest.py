@@ -20,6 +20,10 @@ def pytest_configure(config: pytest.Config) -> None:
     global _SESSION_ROOT
     _SESSION_ROOT = tempfile.mkdtemp(prefix="academy-tests-")
     os.environ["ACADEMY_ROOT"] = _SESSION_ROOT
+    # bcrypt at the product's cost 12 is 0.3 s of CPU per new account; test hubs create dozens at
+    # every start (13 s for the demo roster). Logins still check real bcrypt hashes; the load tests
+    # set the product's cost again (tests/load/harness.py).
+    os.environ.setdefault("ACADEMY_PASSWORD_ROUNDS", "4")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

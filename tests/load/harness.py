@@ -226,7 +226,8 @@ def run_load(n: int, *, ramp_s: float | None = None, deadline_s: float | None = 
     os.chmod(base / "root", 0o755)
     (base / "root" / "venv").symlink_to(runtime_venv())
     env = {"ACADEMY_COURSES": "demo,guides", "ACADEMY_GRADE_INTERVAL": "2", "ACADEMY_CULL_TIMEOUT": "0",
-           "ACADEMY_ACTIVE_SERVER_LIMIT": "0"}
+           "ACADEMY_ACTIVE_SERVER_LIMIT": "0",
+           "ACADEMY_PASSWORD_ROUNDS": "12"}  # the product's cost: a login burst pays real bcrypt
     before = {p.pw_name for p in pwd.getpwall()}
     rec = Recorder()
     hub = None

@@ -52,3 +52,28 @@ def test_bad_variable_is_a_clear_error_without_traceback():
                           env={"PATH": "/usr/bin:/bin", "ACADEMY_PORT": "八千", "ACADEMY_SINGLE_USER": "1",
                                "ACADEMY_ROOT": "/nonexistent/academy-test"}, timeout=100)
     assert proc.returncode == 2 and "环境变量 ACADEMY_PORT" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("rounds", ["3", "17", "十二"])
+def test_password_rounds_outside_bcrypts_range_are_refused(rounds):
+    with pytest.raises(SettingsError, match="ACADEMY_PASSWORD_ROUNDS"):
+        Settings.from_env({"ACADEMY_PASSWORD_ROUNDS": rounds})
+
+
+def test_new_passwords_are_hashed_at_the_set_cost_and_verify(monkeypatch):
+    import bcrypt
+
+    from academy import hubsync
+    from runtime import settings as settings_mod
+
+    monkeypatch.setenv("ACADEMY_PASSWORD_ROUNDS", "5")
+    settings_mod.current.cache_clear()
+    try:
+        words = [f"口令-{i}" for i in range(5)]
+        hashes = hubsync.hash_passwords(words)
+    finally:
+        monkeypatch.undo()
+        settings_mod.current.cache_clear()
+    assert [h[:7] for h in hashes] == [b"$2b$05$"] * 5  # in the order given, at the set cost
+    assert all(bcrypt.checkpw(w.encode(), h) for w, h in zip(words, hashes))
+    assert Settings().password_rounds == 12  # the product's default

@@ -12,7 +12,9 @@ from runtime.paths import Paths
 from tests.backup_helpers import academy, snapshot, work
 from tests.hubfixture import read_passwords, start_hub
 
-pytestmark = [pytest.mark.pg, pytest.mark.slow, pytest.mark.timeout(1500)]
+# A full backup and restore round trip on PostgreSQL: `make test-long` (issue 13); tests/pg/test_pg_hub
+# and test_pg_grading keep PostgreSQL in `make test`.
+pytestmark = [pytest.mark.long, pytest.mark.pg, pytest.mark.slow, pytest.mark.timeout(1500)]
 
 
 def test_backup_and_restore_on_postgresql(pg_server, tmp_path):

@@ -58,6 +58,21 @@ def test_single_account_config(tmp_path):
     assert cfg["Spawner"]["mem_limit"]
     assert cfg["Spawner"]["environment"]["JUPYTER_CONFIG_PATH"].endswith("etc/jupyter")
     assert cfg["ConfigurableHTTPProxy"]["command"][0].endswith("configurable-http-proxy")
+    # A stop sends SIGTERM 2 s after SIGINT, which a Jupyter server without a terminal ignores.
+    assert cfg["Spawner"]["interrupt_timeout"] == 2
+
+
+def test_managed_services_get_sigterm_soon_after_sigint():
+    from types import SimpleNamespace
+
+    from hubext.app import AcademyHub
+
+    hub = AcademyHub()
+    managed = SimpleNamespace(managed=True, spawner=SimpleNamespace(interrupt_timeout=10))
+    external = SimpleNamespace(managed=False, spawner=None)
+    hub._quick_stop(managed)
+    hub._quick_stop(external)
+    assert managed.spawner.interrupt_timeout == hub.service_interrupt_timeout == 2
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="root mode needs root")

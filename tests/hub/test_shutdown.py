@@ -12,7 +12,8 @@ from tests.hub.conftest import HEADER
 from tests.hub.helpers import start_own_server
 from tests.hubfixture import start_hub
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(500)]
+# Stops, kill -9 of the hub and restarts on the same state: with the crash matrix in `make test-long`.
+pytestmark = [pytest.mark.long, pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(500)]
 
 ROSTER = HEADER + """\
 sd_stu,孙德（合成）,市政务服务中心综合受理科,乐都区,trainee,demo,2026年第一期,1

@@ -24,15 +24,17 @@ from pathlib import Path
 import nbformat
 import psutil
 
+from runtime.settings import current
 from tests.hubfixture import start_hub  # the one import of the hub fixture (lead may re-point it)
 from tests.load.trainee import Plan, Recorder, Trainee
 
 REPO = Path(__file__).resolve().parents[2]
 # Root mode: each trainee a Unix account, as production on one machine. (Single-account mode
 # cannot be load-tested end to end: every server is the hub's account, so nbgrader files every
-# submission under that one name and only the newest gets feedback.) The runtime venv is built
-# once here and linked into each run's ACADEMY_ROOT (~35 s the first time).
-LOAD_RUNTIME = Path(os.environ.get("ACADEMY_LOAD_RUNTIME", "/var/tmp/academy-load-runtime"))
+# submission under that one name and only the newest gets feedback.) The runtime venv is linked
+# into each run's ACADEMY_ROOT: the test sessions' shared one (ACADEMY_TEST_RUNTIME) unless
+# ACADEMY_LOAD_RUNTIME names another — a CI run then builds one runtime venv, not two (~100 s each).
+LOAD_RUNTIME = Path(os.environ.get("ACADEMY_LOAD_RUNTIME", "") or current().test_runtime)
 HEADER = "account,姓名,单位,县区,role,courses,cohort,active\n"
 FIXTURE = REPO / "tests" / "grading" / "fixtures" / "submitted-good.ipynb"
 LESSON = "guides/01-guide-basics.ipynb"

@@ -15,7 +15,9 @@ from runtime.paths import Paths
 from tests.backup_helpers import academy, snapshot, work
 from tests.hubfixture import read_passwords, start_hub
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+# A backup of a running academy restored into a new one: a durability round trip, `make test-long`
+# (tests/ops/test_backup_root.py and the crash matrix's backup points are the other backup tests).
+pytestmark = [pytest.mark.long, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 
 @pytest.fixture(scope="module")

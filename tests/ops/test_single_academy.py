@@ -13,7 +13,9 @@ import pytest
 
 from tests.hubfixture import PYTHON, REPO, HubHandle, free_port, start_hub
 
-pytestmark = [pytest.mark.hub, pytest.mark.timeout(900)]
+# Two hubs on one state and a start after kill -9: with the crash matrix in `make test-long`;
+# tests/ops/test_instance_lock.py keeps the lock's rules in `make test`.
+pytestmark = [pytest.mark.long, pytest.mark.hub, pytest.mark.timeout(900)]
 
 
 def second_up(hub: HubHandle, timeout: float = 180) -> subprocess.CompletedProcess:

@@ -19,7 +19,9 @@ from runtime.settings import Settings
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "grading"))  # the cohort's helpers
 from grading_helpers import DEMO, EXPECTED, TIMEOUT, _add_people, _person, answer_like, trainee_fetch, trainee_submit  # noqa: E402
 
-pytestmark = [pytest.mark.pg, pytest.mark.slow, pytest.mark.timeout(600)]
+# The hub and grading end to end on PostgreSQL: `make test-long` (CI's time); test_pg_migrations and
+# test_pg_server keep a real PostgreSQL server in `make test`.
+pytestmark = [pytest.mark.long, pytest.mark.pg, pytest.mark.slow, pytest.mark.timeout(600)]
 
 # Scenarios whose gradebook rows differ in kind: full marks, none, hidden checks failing, a dead
 # kernel, deleted tests, tampering, no notebook at all (EXPECTED is what SQLite gives them).

@@ -20,7 +20,9 @@ from runtime import accounts
 from runtime.paths import Paths
 from tests.hubfixture import Kernel, new_name, shared_runtime_venv, start_hub
 
-pytestmark = [pytest.mark.pg, pytest.mark.root, pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(900)]
+# The hub and grading end to end on PostgreSQL: `make test-long` (CI's time); test_pg_migrations and
+# test_pg_server keep a real PostgreSQL server in `make test`.
+pytestmark = [pytest.mark.long, pytest.mark.pg, pytest.mark.root, pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROSTER_HEAD = "account,姓名,单位,县区,role,courses,cohort,active\n"
 

@@ -73,8 +73,12 @@ started=$SECONDS
 set +e
 # Own mount and pid namespaces: /proc shows only the machine inside, the mounts vanish with it and
 # no process outlives the run (pid 1 inside ends them all). The network is the host's.
+# The root is bound onto itself first: a chroot whose / is not a mount point makes every
+# `unshare --mount` inside fail ("cannot change root filesystem propagation"), as the grading jail
+# does on every real machine, where / is one.
 unshare --mount --pid --fork --propagation private /bin/bash -c '
   set -e
+  mount --bind "$0" "$0"
   mount -t proc proc "$0/proc"
   mount --rbind /sys "$0/sys"
   mount --rbind /dev "$0/dev"

@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml requirements.lock requirements.unwanted | system-up
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --disable-pip-version-check '$(PIP_PIN)'
 	$(VPY) -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
-	$(VPY) -m pip uninstall -q -y $$(grep -v '^\s*#' requirements.unwanted)
+	$(VPY) -m pip uninstall -q -y $$(sed 's/#.*//' requirements.unwanted)
 	@touch $(STAMP)
 
 # configurable-http-proxy, pinned by the committed package-lock.json.

@@ -24,17 +24,15 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from runtime.settings import current
-from tests.hubfixture import start_hub  # the one import of the hub fixture (lead may re-point it)
+from tests.hubfixture import shared_runtime_venv, start_hub  # the hub fixture (lead may re-point it)
 from tests.load.trainee import Plan, Recorder, Trainee
 
 REPO = Path(__file__).resolve().parents[2]
 # Root mode: each trainee a Unix account, as production on one machine. (Single-account mode
 # cannot be load-tested end to end: every server is the hub's account, so nbgrader files every
-# submission under that one name and only the newest gets feedback.) The runtime venv is linked
-# into each run's ACADEMY_ROOT: the test sessions' shared one (ACADEMY_TEST_RUNTIME) unless
-# ACADEMY_LOAD_RUNTIME names another — a CI run then builds one runtime venv, not two (~100 s each).
-LOAD_RUNTIME = Path(os.environ.get("ACADEMY_LOAD_RUNTIME", "") or current().test_runtime)
+# submission under that one name and only the newest gets feedback.) Each run's ACADEMY_ROOT links
+# the test sessions' shared runtime venv (tests.hubfixture.shared_runtime_venv, ACADEMY_TEST_RUNTIME):
+# built or refreshed once per session, so a CI run builds one runtime venv, not two (~100 s each).
 HEADER = "account,姓名,单位,县区,role,courses,cohort,active\n"
 FIXTURE = REPO / "tests" / "grading" / "fixtures" / "submitted-good.ipynb"
 LESSON = "guides/01-guide-basics.ipynb"
@@ -182,17 +180,6 @@ def summary(n: int, rec: Recorder, res: dict, started_in: float) -> dict:
     return out
 
 
-def runtime_venv() -> Path:
-    from academy import runtime
-    from runtime.paths import Paths
-
-    shared = Paths(root=LOAD_RUNTIME, root_mode=True)
-    LOAD_RUNTIME.mkdir(parents=True, exist_ok=True)
-    os.chmod(LOAD_RUNTIME, 0o755)
-    runtime.ensure_runtime_venv(shared, REPO)
-    return shared.venv
-
-
 def remove_accounts(before: set[str], root: Path, n: int) -> None:
     """Only what this run made: its trainees, and graders whose home is inside its root."""
     from runtime import accounts
@@ -242,7 +229,7 @@ def run_load(n: int, *, ramp_s: float | None = None, deadline_s: float | None = 
     (private / "roster-合成数据.csv").write_text(roster(n), encoding="utf-8")
     (base / "root").mkdir()
     os.chmod(base / "root", 0o755)
-    (base / "root" / "venv").symlink_to(runtime_venv())
+    (base / "root" / "venv").symlink_to(shared_runtime_venv())
     env = {"ACADEMY_COURSES": "demo,guides", "ACADEMY_GRADE_INTERVAL": "2", "ACADEMY_CULL_TIMEOUT": "0",
            "ACADEMY_ACTIVE_SERVER_LIMIT": "0",
            "ACADEMY_PASSWORD_ROUNDS": "12"}  # the product's cost: a login burst pays real bcrypt

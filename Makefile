@@ -39,8 +39,12 @@ install: $(STAMP) $(CHP)
 up: system-up install
 	$(VPY) -m academy up
 
+# make test runs on TEST_WORKERS pytest-xdist workers (0: one process). The suite mostly waits on
+# hubs, kernels and subprocesses, so three workers keep two cores busy; tests/conftest.py groups the
+# tests that share a costly set-up onto one worker.
+TEST_WORKERS ?= 3
 test: system-test install
-	$(VPY) -m pytest -m "not long" $(PYTEST_ARGS)
+	$(VPY) -m pytest -m "not long" -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Exit 5 (no test carries the marker yet) is not a failure.
 test-long: system-test install

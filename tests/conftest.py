@@ -31,6 +31,30 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(_SESSION_ROOT, ignore_errors=True)
 
 
+# `make test` runs on several pytest-xdist workers with --dist loadgroup. Every test gets a group:
+# the costly session fixture it uses (a hub, a city, a graded cohort, a PostgreSQL server), else its
+# file. So one worker sets each of those up once and keeps its module fixtures, while independent
+# files spread over the workers. Root-mode academies go in one group: they share the machine's
+# grader-<course> accounts, which two running at once would fight over.
+SHARED_SETUPS = ("iso_env", "academy_hub", "portal_hub", "dash_hub", "city_root", "cohort", "pg_server")
+ROOT_ACADEMY_FILES = ("tests/isolation/test_isolation_up.py", "tests/dashboards/test_root_mode.py",
+                      "tests/pg/test_pg_hub.py")
+
+
+def xdist_group_of(item: pytest.Item) -> str:
+    path = item.nodeid.split("::", 1)[0]
+    if path in ROOT_ACADEMY_FILES:
+        return "root-academy"
+    return next((name for name in SHARED_SETUPS if name in item.fixturenames), path)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks into the node ids
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+
+
 # Set-up time of each fixture on its own (its dependencies are set up before the hook runs), so the
 # summary names what a slow test "setup" is made of: --durations shows the sum per test only.
 _FIXTURE_SECONDS: dict[str, float] = {}

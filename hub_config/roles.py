@@ -10,7 +10,6 @@
 Membership comes from the roster, so adding a trainer to a course is a group change: no restart.
 """
 from academy.db import registered_courses
-from runtime.paths import Paths
 from runtime.settings import current
 
 c = get_config()  # noqa: F821

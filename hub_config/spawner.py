@@ -5,7 +5,6 @@ Single-account mode: every server runs as the hub's own account — keeps nobody
 """
 import os
 
-from runtime.paths import Paths
 from runtime.settings import current
 
 c = get_config()  # noqa: F821

@@ -14,7 +14,6 @@ from nativeauthenticator import NativeAuthenticator
 from nativeauthenticator.orm import UserInfo
 
 from runtime.db import session
-from runtime.paths import Paths
 from runtime.settings import current
 from runtime.people import Person
 

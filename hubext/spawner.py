@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-import os
+import asyncio
 import pwd
 import shutil
 from pathlib import Path
@@ -16,7 +16,6 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
 
 from academy.runtime import copy_tree_as_user
-from runtime.paths import Paths
 from runtime.settings import current
 
 from .limits import MemoryLimitMixin
@@ -26,21 +25,25 @@ def _course_ids(user) -> list[str]:
     return sorted(g.name[len("course-"):] for g in user.groups if g.name.startswith("course-"))
 
 
-def copy_lessons(spawner, home: Path, owner: tuple[int, int] | None, lessons: Path | None = None) -> None:
-    """Copy each enrolled course's rendered lessons (default: the runtime's) into `home/<course>/`
-    — only files not there yet, so a trainee's own edits are never overwritten."""
+def copy_lessons(courses: list[str], home: Path, user: str | None, log, lessons: Path | None = None) -> None:
+    """Copy each course's rendered lessons (default: the runtime's) into `home/<course>/` — only
+    files not there yet, so a trainee's own edits are never overwritten. `user`: copy as that
+    account (root mode); None: as this process (single-account mode).
+
+    Blocking (files, a subprocess): the spawners run it in a worker thread, never in the hub's event
+    loop, where a burst of logins would otherwise queue every request behind the copies."""
     lessons = lessons or current().paths.lessons
-    for course in _course_ids(spawner.user.orm_user):
+    for course in courses:
         src = lessons / course
         if not src.is_dir():
             continue
-        if owner:
+        if user:
             # root mode: copy AS the person — root following a symlink they planted in their
             # home would write into (and chown) anything (academy.runtime.copy_tree_as_user)
             try:
-                copy_tree_as_user(src, home / course, spawner.user.name)
+                copy_tree_as_user(src, home / course, user)
             except RuntimeError as e:  # their own home's problem: start the server anyway
-                spawner.log.warning("lessons of %s not copied for %s: %s", course, spawner.user.name, e)
+                log.warning("lessons of %s not copied for %s: %s", course, user, e)
             continue
         for path in sorted(src.rglob("*")):
             target = home / course / path.relative_to(src)
@@ -51,15 +54,14 @@ def copy_lessons(spawner, home: Path, owner: tuple[int, int] | None, lessons: Pa
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, target)
-            if owner:
-                os.chown(target, *owner)
-                os.chown(target.parent, *owner)
 
 
 class AcademySpawner(MemoryLimitMixin, LocalProcessSpawner):
     async def start(self):
-        pw = pwd.getpwnam(self.user.name)
-        copy_lessons(self, Path(pw.pw_dir), (pw.pw_uid, pw.pw_gid))
+        home = Path(pwd.getpwnam(self.user.name).pw_dir)
+        # the user's groups are read here: the hub's database session belongs to the event loop
+        courses = _course_ids(self.user.orm_user)
+        await asyncio.to_thread(copy_lessons, courses, home, self.user.name, self.log)
         return await super().start()
 
 
@@ -69,6 +71,7 @@ class SingleAccountSpawner(MemoryLimitMixin, SimpleLocalProcessSpawner):
     async def start(self):
         home = Path(self.home_dir)
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        copy_lessons(self, home, None)
+        courses = _course_ids(self.user.orm_user)
+        await asyncio.to_thread(copy_lessons, courses, home, None, self.log)
         self.notebook_dir = str(home)
         return await super().start()

@@ -34,7 +34,7 @@ def test_lab_defaults_to_chinese_and_nbgrader_uses_the_shared_exchange(academy_h
 
 
 def test_lessons_are_copied_once_and_never_overwritten(tmp_path):
-    from hubext.spawner import copy_lessons
+    from hubext.spawner import _course_ids, copy_lessons
 
     lessons = tmp_path / "root" / "lessons" / "demo"
     lessons.mkdir(parents=True)
@@ -42,12 +42,13 @@ def test_lessons_are_copied_once_and_never_overwritten(tmp_path):
     (lessons / "data").mkdir()
     (lessons / "data" / "办件.csv").write_text("a,b\n", encoding="utf-8")
     groups = [SimpleNamespace(name="course-demo"), SimpleNamespace(name="trainees")]
-    spawner = SimpleNamespace(user=SimpleNamespace(orm_user=SimpleNamespace(groups=groups)))
+    courses = _course_ids(SimpleNamespace(groups=groups))
+    assert courses == ["demo"]
     home = tmp_path / "home"
-    copy_lessons(spawner, home, None, tmp_path / "root" / "lessons")
+    copy_lessons(courses, home, None, None, tmp_path / "root" / "lessons")
     assert (home / "demo" / "01-入门.ipynb").exists() and (home / "demo" / "data" / "办件.csv").exists()
     (home / "demo" / "01-入门.ipynb").write_text("my own work", encoding="utf-8")
-    copy_lessons(spawner, home, None, tmp_path / "root" / "lessons")
+    copy_lessons(courses, home, None, None, tmp_path / "root" / "lessons")
     assert (home / "demo" / "01-入门.ipynb").read_text(encoding="utf-8") == "my own work"
 
 

@@ -216,9 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--every", type=float, default=0, help="repeat every S seconds (0: once)")
     args = ap.parse_args(argv)
     paths = current().paths
-    if args.every > 0:
-        print(f"dashboards-data: refreshing the training pages every {args.every:g} s", flush=True)
-    try:
+    try:  # from the first line on: a SIGINT may arrive as soon as it is out (the hub's stop)
+        if args.every > 0:
+            print(f"dashboards-data: refreshing the training pages every {args.every:g} s", flush=True)
         while True:
             try:
                 refresh(paths, log=lambda s: print(s, flush=True))

@@ -45,7 +45,8 @@ def xdist_group_of(item: pytest.Item) -> str:
     path = item.nodeid.split("::", 1)[0]
     if path in ROOT_ACADEMY_FILES:
         return "root-academy"
-    return next((name for name in SHARED_SETUPS if name in item.fixturenames), path)
+    shared = next((name for name in SHARED_SETUPS if name in item.fixturenames), None)
+    return shared or path.removeprefix("tests/").removesuffix(".py")  # short: it ends every node id
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks into the node ids
@@ -53,6 +54,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A worker whose tests lost their groups would set every shared hub up again and run the
+    root-mode academies side by side: stop at once instead (pytest-dev/pytest-xdist#1386: with
+    pytest 9.2 xdist's group suffix silently does not reach the node ids)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and session.config.getvalue("loadgroup"):
+        lost = [item.nodeid for item in session.items if "@" not in item.nodeid]
+        if lost:
+            raise pytest.UsageError(f"--dist loadgroup is not grouping ({len(lost)} tests without a group, "
+                                    f"e.g. {lost[0]}): see pytest-dev/pytest-xdist#1386")
 
 
 # Set-up time of each fixture on its own (its dependencies are set up before the hook runs), so the

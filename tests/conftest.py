@@ -36,7 +36,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # file. So one worker sets each of those up once and keeps its module fixtures, while independent
 # files spread over the workers. Root-mode academies go in one group: they share the machine's
 # grader-<course> accounts, which two running at once would fight over.
-SHARED_SETUPS = ("iso_env", "academy_hub", "portal_hub", "dash_hub", "city_root", "cohort", "pg_server")
+# In order: a test is grouped by the first it uses (dash_hub is built on city_root, so both go by
+# city_root: one synthetic city per run, not one per group).
+SHARED_SETUPS = ("iso_env", "academy_hub", "portal_hub", "city_root", "cohort", "pg_server")
 ROOT_ACADEMY_FILES = ("tests/isolation/test_isolation_up.py", "tests/dashboards/test_root_mode.py",
                       "tests/pg/test_pg_hub.py")
 

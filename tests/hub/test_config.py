@@ -58,6 +58,8 @@ def test_single_account_config(tmp_path):
     assert cfg["Spawner"]["mem_limit"]
     assert cfg["Spawner"]["environment"]["JUPYTER_CONFIG_PATH"].endswith("etc/jupyter")
     assert cfg["ConfigurableHTTPProxy"]["command"][0].endswith("configurable-http-proxy")
+    # the proxy with patience for a busy machine (hubext/proxy.py)
+    assert hub["proxy_class"] == "hubext.proxy.AcademyProxy"
     # A stop sends SIGTERM 2 s after SIGINT, which a Jupyter server without a terminal ignores.
     assert cfg["Spawner"]["interrupt_timeout"] == 2
 
@@ -120,3 +122,31 @@ def test_unknown_profile_is_a_clear_error(tmp_path):
     out = subprocess.run([str(JUPYTERHUB), "--show-config-json", "-f", str(CONFIG)], env=full,
                          capture_output=True, text=True, timeout=100)
     assert out.returncode != 0 and "profiles/nope.py" in out.stderr + out.stdout
+
+
+def test_a_proxy_api_call_that_timed_out_is_tried_again_until_patience_runs_out(monkeypatch):
+    """JupyterHub gives a proxy API call 30 s, then stops the freshly started server; the academy's
+    proxy tries again (the wave of 60 lost three starts to one 30 s stall of the proxy)."""
+    import asyncio
+
+    from jupyterhub.proxy import ConfigurableHTTPProxy
+
+    from hubext.proxy import AcademyProxy
+
+    calls: list[str] = []
+
+    async def silent_twice(self, path, method="GET", body=None, client=None):
+        calls.append(path)
+        if len(calls) <= 2:
+            raise asyncio.TimeoutError(f'Repeated api_request to proxy path "{path}" failed.')
+        return "routed"
+
+    monkeypatch.setattr(ConfigurableHTTPProxy, "api_request", silent_twice)
+    proxy = AcademyProxy(api_patience=60)
+    assert asyncio.run(proxy.api_request("/user/stu_a", method="POST", body={})) == "routed"
+    assert calls == ["/user/stu_a"] * 3
+    calls.clear()
+    impatient = AcademyProxy(api_patience=0)  # out of patience: JupyterHub's own handling takes over
+    with pytest.raises(asyncio.TimeoutError):
+        asyncio.run(impatient.api_request("/user/stu_b", method="POST", body={}))
+    assert calls == ["/user/stu_b"]

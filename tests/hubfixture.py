@@ -73,7 +73,7 @@ class HubHandle:
     env: dict[str, str]
     started_in: float = 0.0
     _passwords: dict[str, str] = field(default_factory=dict)
-    temp_dirs: list[Path] = field(default_factory=list)  # removed at stop (the generated roster)
+    roster_dir: Path | None = None  # the roster start_hub generated, removed at stop
 
     @property
     def api_url(self) -> str:
@@ -152,8 +152,8 @@ class HubHandle:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
-        for path in self.temp_dirs:
-            shutil.rmtree(path, ignore_errors=True)
+        if self.roster_dir is not None:
+            shutil.rmtree(self.roster_dir, ignore_errors=True)
         return self.proc.returncode
 
 
@@ -194,10 +194,10 @@ def start_hub(root_dir: Path, single_user: bool = True, roster: Path | None = No
     env.setdefault("ACADEMY_COURSES", "demo")
     # No synthetic city unless a test asks (tests/dashboards builds a small one beforehand).
     env.setdefault("ACADEMY_CITY_MONTHS", "0")
-    temp_dirs: list[Path] = []
+    roster_dir = None
     if roster is None and env["ACADEMY_COURSES"] == "demo":
-        temp_dirs.append(Path(tempfile.mkdtemp(prefix="zt-roster-")))
-        roster = temp_dirs[0] / "roster-合成数据.csv"
+        roster_dir = Path(tempfile.mkdtemp(prefix="zt-roster-"))
+        roster = roster_dir / "roster-合成数据.csv"
         roster.write_text(demo_roster_for_courses({"demo"}), encoding="utf-8")
     args = [str(PYTHON), "-m", "academy", "up", "--port", str(port)]
     if roster is not None:
@@ -207,7 +207,7 @@ def start_hub(root_dir: Path, single_user: bool = True, roster: Path | None = No
     log = open(log_path, "wb")
     proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     hub = HubHandle(root=root_dir, url=f"http://127.0.0.1:{port}/", proc=proc, log_path=log_path, env=env,
-                    temp_dirs=temp_dirs)
+                    roster_dir=roster_dir)
     running = root_dir / "hub" / "running.json"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

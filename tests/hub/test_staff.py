@@ -199,6 +199,8 @@ def _submit(academy_hub, account: str, stamp: str) -> None:
     """A collected submission of ps1 (the good fixture, with a hand-written answer to q3)."""
     from tests.grading.grading_helpers import FIXTURES
 
+    # whoever submitted has logged in: single-account mode makes the home at the first spawn
+    (academy_hub.root / "homes" / account).mkdir(parents=True, exist_ok=True)
     d = academy_hub.root / "courses" / "demo" / "submitted" / account / "ps1"
     d.mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURES / "submitted-good.ipynb", d / "ps1.ipynb")
@@ -272,7 +274,6 @@ def test_trainer_grades_per_criterion_and_the_trainee_sees_it(academy_hub, hub_s
     # it (no 补考 window) is refused with zero points — this test is about hand grading
     _submit(academy_hub, "stu_a", "2026-12-10 02:00:00.000000 UTC")
     assert _autograde(hub_settings, "stu_a")["status"] == "graded"
-    (academy_hub.root / "homes" / "stu_a").mkdir(parents=True, exist_ok=True)  # made at first spawn
     s = login(academy_hub, "tr_demo")
     queue = get(academy_hub, s, "staff/grading")
     chinese_page(queue)

@@ -98,10 +98,6 @@ def test_trainer_pages_in_the_browser(academy_hub, chromium_browser, shots, widt
 def test_trainer_scores_a_rubric_in_the_browser(academy_hub, chromium_browser, shots, hub_settings):  # noqa: F811
     from tests.hub.test_staff import _autograde, _submit
 
-    # single-account mode makes a home at the first spawn; this test must not rely on another
-    # file's test having started stu_a's server before it (with xdist it may run first)
-    (academy_hub.root / "homes" / "stu_a").mkdir(parents=True, exist_ok=True)
-
     if not (academy_hub.root / "courses" / "demo" / "submitted" / "stu_a").exists():
         _submit(academy_hub, "stu_a", "2026-12-20 02:00:00.000000 UTC")
         _autograde(hub_settings, "stu_a")

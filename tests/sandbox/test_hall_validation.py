@@ -16,7 +16,9 @@ def test_erlang_c_formula():
         erlang_c(3, 1.0)
 
 
-@pytest.mark.slow
+# A statistical replication (~25 s of one core): with the long matrices in `make test-long`. `make test`
+# keeps the engine's agreement with queueing theory through the pooled/separate check below.
+@pytest.mark.long
 @pytest.mark.timeout(600)
 def test_mmc_matches_erlang_c_over_20_replications():
     v = sb.load_scenario("validation_mmc").evolve({"validation.horizon_hours": 1200.0,

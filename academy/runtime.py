@@ -50,10 +50,14 @@ RUNTIME_PIP = "pip==26.2.1"
 # than Debian's 3.11.2 (Requires-Python); the runtime venv takes the newest compatible release.
 RUNTIME_PIN_OVERRIDES = {"soupsieve": "soupsieve==2.10"}  # 4.1.3 needs >=3.11.5
 STAMP_NAME = ".academy-stamp.json"
-# What is copied to build the project (and hashed for the stamp): the checkout minus VCS, venvs,
-# runtime state, caches and the parts that are never installed (tests, benchmarks, docs).
+# What is copied to build the project and hashed for the stamp: only what the build reads — the
+# metadata files and the package directories of pyproject's [tool.setuptools.packages.find]
+# (tests/test_runtime_build.py keeps the two in step). An allow-list, because anything else in a
+# checkout changes while it is used (test screenshots, var/, editor files): a changed hash makes the
+# next `academy up` reinstall the project in place, under the graders and servers importing from it.
+BUILD_FILES = ("pyproject.toml", "requirements.lock", "requirements.unwanted")
+PACKAGE_DIRS = ("academy", "grading", "hubext", "runtime", "sandbox", "courses/coursekit")
 _SKIP_DIRS = {"node_modules", "__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".hypothesis", "build"}
-_SKIP_TOP = {".git", ".venv", "var", "tests", "bench", "docs", "out", ".ci", "bench.json", "Makefile"}
 
 # A line that is only an nbgrader solution / hidden-test marker: course material with answers.
 _ANSWER_MARK = re.compile(rb"^\s*(?:#\s*)?#{2,}\s*BEGIN (?:SOLUTION|HIDDEN TESTS)\s*$", re.M)
@@ -189,14 +193,22 @@ def _inside(path: Path, parent: Path) -> bool:
 
 def _project_files(checkout: Path) -> Iterator[Path]:
     """Files that make up the installable project (relative paths, sorted, deterministic)."""
-    for dirpath, dirnames, filenames in os.walk(checkout):
-        rel = Path(dirpath).relative_to(checkout)
-        dirnames[:] = sorted(d for d in dirnames
-                             if not (d in _SKIP_DIRS or d.endswith(".egg-info") or (rel == Path(".") and d in _SKIP_TOP)))
-        for fn in sorted(filenames):
-            if fn.endswith((".pyc", ".pyo")) or (rel == Path(".") and fn in _SKIP_TOP):
-                continue
-            yield rel / fn
+    for name in BUILD_FILES:
+        if (checkout / name).is_file():
+            yield Path(name)
+    for top in PACKAGE_DIRS:
+        for dirpath, dirnames, filenames in os.walk(checkout / top):
+            rel = Path(dirpath).relative_to(checkout)
+            dirnames[:] = sorted(d for d in dirnames if not (d in _SKIP_DIRS or d.endswith(".egg-info")))
+            for fn in sorted(filenames):
+                if not fn.endswith((".pyc", ".pyo")):
+                    yield rel / fn
+
+
+def venv_lock_path(venv: Path) -> Path:
+    """The lock of a venv's builds: beside the real directory, so a root whose venv is a link to a
+    shared one (the test roots) takes the same lock as every other user of it."""
+    return venv.resolve().parent / ".venv.lock"
 
 
 def _project_hash(checkout: Path) -> str:
@@ -315,7 +327,7 @@ def ensure_runtime_venv(paths: Paths, checkout: Path = CHECKOUT, *, python: Path
     venv = paths.venv
     digest = _project_hash(checkout)
     stamp = venv / STAMP_NAME
-    with file_lock(venv.parent / ".venv.lock"):
+    with file_lock(venv_lock_path(venv)):
         vpy = venv / "bin" / "python"
         if stamp.exists() and vpy.exists():
             try:

@@ -199,7 +199,7 @@ def _project_files(checkout: Path) -> Iterator[Path]:
     for top in PACKAGE_DIRS:
         for dirpath, dirnames, filenames in os.walk(checkout / top):
             rel = Path(dirpath).relative_to(checkout)
-            dirnames[:] = sorted(d for d in dirnames if not (d in _SKIP_DIRS or d.endswith(".egg-info")))
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
             for fn in sorted(filenames):
                 if not fn.endswith((".pyc", ".pyo")):
                     yield rel / fn

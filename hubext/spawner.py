@@ -5,6 +5,9 @@
   Both take the memory limit of hubext.limits.MemoryLimitMixin.
 - Single-account mode: `SingleAccountSpawner` — every server runs as the hub's own account, each
   in `$ACADEMY_ROOT/homes/<name>`. It keeps nobody apart: demos and tests only.
+
+Both give each start a fresh port of the servers' band below the ephemeral range
+(academy.ports.server_ports), never the bind(0) port LocalProcessSpawner would take.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
 
+from academy.ports import server_ports
 from academy.runtime import copy_tree_as_user
 from runtime.settings import current
 
@@ -62,6 +66,7 @@ class AcademySpawner(MemoryLimitMixin, LocalProcessSpawner):
         # the user's groups are read here: the hub's database session belongs to the event loop
         courses = _course_ids(self.user.orm_user)
         await asyncio.to_thread(copy_lessons, courses, home, self.user.name, self.log)
+        self.port = server_ports.take()
         return await super().start()
 
 
@@ -74,4 +79,5 @@ class SingleAccountSpawner(MemoryLimitMixin, SimpleLocalProcessSpawner):
         courses = _course_ids(self.user.orm_user)
         await asyncio.to_thread(copy_lessons, courses, home, None, self.log)
         self.notebook_dir = str(home)
+        self.port = server_ports.take()
         return await super().start()

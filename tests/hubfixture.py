@@ -23,7 +23,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ import requests
 import websocket
 
 from academy import runtime
+from academy.ports import PortLedger
 from runtime import accounts
 from runtime.paths import Paths
 from runtime.settings import current
@@ -46,10 +46,13 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 XSRF_RE = re.compile(r'name="_xsrf"\s+value="([^"]+)"')
 
 
+# Test hubs' public ports (and the test PostgreSQL's): a band of their own below the ephemeral range,
+# never handed out twice by one test process (academy.ports says why a bind(0) port is not safe).
+TEST_PORTS = PortLedger(range(30000, 32700), hold_s=24 * 3600)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return TEST_PORTS.take()
 
 
 def read_passwords(root: Path) -> dict[str, str]:

@@ -33,6 +33,24 @@ def test_lab_defaults_to_chinese_and_nbgrader_uses_the_shared_exchange(academy_h
     assert "path_includes_course = True" in cfg and str(hub.root / "exchange") in cfg
 
 
+def test_a_server_listens_on_a_port_of_the_servers_band(academy_hub):
+    """Not a bind(0) port, which a kernel could take before the server binds it (test_server_ports)."""
+    import psutil
+
+    from academy.ports import SERVER_PORTS
+
+    hub = academy_hub
+    start_own_server(hub, hub.login("stu_b"), "stu_b")
+    ports = set()
+    for p in hub.descendants():
+        try:
+            if "jupyterhub-singleuser" in " ".join(p.cmdline()) and p.environ().get("JUPYTERHUB_USER") == "stu_b":
+                ports |= {c.laddr.port for c in p.net_connections("tcp") if c.status == psutil.CONN_LISTEN}
+        except psutil.Error:
+            continue
+    assert ports and all(port in SERVER_PORTS for port in ports), ports
+
+
 def test_lessons_are_copied_once_and_never_overwritten(tmp_path):
     from hubext.spawner import _course_ids, copy_lessons
 

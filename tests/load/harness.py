@@ -211,9 +211,17 @@ def keep_hub_log(root: Path, n: int, failures: list) -> None:
     shutil.copyfile(log, kept)
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     for account, step, _ in failures[:5]:
-        said = [line for line in lines if account in line and ("[W " in line or "[E " in line
-                                                                 or "rror" in line or "imeout" in line)]
-        print(f"--- {account} ({step}): {len(said)} warning/error lines in {kept}", *said[-15:], sep="\n")
+        said = []
+        for i, line in enumerate(lines):
+            if account in line and ("[W " in line or "[E " in line or "rror" in line or "imeout" in line):
+                said.append(line)
+                # an uncaught exception's traceback follows on indented lines without the name
+                said += [more for more in lines[i + 1:i + 16] if more.startswith("    ")][:15]
+        print(f"--- {account} ({step}): {len(said)} warning/error lines in {kept}", *said[-30:], sep="\n")
+    # a server that could not start says so without its account's name ("[C ... ServerApp]")
+    critical = [line for line in lines if "[C " in line]
+    if failures and critical:
+        print(f"--- critical lines in {kept}", *critical[-10:], sep="\n")
 
 
 def run_load(n: int, *, ramp_s: float | None = None, deadline_s: float | None = None,

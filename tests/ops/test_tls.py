@@ -7,7 +7,6 @@ import ipaddress
 import json
 import os
 import signal
-import socket
 import ssl
 import subprocess
 import time
@@ -25,9 +24,9 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from tests.hubfixture import free_port  # the tests' own port band
+
+    return free_port()
 
 
 def self_signed(directory: Path, name: str = "academy.test") -> tuple[Path, Path]:

@@ -11,7 +11,7 @@ import socket
 
 import pytest
 
-from academy.ports import SERVER_PORTS, PortLedger
+from academy.ports import SERVER_PORTS, PortLedger, port_is_free
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -28,18 +28,9 @@ def quiet_band(size: int) -> range:
     """`size` consecutive ports of the servers' band that nobody on this machine listens on."""
     for start in range(SERVER_PORTS.start + 3000, SERVER_PORTS.stop - size, 97):
         band = range(start, start + size)
-        if all(_free(p) for p in band):
+        if all(port_is_free(p) for p in band):
             return band
     pytest.skip("no quiet ports in the servers' band")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
 
 
 def test_the_band_is_below_the_ephemeral_range():

@@ -11,6 +11,7 @@ from typing import Iterable
 from sqlalchemy import DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from academy.ports import COURSE_PORTS, free_port
 from runtime import people as _people  # noqa: F401  (registers the people tables with the base)
 from runtime.db import Base, now, session
 from runtime.paths import Paths
@@ -75,13 +76,8 @@ def move_busy_ports(db_url: str, is_free) -> list[str]:
     return moved
 
 
-# Formgrader ports: their own band below the ephemeral range (academy.ports says why).
-COURSE_PORTS = range(18100, 19000)
-
-
 def _free_port(avoid: Iterable[int]) -> int:
-    from academy.ports import free_port
-
+    """A formgrader port (academy.ports.COURSE_PORTS)."""
     return free_port(COURSE_PORTS, avoid)
 
 

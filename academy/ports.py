@@ -5,8 +5,7 @@ by the time a service binds it (seen: a formgrader exiting, a restart's proxy AP
 band is scanned from a random place, so two academies starting at once on one machine (parallel test
 hubs, a chroot beside the host) rarely pick the same port before either binds it.
 
-The bands: people's servers 10000-17999 (below, SERVER_PORTS), formgraders 18100-18999
-(academy.db.COURSE_PORTS), the hub's internal ports 19000-29999 (academy.up.INTERNAL_PORTS).
+The bands, all here: people's servers, formgraders, the hub's internal ports.
 """
 from __future__ import annotations
 
@@ -16,6 +15,10 @@ import threading
 import time
 from typing import Iterable
 
+# The hub's internal ports (hub API, proxy API, dashboards, the academy's pages; academy.up).
+INTERNAL_PORTS = range(19000, 30000)
+# Formgraders (academy.db): kept per course, so the hub's service URLs do not move.
+COURSE_PORTS = range(18100, 19000)
 # People's Jupyter servers (hubext.spawner). JupyterHub's LocalProcessSpawner takes a bind(0) port,
 # which a kernel's ZMQ socket or an outgoing connection could take in the seconds before the server
 # binds it; a load wave of 30 lost one start that way ("port 52957 is not available").

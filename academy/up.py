@@ -22,6 +22,7 @@ import psutil
 import requests
 
 from academy import instance_lock, logs
+from academy.ports import INTERNAL_PORTS
 from academy.ports import free_port as _free_port
 from academy.ports import port_is_free  # noqa: F401  (tests and callers import it from here)
 from academy.tls import public_ready, public_url, settings_error
@@ -29,11 +30,6 @@ from runtime.paths import CHECKOUT, Paths
 from runtime.settings import current
 
 CONFIG = CHECKOUT / "hub_config" / "jupyterhub_config.py"
-
-
-# The hub's internal ports (hub API, proxy API, dashboards, the academy's pages): their own band
-# below the ephemeral range (academy.ports says why); formgraders have theirs (academy.db).
-INTERNAL_PORTS = range(19000, 30000)
 
 
 def free_port(avoid: Iterable[int] = ()) -> int:

@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.hubfixture import free_port  # the tests' own port band
+
 PG_ACCOUNT = "academy-pgtest"
 ADMIN = "pgadmin"
 ROLE = "academy"
@@ -32,12 +34,6 @@ def find_bindir() -> Path | None:
         return Path(majors[-1]).parent
     found = shutil.which("initdb")
     return Path(os.path.realpath(found)).parent if found else None
-
-
-def _free_port() -> int:
-    from tests.hubfixture import free_port  # the tests' own port band
-
-    return free_port()
 
 
 def _server_account() -> pwd.struct_passwd | None:
@@ -130,7 +126,7 @@ def start_server(bindir: Path) -> PgServer:
         if account is not None:
             for p in (base, base / "socket"):
                 os.chown(p, account.pw_uid, account.pw_gid)
-        server = PgServer(bindir=bindir, base=base, port=_free_port(), admin_password=secrets.token_urlsafe(18),
+        server = PgServer(bindir=bindir, base=base, port=free_port(), admin_password=secrets.token_urlsafe(18),
                           password=secrets.token_urlsafe(18), account=account)
         try:
             server.start()

@@ -19,6 +19,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from itertools import takewhile
 from pathlib import Path
 
 import nbformat
@@ -216,7 +217,7 @@ def keep_hub_log(root: Path, n: int, failures: list) -> None:
             if account in line and ("[W " in line or "[E " in line or "rror" in line or "imeout" in line):
                 said.append(line)
                 # an uncaught exception's traceback follows on indented lines without the name
-                said += [more for more in lines[i + 1:i + 16] if more.startswith("    ")][:15]
+                said += takewhile(lambda more: more.startswith("    "), lines[i + 1:i + 16])
         print(f"--- {account} ({step}): {len(said)} warning/error lines in {kept}", *said[-30:], sep="\n")
     # a server that could not start says so without its account's name ("[C ... ServerApp]")
     critical = [line for line in lines if "[C " in line]

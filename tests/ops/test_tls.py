@@ -19,14 +19,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.hubfixture import free_port  # the tests' own port band
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
-
-
-def free_port() -> int:
-    from tests.hubfixture import free_port  # the tests' own port band
-
-    return free_port()
 
 
 def self_signed(directory: Path, name: str = "academy.test") -> tuple[Path, Path]:
